@@ -1,0 +1,304 @@
+package hellgate
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// apiKeysPath is the collection path of the API-key endpoints.
+const apiKeysPath = "/api/admin/api-keys"
+
+// MaxPageSize is the largest page Hellgate's list endpoint accepts, and the
+// page size ListAllAPIKeys uses by default.
+const MaxPageSize = 100
+
+// APIKey is a Hellgate API key as the API returns it.
+type APIKey struct {
+	ID        string
+	CreatedAt time.Time
+	ExpiresAt *time.Time // nil: never expires
+	Scopes    []string
+
+	// KeyValue is the secret itself, returned only by CreateAPIKey.
+	KeyValue string
+	// MaskedKeyValue is a display form such as "key_123xxxx", returned by
+	// GetAPIKey, ListAPIKeys and UpdateAPIKeyScopes.
+	MaskedKeyValue string
+}
+
+// apiKeyJSON is the wire form of an API key.
+type apiKeyJSON struct {
+	ID             string     `json:"id"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ExpiresAt      *time.Time `json:"expires_at"`
+	Scopes         []string   `json:"scopes"`
+	KeyValue       string     `json:"key_value"`
+	MaskedKeyValue string     `json:"masked_key_value"`
+}
+
+func (k apiKeyJSON) apiKey() APIKey {
+	return APIKey{
+		ID:             k.ID,
+		CreatedAt:      k.CreatedAt,
+		ExpiresAt:      k.ExpiresAt,
+		Scopes:         k.Scopes,
+		KeyValue:       k.KeyValue,
+		MaskedKeyValue: k.MaskedKeyValue,
+	}
+}
+
+// CreateAPIKeyInput is the input of CreateAPIKey.
+type CreateAPIKeyInput struct {
+	Scopes    []string
+	ExpiresIn *int64 // seconds after creation; nil: never expires
+
+	// IdempotencyKey is sent as x-idempotency-key. Empty means a fresh random
+	// one. The same key is sent on every retry of one call, so a create that
+	// reached the server before the connection broke is replayed, not done
+	// twice.
+	IdempotencyKey string
+}
+
+// CreateAPIKey creates an API key. The returned key's KeyValue is the only
+// time Hellgate reveals the secret; it is masked in this package's logs and
+// redacted from its later error messages.
+func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
+	body, err := json.Marshal(struct {
+		Scopes    []string `json:"scopes"`
+		ExpiresIn *int64   `json:"expires_in,omitempty"`
+	}{Scopes: nonNil(in.Scopes), ExpiresIn: in.ExpiresIn})
+	if err != nil {
+		return nil, fmt.Errorf("encoding the create request: %w", err)
+	}
+	key := in.IdempotencyKey
+	if key == "" {
+		key = NewIdempotencyKey()
+	}
+	resp, err := c.do(ctx, apiRequest{
+		method:         http.MethodPost,
+		path:           apiKeysPath,
+		body:           body,
+		idempotencyKey: key,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var k apiKeyJSON
+	if err := json.Unmarshal(resp.body, &k); err != nil {
+		// The body holds the secret: describe the problem, never quote it.
+		return nil, fmt.Errorf("POST %s: the response (status %d) is not a valid API key object", apiKeysPath, resp.status)
+	}
+	c.maskSecret(ctx, k.KeyValue)
+	switch {
+	case k.ID == "":
+		return nil, fmt.Errorf("POST %s: the response (status %d) has no id", apiKeysPath, resp.status)
+	case k.KeyValue == "":
+		return nil, fmt.Errorf("POST %s: the response for API key %s has no key_value; delete that key and try again", apiKeysPath, k.ID)
+	}
+	out := k.apiKey()
+	return &out, nil
+}
+
+// GetAPIKey reads one API key. An unknown id is an *Error for which
+// IsNotFound is true.
+func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	path, err := apiKeyPath(id)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, apiRequest{method: http.MethodGet, path: path})
+	if err != nil {
+		return nil, err
+	}
+	return decodeAPIKey(http.MethodGet, path, resp)
+}
+
+// ListAPIKeysInput selects one page of ListAPIKeys.
+type ListAPIKeysInput struct {
+	After string // list the keys after the one with this id; empty: from the start
+	Limit int    // page size, 1 to MaxPageSize; 0: the server's default (20)
+}
+
+// APIKeyPage is one page of API keys.
+type APIKeyPage struct {
+	Keys []APIKey
+	// Next selects the following page; nil on the last page.
+	Next *ListAPIKeysInput
+}
+
+// ListAPIKeys lists one page of API keys. The next page is taken from the
+// after and limit values of the response's links.next; its URL is never
+// followed as given (Hellgate's published example lacks the /api prefix).
+func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyPage, error) {
+	q := url.Values{}
+	if in.After != "" {
+		q.Set("after", in.After)
+	}
+	if in.Limit != 0 {
+		q.Set("limit", strconv.Itoa(in.Limit))
+	}
+	resp, err := c.do(ctx, apiRequest{method: http.MethodGet, path: apiKeysPath, query: q})
+	if err != nil {
+		return nil, err
+	}
+
+	var body struct {
+		Data  []apiKeyJSON `json:"data"`
+		Links struct {
+			Next *string `json:"next"`
+		} `json:"links"`
+	}
+	if err := json.Unmarshal(resp.body, &body); err != nil {
+		return nil, fmt.Errorf("GET %s: decoding the response: %w", apiKeysPath, err)
+	}
+	page := &APIKeyPage{Keys: make([]APIKey, 0, len(body.Data))}
+	for _, k := range body.Data {
+		if k.ID == "" {
+			return nil, fmt.Errorf("GET %s: the response lists a key without an id", apiKeysPath)
+		}
+		page.Keys = append(page.Keys, k.apiKey())
+	}
+	if body.Links.Next != nil && *body.Links.Next != "" {
+		next, err := parseNextLink(*body.Links.Next, in.Limit)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", apiKeysPath, err)
+		}
+		page.Next = next
+	}
+	return page, nil
+}
+
+// parseNextLink reads after and limit from a links.next URL. A missing limit
+// keeps the current one.
+func parseNextLink(next string, limit int) (*ListAPIKeysInput, error) {
+	u, err := url.Parse(next)
+	if err != nil {
+		return nil, fmt.Errorf("unparsable links.next %q: %w", next, err)
+	}
+	q := u.Query()
+	out := &ListAPIKeysInput{After: q.Get("after"), Limit: limit}
+	if out.After == "" {
+		return nil, fmt.Errorf("links.next %q has no after parameter", next)
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("links.next %q has an invalid limit", next)
+		}
+		out.Limit = n
+	}
+	return out, nil
+}
+
+// ListAllAPIKeys lists every API key, page by page. pageSize 0 (or negative)
+// means MaxPageSize, the fewest requests. A server that names the same next
+// page twice is reported as an error instead of being followed forever.
+func (c *Client) ListAllAPIKeys(ctx context.Context, pageSize int) ([]APIKey, error) {
+	if pageSize <= 0 {
+		pageSize = MaxPageSize
+	}
+	var all []APIKey
+	in := ListAPIKeysInput{Limit: pageSize}
+	seen := map[string]bool{}
+	for {
+		page, err := c.ListAPIKeys(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Keys...)
+		if page.Next == nil {
+			return all, nil
+		}
+		if seen[page.Next.After] || page.Next.After == in.After {
+			return nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After)
+		}
+		seen[page.Next.After] = true
+		in = *page.Next
+	}
+}
+
+// UpdateAPIKeyScopes replaces the scopes of an API key.
+func (c *Client) UpdateAPIKeyScopes(ctx context.Context, id string, scopes []string) (*APIKey, error) {
+	path, err := apiKeyPath(id)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(struct {
+		Scopes []string `json:"scopes"`
+	}{Scopes: nonNil(scopes)})
+	if err != nil {
+		return nil, fmt.Errorf("encoding the update request: %w", err)
+	}
+	resp, err := c.do(ctx, apiRequest{method: http.MethodPatch, path: path, body: body})
+	if err != nil {
+		return nil, err
+	}
+	return decodeAPIKey(http.MethodPatch, path, resp)
+}
+
+// DeleteAPIKey revokes and deletes an API key. An unknown id comes back as an
+// *Error for which IsNotFound is true; callers that only want the key gone
+// treat that as success.
+func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
+	path, err := apiKeyPath(id)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, apiRequest{method: http.MethodDelete, path: path})
+	return err
+}
+
+// NewIdempotencyKey returns a fresh random idempotency key (a UUIDv4).
+func NewIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+).
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// apiKeyPath returns the escaped path of one API key. The id is not
+// validated beyond escaping, except that it must not be empty or a dot
+// segment, which would address another resource.
+func apiKeyPath(id string) (string, error) {
+	if id == "" {
+		return "", errors.New("hellgate: the API key id is empty")
+	}
+	seg := url.PathEscape(id)
+	switch seg {
+	case ".":
+		seg = "%2E"
+	case "..":
+		seg = "%2E%2E"
+	}
+	return apiKeysPath + "/" + seg, nil
+}
+
+// decodeAPIKey decodes a Get or Update response.
+func decodeAPIKey(method, path string, resp *apiResponse) (*APIKey, error) {
+	var k apiKeyJSON
+	if err := json.Unmarshal(resp.body, &k); err != nil {
+		return nil, fmt.Errorf("%s %s: decoding the response: %w", method, path, err)
+	}
+	if k.ID == "" {
+		return nil, fmt.Errorf("%s %s: the response (status %d) has no id", method, path, resp.status)
+	}
+	out := k.apiKey()
+	return &out, nil
+}
+
+// nonNil makes a nil slice encode as [] rather than null.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,207 @@
+// Package hellgate is a small client for the API-key endpoints of the
+// Hellgate Guardian API (see /work/shared/hellgate-api.md for the contract).
+//
+// It owns everything about talking to a cluster: authentication headers,
+// retries with backoff and Retry-After, refusal of redirects, typed errors
+// and secret-safe logging through terraform-plugin-log. It has no Terraform
+// framework imports, so it can be used and tested on its own.
+package hellgate
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+)
+
+// Defaults applied by New when the corresponding Config field is zero.
+//
+// They are chosen for a Terraform run, where a few seconds of waiting are
+// cheap and a failed apply is expensive:
+//
+//   - DefaultMaxRetries (5) retries give six attempts; with the default
+//     backoff (0.5-1s, 1-2s, 2-4s, 4-8s, 8-16s) the waits add up to 15.5-31s,
+//     enough to ride out a rolling restart or a burst of throttling without
+//     hiding a real outage for long.
+//   - DefaultRequestTimeout (30s) bounds one attempt, including reading the
+//     body; API-key calls are small and normally answer in milliseconds.
+//   - DefaultRetryWaitMin/Max (500ms/30s) bound one backoff wait.
+//   - DefaultMaxRetryAfter (60s) caps how long a server's Retry-After can make
+//     us wait before one retry, so a misconfigured server cannot park an apply
+//     for an hour; the caller's ctx bounds the total anyway.
+const (
+	DefaultMaxRetries     = 5
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultMaxRetryAfter  = 60 * time.Second
+
+	// DefaultUserAgent is sent when Config.UserAgent is empty.
+	DefaultUserAgent = "terraform-provider-hellgate"
+)
+
+// ClusterURL returns the base URL of the Hellgate cluster with the given id,
+// e.g. "https://my-cluster-id.on-hellgate.cloud".
+func ClusterURL(clusterID string) string {
+	return "https://" + clusterID + ".on-hellgate.cloud"
+}
+
+// Config configures a Client. Only BaseURL and one credential are required.
+type Config struct {
+	// BaseURL is the cluster's base URL, e.g. https://x.on-hellgate.cloud or
+	// http://127.0.0.1:8089. A trailing slash is ignored; a path prefix is
+	// kept (the API paths are appended to it). It must not carry user info,
+	// a query or a fragment.
+	BaseURL string
+
+	// APIKey (sent as x-api-key) and AdminToken (sent as x-admin-token) are
+	// the two ways to authenticate. Exactly one must be set.
+	APIKey     string
+	AdminToken string
+
+	// UserAgent is sent as the User-Agent header; empty means
+	// DefaultUserAgent.
+	UserAgent string
+
+	// HTTPClient is used for every request. Nil means one shared go-cleanhttp
+	// pooled transport, so keep-alive connections are reused across
+	// concurrent calls and clients. The client is copied, never modified: the
+	// copy refuses redirects (see ErrRedirect). Its Timeout, if any, still
+	// applies on top of RequestTimeout.
+	HTTPClient *http.Client
+
+	// MaxRetries is the number of retries after the first attempt, used as
+	// given: 0 means no retries (one attempt) and a negative value is treated
+	// as 0. The zero value therefore does not retry; callers that want the
+	// default pass DefaultMaxRetries explicitly. (A zero value meaning
+	// "default" would make "no retries" impossible to ask for.)
+	MaxRetries int
+
+	// RequestTimeout bounds each attempt, from sending the request to reading
+	// the whole response body. 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
+	// attempts. 0 means DefaultRetryWaitMin / DefaultRetryWaitMax.
+	RetryWaitMin, RetryWaitMax time.Duration
+
+	// MaxRetryAfter caps the wait a server may ask for with Retry-After.
+	// 0 means DefaultMaxRetryAfter.
+	MaxRetryAfter time.Duration
+}
+
+// Client calls one Hellgate cluster. It is safe for concurrent use.
+type Client struct {
+	baseURL    *url.URL
+	authHeader string // "x-api-key" or "x-admin-token"
+	credential string
+	userAgent  string
+	httpClient *http.Client
+	retry      retryPolicy
+
+	// secrets holds every key_value this client has seen in a response, so
+	// that later logs and error messages can mask them too.
+	secretsMu sync.RWMutex
+	secrets   []string
+}
+
+// sharedTransport is the pooled transport behind every Client created without
+// an HTTPClient, so that all of them share one connection pool.
+var sharedTransport = sync.OnceValue(func() http.RoundTripper {
+	return cleanhttp.DefaultPooledTransport()
+})
+
+// New checks cfg and returns a Client. The error never contains a credential.
+func New(cfg Config) (*Client, error) {
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+
+	c := &Client{baseURL: base, userAgent: cfg.UserAgent}
+	switch {
+	case cfg.APIKey != "" && cfg.AdminToken != "":
+		return nil, errors.New("hellgate: set either an API key or an admin token, not both")
+	case cfg.APIKey != "":
+		c.authHeader, c.credential = headerAPIKey, cfg.APIKey
+	case cfg.AdminToken != "":
+		c.authHeader, c.credential = headerAdminToken, cfg.AdminToken
+	default:
+		return nil, errors.New("hellgate: an API key or an admin token is required")
+	}
+	if strings.ContainsAny(c.credential, "\r\n") {
+		// Go would refuse to send such a header; say so without echoing it.
+		return nil, errors.New("hellgate: the credential contains a line break")
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+
+	c.retry, err = newRetryPolicy(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	// Copy the caller's client (sharing its transport and pool) rather than
+	// changing it, and refuse redirects on the copy: Go copies custom headers
+	// such as x-api-key to the redirect target, even on another host.
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc = http.Client{Transport: sharedTransport()}
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}
+	c.httpClient = &hc
+	return c, nil
+}
+
+// parseBaseURL checks a Config.BaseURL and returns it without a trailing
+// slash. Its errors may repeat the URL, which is why user info is refused.
+func parseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, errors.New("hellgate: the base URL is required")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("hellgate: invalid base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("hellgate: base URL %q must start with https:// or http://", raw)
+	case u.Host == "":
+		return nil, fmt.Errorf("hellgate: base URL %q has no host", raw)
+	case u.User != nil:
+		return nil, errors.New("hellgate: the base URL must not contain user info; use the API key or admin token settings")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return nil, fmt.Errorf("hellgate: base URL %q must not have a query or fragment", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+// endpoint returns the absolute URL of an API path (already escaped, starting
+// with "/") with an optional query.
+func (c *Client) endpoint(escapedPath string, query url.Values) *url.URL {
+	u := *c.baseURL
+	u.RawPath = ""
+	u.Path = ""
+	// Parse the joined escaped path so that escapes such as %2F survive.
+	joined := c.baseURL.EscapedPath() + escapedPath
+	if p, err := url.PathUnescape(joined); err == nil {
+		u.Path = p
+		u.RawPath = joined
+	} else {
+		u.Path = joined
+	}
+	u.RawQuery = query.Encode()
+	return &u
+}

@@ -1,0 +1,233 @@
+package hellgate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// maxResponseBytes bounds a response body read into memory. A page of 100
+// keys is a few tens of kilobytes.
+const maxResponseBytes = 8 << 20
+
+// apiRequest describes one API call, which may take several attempts.
+type apiRequest struct {
+	method string
+	path   string // escaped path below the base URL, starting with "/"
+	query  url.Values
+	body   []byte // sent unchanged on every attempt; nil for none
+
+	// idempotencyKey is sent as x-idempotency-key and makes a POST retryable.
+	idempotencyKey string
+}
+
+// apiResponse is a 2xx answer with its body read.
+type apiResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// attemptResult is the outcome of one attempt: a response (err nil) or a
+// failure to get one.
+type attemptResult struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error
+}
+
+// do sends r, retrying transient failures as retryPolicy and shouldRetry
+// allow, and returns the 2xx response. Any other outcome is an error: *Error
+// for a non-2xx answer, one wrapping ErrRedirect for a redirect, and a
+// wrapped transport or context error otherwise.
+func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
+	ctx = c.logContext(ctx)
+	u := c.endpoint(r.path, r.query)
+
+	for attempt := 1; ; attempt++ {
+		res := c.attempt(ctx, r, u, attempt)
+
+		if res.err == nil && res.status >= 200 && res.status < 300 {
+			return &apiResponse{status: res.status, header: res.header, body: res.body}, nil
+		}
+		if ctx.Err() != nil {
+			// The caller gave up; say so rather than blaming the server.
+			return nil, fmt.Errorf("%s %s: %w", r.method, r.path, ctx.Err())
+		}
+		if res.err == nil && isRedirect(res.status) {
+			return nil, c.redirectError(r, u, res)
+		}
+
+		lastErr := c.resultError(r, res, attempt)
+		if attempt > c.retry.maxRetries || !shouldRetry(r.method, r.idempotencyKey != "", res.status, res.err) {
+			return nil, lastErr
+		}
+
+		wait := c.retry.wait(attempt, res.header.Get("Retry-After"), time.Now())
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			// Waiting would outlive the caller's deadline: report the real
+			// problem now instead of a deadline error later.
+			return nil, fmt.Errorf("%w (not retrying: the next attempt would be due after the deadline)", lastErr)
+		}
+		logWarn(ctx, "Retrying Hellgate API request", map[string]any{
+			"http.method":    r.method,
+			"http.path":      r.path,
+			"attempt":        attempt,
+			"retry_in_ms":    wait.Milliseconds(),
+			"retry_reason":   lastErr.Error(),
+			"max_retries":    c.retry.maxRetries,
+			"http.status":    res.status,
+			"http.requestid": res.header.Get(headerRequestID),
+		})
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("stopped retrying after %d attempt(s): %w; last error: %w", attempt, err, lastErr)
+		}
+	}
+}
+
+// attempt sends r once, bounded by the per-attempt timeout, and reads the
+// whole response body.
+func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt int) attemptResult {
+	actx, cancel := context.WithTimeout(ctx, c.retry.requestTimeout)
+	defer cancel()
+
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(actx, r.method, u.String(), body)
+	if err != nil {
+		return attemptResult{err: err}
+	}
+	req.Header.Set(c.authHeader, c.credential)
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.idempotencyKey != "" {
+		req.Header.Set(headerIdempotencyKey, r.idempotencyKey)
+	}
+
+	fields := map[string]any{
+		"http.method": r.method,
+		"http.path":   r.path,
+		"attempt":     attempt,
+	}
+	logDebug(ctx, "Sending Hellgate API request", fields)
+	if r.body != nil {
+		// Request bodies hold scopes and expiry only, never a secret.
+		logTrace(ctx, "Hellgate API request body", map[string]any{"http.method": r.method, "http.path": r.path, "body": string(r.body)})
+	}
+
+	start := time.Now()
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		err = c.transportError(ctx, actx, err)
+		fields["duration_ms"] = time.Since(start).Milliseconds()
+		fields["error"] = err.Error()
+		logDebug(ctx, "Hellgate API request failed", fields)
+		return attemptResult{err: err}
+	}
+	defer resp.Body.Close()
+
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	switch {
+	case err != nil:
+		err = fmt.Errorf("reading the response (status %d): %w", resp.StatusCode, c.transportError(ctx, actx, err))
+	case len(data) > maxResponseBytes:
+		err = fmt.Errorf("the response (status %d) is larger than %d bytes", resp.StatusCode, maxResponseBytes)
+	}
+
+	fields["http.status"] = resp.StatusCode
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if id := resp.Header.Get(headerRequestID); id != "" {
+		fields["http.requestid"] = id
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		logDebug(ctx, "Hellgate API response failed", fields)
+		return attemptResult{err: err}
+	}
+	logDebug(ctx, "Received Hellgate API response", fields)
+	if resp.StatusCode >= 300 && len(data) > 0 {
+		// Only error bodies are logged: a 2xx body may hold a key_value
+		// (create), and the others add little to the fields above.
+		logTrace(ctx, "Hellgate API response body", map[string]any{
+			"http.method": r.method, "http.path": r.path, "http.status": resp.StatusCode,
+			"body": c.redact(truncate(string(data), 4096)),
+		})
+	}
+	return attemptResult{status: resp.StatusCode, header: resp.Header, body: data}
+}
+
+// transportError turns an error from sending a request or reading its body
+// into one that names no URL (the path is added by the caller) and says when
+// the per-attempt timeout, not the caller's ctx, cut the attempt short.
+func (c *Client) transportError(ctx, actx context.Context, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if ctx.Err() == nil && actx.Err() != nil {
+		return fmt.Errorf("no complete response within %s: %w", c.retry.requestTimeout, err)
+	}
+	return err
+}
+
+// resultError builds the error for a failed attempt that was not a redirect.
+func (c *Client) resultError(r apiRequest, res attemptResult, attempts int) error {
+	if res.err != nil {
+		if attempts > 1 {
+			return fmt.Errorf("%s %s: giving up after %d attempts: %w", r.method, r.path, attempts, res.err)
+		}
+		return fmt.Errorf("%s %s: %w", r.method, r.path, res.err)
+	}
+	code, msg := parseErrorBody(res.header.Get("Content-Type"), res.body)
+	if msg == "" {
+		msg = http.StatusText(res.status)
+	}
+	return &Error{
+		Method:     r.method,
+		Path:       r.path,
+		StatusCode: res.status,
+		Code:       c.redact(truncate(cleanText(code), 100)),
+		Message:    c.redact(msg),
+		RequestID:  c.redact(truncate(cleanText(res.header.Get(headerRequestID)), 100)),
+		Attempts:   attempts,
+	}
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// redirectError reports a redirect without following it, naming the target's
+// scheme, host and path but not its query or user info.
+func (c *Client) redirectError(r apiRequest, u *url.URL, res attemptResult) error {
+	target := "an unspecified location"
+	if loc := res.header.Get("Location"); loc != "" {
+		if lu, err := u.Parse(loc); err == nil {
+			target = (&url.URL{Scheme: lu.Scheme, Host: lu.Host, Path: lu.Path}).String()
+		} else {
+			target = "an unparsable location"
+		}
+	}
+	msg := fmt.Sprintf("%s %s: the server answered %d %s, redirecting to %s",
+		r.method, r.path, res.status, http.StatusText(res.status), c.redact(target))
+	if id := res.header.Get(headerRequestID); id != "" {
+		msg += fmt.Sprintf(" (request id %s)", c.redact(truncate(cleanText(id), 100)))
+	}
+	return fmt.Errorf("%s: %w; check that the base URL or cluster id points at the Hellgate API itself", msg, ErrRedirect)
+}
