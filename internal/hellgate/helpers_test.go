@@ -1,0 +1,132 @@
+package hellgate
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Test credentials: distinctive strings, so a leak is easy to grep for.
+const (
+	testToken  = "admin-token-SECRET-4711"
+	testAPIKey = "key_CREDENTIAL-0815"
+)
+
+// testConfig returns a Config for base with tiny retry waits, so that retry
+// tests take milliseconds.
+func testConfig(base string) Config {
+	return Config{
+		BaseURL:        base,
+		AdminToken:     testToken,
+		UserAgent:      "hellgate-test/1.0",
+		MaxRetries:     3,
+		RequestTimeout: 2 * time.Second,
+		RetryWaitMin:   time.Millisecond,
+		RetryWaitMax:   5 * time.Millisecond,
+		MaxRetryAfter:  50 * time.Millisecond,
+	}
+}
+
+// newTestClient starts h on an httptest server and returns a client for it,
+// after letting edit change the config.
+func newTestClient(t *testing.T, h http.Handler, edit ...func(*Config)) (*Client, *httptest.Server) {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	cfg := testConfig(ts.URL)
+	for _, e := range edit {
+		e(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, ts
+}
+
+// recorded is one request as a test server saw it.
+type recorded struct {
+	Method, URI string
+	Header      http.Header
+	Body        string
+}
+
+// recorder is an http.Handler that records requests and answers each with
+// the next of its replies (the last one repeats).
+type recorder struct {
+	mu      sync.Mutex
+	reqs    []recorded
+	replies []func(w http.ResponseWriter, r *http.Request)
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	rec.mu.Lock()
+	n := len(rec.reqs)
+	rec.reqs = append(rec.reqs, recorded{Method: r.Method, URI: r.RequestURI, Header: r.Header.Clone(), Body: string(body)})
+	reply := rec.replies[min(n, len(rec.replies)-1)]
+	rec.mu.Unlock()
+	reply(w, r)
+}
+
+func (rec *recorder) requests() []recorded {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]recorded(nil), rec.reqs...)
+}
+
+func replies(fs ...func(w http.ResponseWriter, r *http.Request)) *recorder {
+	return &recorder{replies: fs}
+}
+
+// status answers with a status, optional headers (name, value pairs) and a
+// body.
+func status(code int, body string, headers ...string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// jsonStatus answers with a status and v as JSON.
+func jsonStatus(code int, v any) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// drop closes the connection without answering.
+func drop(w http.ResponseWriter, _ *http.Request) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	_ = conn.Close()
+}
+
+// keyJSON is a Get-style API key body.
+func keyJSON(id string) map[string]any {
+	return map[string]any{
+		"id":               id,
+		"created_at":       "2023-10-01T12:00:00Z",
+		"masked_key_value": "key_123xxxx",
+		"scopes":           []string{"admin:api-keys:read"},
+	}
+}
+
+// createdJSON is a Create body with the secret key value kv.
+func createdJSON(id, kv string) map[string]any {
+	m := keyJSON(id)
+	delete(m, "masked_key_value")
+	m["key_value"] = kv
+	return m
+}

@@ -1,0 +1,491 @@
+package hellgate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRetryStatuses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status    int
+		wantTries int // with MaxRetries 3
+	}{
+		{http.StatusTooManyRequests, 4},
+		{http.StatusInternalServerError, 4},
+		{http.StatusBadGateway, 4},
+		{http.StatusServiceUnavailable, 4},
+		{http.StatusGatewayTimeout, 4},
+		{http.StatusBadRequest, 1},
+		{http.StatusUnauthorized, 1},
+		{http.StatusForbidden, 1},
+		{http.StatusNotFound, 1},
+		{http.StatusConflict, 1},
+		{http.StatusRequestTimeout, 1},
+		{http.StatusUnprocessableEntity, 1},
+		{http.StatusNotImplemented, 1},
+		{http.StatusHTTPVersionNotSupported, 1},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			t.Parallel()
+			rec := replies(status(tt.status, "nope"))
+			c, _ := newTestClient(t, rec)
+
+			_, err := c.GetAPIKey(t.Context(), "id")
+			if !hasStatus(err, tt.status) {
+				t.Fatalf("err = %v, want an *Error with status %d", err, tt.status)
+			}
+			if got := len(rec.requests()); got != tt.wantTries {
+				t.Errorf("attempts = %d, want %d", got, tt.wantTries)
+			}
+		})
+	}
+}
+
+func TestShouldRetry(t *testing.T) {
+	t.Parallel()
+	connErr := errors.New("connection reset by peer")
+	tests := []struct {
+		method string
+		key    bool
+		status int
+		err    error
+		want   bool
+	}{
+		{http.MethodGet, false, 503, nil, true},
+		{http.MethodGet, false, 0, connErr, true},
+		{http.MethodDelete, false, 429, nil, true},
+		{http.MethodDelete, false, 0, connErr, true},
+		{http.MethodPatch, false, 502, nil, true},
+		{http.MethodPatch, false, 0, connErr, true},
+		{http.MethodPost, true, 500, nil, true},
+		{http.MethodPost, true, 0, connErr, true},
+		{http.MethodPost, false, 500, nil, false},
+		{http.MethodPost, false, 429, nil, false},
+		{http.MethodPost, false, 0, connErr, false},
+		{http.MethodGet, false, 404, nil, false},
+		{http.MethodGet, false, 200, nil, false},
+		{http.MethodGet, false, 0, fmt.Errorf("wrapped: %w", ErrRedirect), false},
+		{"CONNECT", false, 503, nil, false},
+	}
+	for _, tt := range tests {
+		if got := shouldRetry(tt.method, tt.key, tt.status, tt.err); got != tt.want {
+			t.Errorf("shouldRetry(%s, key=%v, %d, %v) = %v, want %v", tt.method, tt.key, tt.status, tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in     string
+		want   time.Duration
+		wantOK bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"7", 7 * time.Second, true},
+		{"  12 ", 12 * time.Second, true},
+		{"-3", 0, false},
+		{"1.5", 0, false},
+		{"soon", 0, false},
+		{"99999999999999999999", 0, false}, // overflows uint64: garbage
+		{"9999999999", 365 * 24 * time.Hour, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{now.Add(30 * time.Second).Format(time.RFC850), 30 * time.Second, true},
+		{"Mon, 32 Foo 2025 99:00:00 GMT", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseRetryAfter(tt.in, now)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+func TestWaitHonoursAndCapsRetryAfter(t *testing.T) {
+	t.Parallel()
+	p := retryPolicy{waitMin: time.Second, waitMax: 2 * time.Second, maxRetryAfter: 60 * time.Second}
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		header string
+		want   time.Duration // 0: the backoff, between waitMin and waitMax
+	}{
+		{"10", 10 * time.Second},
+		{"3600", 60 * time.Second},
+		{now.Add(20 * time.Second).Format(http.TimeFormat), 20 * time.Second},
+		{now.Add(2 * time.Hour).Format(http.TimeFormat), 60 * time.Second},
+		{"0", 0},
+		{"garbage", -1},
+		{"", -1},
+	}
+	for _, tt := range tests {
+		got := p.wait(1, tt.header, now)
+		if tt.want >= 0 && got != tt.want {
+			t.Errorf("wait(Retry-After %q) = %v, want %v", tt.header, got, tt.want)
+		}
+		if tt.want < 0 && (got < p.waitMin || got > p.waitMax) {
+			t.Errorf("wait(Retry-After %q) = %v, want the backoff in [%v, %v]", tt.header, got, p.waitMin, p.waitMax)
+		}
+	}
+}
+
+func TestBackoffBounds(t *testing.T) {
+	t.Parallel()
+	p := retryPolicy{waitMin: 500 * time.Millisecond, waitMax: 30 * time.Second}
+	// Retry n waits within [waitMin*2^(n-1), waitMin*2^n], capped at waitMax.
+	for retry := 1; retry <= 70; retry++ {
+		lo := min(p.waitMin<<min(retry-1, 20), p.waitMax/2)
+		hi := min(p.waitMin<<min(retry, 20), p.waitMax)
+		if retry == 1 {
+			lo = p.waitMin
+		}
+		for range 200 {
+			d := p.backoff(retry)
+			if d < lo || d > hi || d < p.waitMin || d > p.waitMax {
+				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", retry, d, lo, hi)
+			}
+		}
+	}
+	// Jitter: the waits are not all the same.
+	seen := map[time.Duration]bool{}
+	for range 50 {
+		seen[p.backoff(3)] = true
+	}
+	if len(seen) < 10 {
+		t.Errorf("backoff(3) took only %d distinct values in 50 draws", len(seen))
+	}
+	// Degenerate bounds do not panic or escape them.
+	same := retryPolicy{waitMin: time.Millisecond, waitMax: time.Millisecond}
+	if d := same.backoff(5); d != time.Millisecond {
+		t.Errorf("backoff with min == max = %v, want 1ms", d)
+	}
+	zero := retryPolicy{}
+	if d := zero.backoff(3); d != 0 {
+		t.Errorf("backoff with zero bounds = %v, want 0", d)
+	}
+}
+
+func TestRetryBudget(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ maxRetries, wantTries int }{{-1, 1}, {0, 1}, {1, 2}, {4, 5}} {
+		t.Run(fmt.Sprint(tt.maxRetries), func(t *testing.T) {
+			t.Parallel()
+			n := 0
+			rec := replies(func(w http.ResponseWriter, r *http.Request) {
+				n++
+				w.Header().Set("x-request-id", fmt.Sprintf("req-%d", n))
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, `{"code":"unavailable","message":"busy (%d)"}`, n)
+			})
+			c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = tt.maxRetries })
+
+			err := c.DeleteAPIKey(t.Context(), "id")
+			if got := len(rec.requests()); got != tt.wantTries {
+				t.Fatalf("attempts = %d, want %d", got, tt.wantTries)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %#v, want *Error", err)
+			}
+			if e.Attempts != tt.wantTries || e.RequestID != fmt.Sprintf("req-%d", tt.wantTries) ||
+				e.Message != fmt.Sprintf("busy (%d)", tt.wantTries) || e.StatusCode != 503 {
+				t.Errorf("err = %+v, want the last attempt's status, message and request id", e)
+			}
+			want := fmt.Sprintf("DELETE /api/admin/api-keys/id: 503 Service Unavailable: unavailable: busy (%[1]d) (request id req-%[1]d)", tt.wantTries)
+			if tt.wantTries > 1 {
+				want += fmt.Sprintf(" (after %d attempts)", tt.wantTries)
+			}
+			if err.Error() != want {
+				t.Errorf("Error() = %q\nwant      %q", err.Error(), want)
+			}
+		})
+	}
+}
+
+func TestRetryThenSuccess(t *testing.T) {
+	t.Parallel()
+	rec := replies(
+		status(http.StatusTooManyRequests, "slow down", "Retry-After", "0"),
+		status(http.StatusBadGateway, "<html><title>502 Bad Gateway</title></html>", "Content-Type", "text/html"),
+		jsonStatus(http.StatusOK, keyJSON("abc")),
+	)
+	c, _ := newTestClient(t, rec)
+	k, err := c.GetAPIKey(t.Context(), "abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.ID != "abc" || len(rec.requests()) != 3 {
+		t.Errorf("got %+v after %d attempts, want abc after 3", k, len(rec.requests()))
+	}
+}
+
+func TestRetryAfterIsHonouredAndCapped(t *testing.T) {
+	t.Parallel()
+	// The server asks for an hour; MaxRetryAfter (50ms) caps the wait.
+	rec := replies(status(http.StatusTooManyRequests, "", "Retry-After", "3600"), jsonStatus(200, keyJSON("a")))
+	c, _ := newTestClient(t, rec, func(c *Config) {
+		c.RetryWaitMin, c.RetryWaitMax = time.Microsecond, time.Microsecond
+	})
+	start := time.Now()
+	if _, err := c.GetAPIKey(t.Context(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 50*time.Millisecond || d > 2*time.Second {
+		t.Errorf("took %v, want about MaxRetryAfter (50ms)", d)
+	}
+}
+
+func TestContextCancelStopsRetryAfterWait(t *testing.T) {
+	t.Parallel()
+	rec := replies(status(http.StatusServiceUnavailable, "maintenance", "Retry-After", "30", "x-request-id", "r1"))
+	c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetryAfter = time.Minute })
+
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.GetAPIKey(ctx, "a")
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %v, want right after the cancellation", d)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if !hasStatus(err, 503) || !strings.Contains(err.Error(), "maintenance") || !strings.Contains(err.Error(), "r1") {
+		t.Errorf("err = %v, want it to carry the last 503", err)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Errorf("attempts = %d, want 1", n)
+	}
+}
+
+func TestDeadlineBeforeRetryAfterGivesUpAtOnce(t *testing.T) {
+	t.Parallel()
+	rec := replies(status(http.StatusTooManyRequests, "", "Retry-After", "30"))
+	c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetryAfter = time.Minute })
+
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetAPIKey(ctx, "a")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("returned after %v, want at once", d)
+	}
+	if !IsThrottled(err) || !strings.Contains(err.Error(), "deadline") {
+		t.Errorf("err = %v, want the 429 and a note about the deadline", err)
+	}
+}
+
+func TestDroppedConnectionIsRetried(t *testing.T) {
+	t.Parallel()
+	rec := replies(drop, drop, jsonStatus(http.StatusOK, keyJSON("a")))
+	c, _ := newTestClient(t, rec)
+	if _, err := c.GetAPIKey(t.Context(), "a"); err != nil {
+		t.Fatalf("GetAPIKey: %v", err)
+	}
+	if n := len(rec.requests()); n < 3 {
+		t.Errorf("server saw %d requests, want at least 3", n)
+	}
+}
+
+func TestDroppedConnectionsExhaustRetries(t *testing.T) {
+	t.Parallel()
+	rec := replies(drop)
+	c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = 2 })
+	_, err := c.GetAPIKey(t.Context(), "a")
+	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts") ||
+		!strings.HasPrefix(err.Error(), "GET /api/admin/api-keys/a: ") {
+		t.Errorf("err = %v, want it to name the path and 3 attempts", err)
+	}
+	if strings.Contains(err.Error(), "http://") {
+		t.Errorf("err = %v, want no URL", err)
+	}
+}
+
+func TestPerAttemptTimeout(t *testing.T) {
+	t.Parallel()
+	slow := func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}
+	rec := replies(slow, jsonStatus(http.StatusOK, keyJSON("a")))
+	c, _ := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond })
+	start := time.Now()
+	if _, err := c.GetAPIKey(t.Context(), "a"); err != nil {
+		t.Fatalf("GetAPIKey: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v, want about one RequestTimeout", d)
+	}
+
+	// Without retries the timeout is reported as such.
+	rec = replies(slow)
+	c, _ = newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 50 * time.Millisecond; c.MaxRetries = 0 })
+	_, err := c.GetAPIKey(t.Context(), "a")
+	if err == nil || !strings.Contains(err.Error(), "no complete response within 50ms") {
+		t.Errorf("err = %v, want a per-attempt timeout", err)
+	}
+}
+
+func TestCreateReusesIdempotencyKeyAcrossAttempts(t *testing.T) {
+	t.Parallel()
+	rec := replies(
+		status(http.StatusServiceUnavailable, ""),
+		drop,
+		status(http.StatusInternalServerError, "oops"),
+		jsonStatus(http.StatusCreated, createdJSON("k1", "key_NEWSECRET")),
+	)
+	c, _ := newTestClient(t, rec)
+	exp := int64(3600)
+	k, err := c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"admin:api-keys:read"}, ExpiresIn: &exp})
+	if err != nil {
+		t.Fatalf("CreateAPIKey: %v", err)
+	}
+	if k.ID != "k1" || k.KeyValue != "key_NEWSECRET" {
+		t.Errorf("got %+v", k)
+	}
+	reqs := rec.requests()
+	if len(reqs) != 4 {
+		t.Fatalf("attempts = %d, want 4", len(reqs))
+	}
+	first := reqs[0].Header.Get(headerIdempotencyKey)
+	if len(first) != 36 {
+		t.Fatalf("idempotency key %q, want a UUID", first)
+	}
+	wantBody := `{"scopes":["admin:api-keys:read"],"expires_in":3600}`
+	for i, r := range reqs {
+		if got := r.Header.Get(headerIdempotencyKey); got != first {
+			t.Errorf("attempt %d sent idempotency key %q, want %q", i+1, got, first)
+		}
+		if r.Body != wantBody || r.Method != http.MethodPost || r.URI != "/api/admin/api-keys" {
+			t.Errorf("attempt %d: %s %s %s, want POST /api/admin/api-keys %s", i+1, r.Method, r.URI, r.Body, wantBody)
+		}
+		if r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("attempt %d: Content-Type %q", i+1, r.Header.Get("Content-Type"))
+		}
+	}
+
+	// A second call gets a fresh key; an explicit one is sent as given.
+	if _, err := c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: "mine-1"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs = rec.requests()
+	if got := reqs[4].Header.Get(headerIdempotencyKey); got == first || len(got) != 36 {
+		t.Errorf("second call sent idempotency key %q, want a fresh one (first was %q)", got, first)
+	}
+	if got := reqs[4].Body; got != `{"scopes":["pci:tokens:read"]}` {
+		t.Errorf("body without expiry = %s", got)
+	}
+	if got := reqs[5].Header.Get(headerIdempotencyKey); got != "mine-1" {
+		t.Errorf("explicit idempotency key sent as %q", got)
+	}
+}
+
+func TestPatchResendsBodyIntact(t *testing.T) {
+	t.Parallel()
+	rec := replies(status(http.StatusBadGateway, ""), drop, jsonStatus(http.StatusOK, keyJSON("a")))
+	c, _ := newTestClient(t, rec)
+	if _, err := c.UpdateAPIKeyScopes(t.Context(), "a", []string{"pci:tokens:read", "pci:tokens:create"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := rec.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("attempts = %d, want 3", len(reqs))
+	}
+	for i, r := range reqs {
+		if r.Method != http.MethodPatch || r.Body != `{"scopes":["pci:tokens:read","pci:tokens:create"]}` {
+			t.Errorf("attempt %d: %s %s", i+1, r.Method, r.Body)
+		}
+	}
+}
+
+func TestPostWithoutIdempotencyKeyIsNotRetried(t *testing.T) {
+	t.Parallel()
+	for name, reply := range map[string]func(http.ResponseWriter, *http.Request){
+		"503":  status(http.StatusServiceUnavailable, ""),
+		"429":  status(http.StatusTooManyRequests, "", "Retry-After", "0"),
+		"drop": drop,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rec := replies(reply)
+			c, _ := newTestClient(t, rec)
+			_, err := c.do(t.Context(), apiRequest{method: http.MethodPost, path: apiKeysPath, body: []byte(`{}`)})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if n := len(rec.requests()); n != 1 {
+				t.Errorf("attempts = %d, want 1", n)
+			}
+		})
+	}
+}
+
+func TestRedirectIsRefused(t *testing.T) {
+	t.Parallel()
+	other := replies(jsonStatus(http.StatusOK, keyJSON("a")))
+	_, otherSrv := newTestClient(t, other)
+
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			t.Parallel()
+			target := otherSrv.URL + "/elsewhere/api-keys?token=" + testToken
+			rec := replies(status(code, "", "Location", target))
+			c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = 3 })
+
+			_, err := c.GetAPIKey(t.Context(), "a")
+			if !errors.Is(err, ErrRedirect) {
+				t.Fatalf("err = %v, want ErrRedirect", err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, otherSrv.Listener.Addr().String()+"/elsewhere/api-keys") ||
+				!strings.Contains(msg, "does not follow redirects") {
+				t.Errorf("err = %q, want the target host/path and the refusal", msg)
+			}
+			if strings.Contains(msg, testToken) || strings.Contains(msg, "token=") {
+				t.Errorf("err = %q leaks the query or credential", msg)
+			}
+			if n := len(rec.requests()); n != 1 {
+				t.Errorf("attempts = %d, want 1 (a redirect is not retried)", n)
+			}
+		})
+	}
+	t.Cleanup(func() {
+		if n := len(other.requests()); n != 0 {
+			t.Errorf("redirect target got %d requests (first with headers %v), want none", n, other.requests()[0].Header)
+		}
+	})
+}
+
+func TestRedirectRefusedWithCallersHTTPClient(t *testing.T) {
+	t.Parallel()
+	other := replies(jsonStatus(http.StatusOK, keyJSON("a")))
+	_, otherSrv := newTestClient(t, other)
+	rec := replies(status(http.StatusTemporaryRedirect, "", "Location", otherSrv.URL+"/x"))
+
+	hc := &http.Client{} // follows redirects by default
+	c, _ := newTestClient(t, rec, func(c *Config) { c.HTTPClient = hc })
+	if _, err := c.GetAPIKey(t.Context(), "a"); !errors.Is(err, ErrRedirect) {
+		t.Fatalf("err = %v, want ErrRedirect", err)
+	}
+	if n := len(other.requests()); n != 0 {
+		t.Errorf("redirect target got %d requests, want none", n)
+	}
+	if hc.CheckRedirect != nil {
+		t.Error("New changed the caller's http.Client")
+	}
+}
