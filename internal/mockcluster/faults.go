@@ -1,0 +1,183 @@
+package mockcluster
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Faults configures fault injection on the /api/... routes. The zero value
+// injects nothing. Each request draws from one random source seeded with
+// Seed, so the same sequence of requests meets the same faults on every run.
+type Faults struct {
+	// ErrorRate is the probability (0..1) of answering a 5xx (500, 502, 503
+	// or 504, picked at random) before doing anything.
+	// ThrottleRate is the probability (0..1) of answering 429 with
+	// Retry-After before doing anything.
+	// DropRate is the probability (0..1) of doing the operation, committing
+	// it, and then closing the connection without an answer.
+	// The three are drawn independently, in that order: with ErrorRate 0.5
+	// and ThrottleRate 0.5 a quarter of the requests are throttled.
+	ErrorRate, ThrottleRate, DropRate float64
+	// ThrottleRetryAfter is the Retry-After of a throttled answer, rounded
+	// up to whole seconds; 0 means 1s.
+	ThrottleRetryAfter time.Duration
+	// Latency is added to every request before it is handled.
+	Latency time.Duration
+	// Seed seeds the random source of the faults.
+	Seed int64
+}
+
+// validate reports the first setting out of range.
+func (f Faults) validate() error {
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"ErrorRate", f.ErrorRate}, {"ThrottleRate", f.ThrottleRate}, {"DropRate", f.DropRate}} {
+		if math.IsNaN(r.v) || r.v < 0 || r.v > 1 {
+			return fmt.Errorf("mockcluster: Faults.%s must be within 0..1, got %v", r.name, r.v)
+		}
+	}
+	if f.ThrottleRetryAfter < 0 {
+		return fmt.Errorf("mockcluster: Faults.ThrottleRetryAfter must not be negative, got %s", f.ThrottleRetryAfter)
+	}
+	if f.Latency < 0 {
+		return fmt.Errorf("mockcluster: Faults.Latency must not be negative, got %s", f.Latency)
+	}
+	return nil
+}
+
+// clamped returns f with every setting forced into range (NaN counts as 0).
+func (f Faults) clamped() Faults {
+	clamp := func(v float64) float64 {
+		if math.IsNaN(v) || v < 0 {
+			return 0
+		}
+		return min(v, 1)
+	}
+	f.ErrorRate, f.ThrottleRate, f.DropRate = clamp(f.ErrorRate), clamp(f.ThrottleRate), clamp(f.DropRate)
+	f.ThrottleRetryAfter = max(f.ThrottleRetryAfter, 0)
+	f.Latency = max(f.Latency, 0)
+	return f
+}
+
+// retryAfterSeconds is the Retry-After header value, at least 1.
+func (f Faults) retryAfterSeconds() int64 {
+	d := f.ThrottleRetryAfter
+	if d <= 0 {
+		d = time.Second
+	}
+	return int64((d + time.Second - 1) / time.Second)
+}
+
+// faultKind is the fault chosen for one request.
+type faultKind int
+
+const (
+	faultNone faultKind = iota
+	faultError
+	faultThrottle
+	faultDrop
+)
+
+func (k faultKind) String() string {
+	switch k {
+	case faultError:
+		return "error"
+	case faultThrottle:
+		return "throttle"
+	case faultDrop:
+		return "drop"
+	}
+	return "none"
+}
+
+// errorStatuses are the statuses an injected error picks from.
+var errorStatuses = []int{
+	http.StatusInternalServerError,
+	http.StatusBadGateway,
+	http.StatusServiceUnavailable,
+	http.StatusGatewayTimeout,
+}
+
+// faultInjector holds the current fault settings and their random source.
+type faultInjector struct {
+	mu  sync.Mutex
+	cfg Faults
+	rng *rand.Rand
+}
+
+func newFaultInjector(f Faults) *faultInjector {
+	fi := &faultInjector{}
+	fi.set(f)
+	return fi
+}
+
+// set replaces the settings and reseeds the random source, so that the
+// faults after a change repeat from run to run as well.
+func (fi *faultInjector) set(f Faults) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	fi.cfg = f.clamped()
+	seed := uint64(f.Seed)
+	fi.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// settings returns the current settings.
+func (fi *faultInjector) settings() Faults {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.cfg
+}
+
+// decide picks the fault for one request and, for an error, its status.
+// It always draws the same number of values, so one request's outcome does
+// not shift the random sequence of the next.
+func (fi *faultInjector) decide() (faultKind, int, Faults) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	e, t, d := fi.rng.Float64(), fi.rng.Float64(), fi.rng.Float64()
+	status := errorStatuses[fi.rng.IntN(len(errorStatuses))]
+	switch {
+	case e < fi.cfg.ErrorRate:
+		return faultError, status, fi.cfg
+	case t < fi.cfg.ThrottleRate:
+		return faultThrottle, 0, fi.cfg
+	case d < fi.cfg.DropRate:
+		return faultDrop, 0, fi.cfg
+	}
+	return faultNone, 0, fi.cfg
+}
+
+// sleep waits for d or until ctx ends, and reports whether it waited fully.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// dropConnection closes the client's connection without an answer. Over
+// HTTP/1.x it hijacks the connection and closes it. Where that is not
+// possible (HTTP/2, or a ResponseWriter that is not a connection, such as
+// httptest.ResponseRecorder) it panics with http.ErrAbortHandler, the
+// sentinel with which net/http aborts a response without logging; a drop is
+// therefore only meaningful behind a real server such as httptest.Server.
+func dropConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,213 @@
+package mockcluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const testAdminToken = "test-admin-token"
+
+// epoch is where the fake clocks of the tests start.
+var epoch = time.Date(2023, 10, 1, 10, 0, 0, 0, time.UTC)
+
+// fakeClock is a clock the tests advance by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: epoch} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// harness is a mock served over real HTTP with a fake clock.
+type harness struct {
+	t     *testing.T
+	mock  *Server
+	http  *httptest.Server
+	clock *fakeClock
+}
+
+// newHarness starts a mock; opt, if given, adjusts the options first.
+func newHarness(t *testing.T, opt ...func(*Options)) *harness {
+	t.Helper()
+	clock := newFakeClock()
+	opts := Options{AdminToken: testAdminToken, Now: clock.Now}
+	for _, f := range opt {
+		f(&opts)
+	}
+	mock, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	hs := httptest.NewServer(mock)
+	t.Cleanup(hs.Close)
+	return &harness{t: t, mock: mock, http: hs, clock: clock}
+}
+
+// response is a finished HTTP exchange.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a generic map.
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body %q is not a JSON object: %v", r.body, err)
+	}
+	return m
+}
+
+// code returns the code of an error body.
+func (r response) code(t *testing.T) string {
+	t.Helper()
+	c, _ := r.json(t)["code"].(string)
+	return c
+}
+
+// admin is the header list for the admin token.
+var admin = []string{"x-admin-token", testAdminToken}
+
+// apiKey is the header list for an API key.
+func apiKey(v string) []string { return []string{"x-api-key", v} }
+
+// do sends a request; headers is a flat list of name, value pairs.
+func (h *harness) do(method, path, body string, headers ...string) response {
+	h.t.Helper()
+	return doRequest(h.t, h.http.Client(), method, h.http.URL+path, body, headers...)
+}
+
+func doRequest(t *testing.T, client *http.Client, method, url, body string, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, url, rd)
+	if err != nil {
+		t.Fatalf("new request: %v", err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Add(headers[i], headers[i+1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// created is the body of a create answer.
+type created struct {
+	ID        string   `json:"id"`
+	CreatedAt string   `json:"created_at"`
+	ExpiresAt *string  `json:"expires_at"`
+	KeyValue  string   `json:"key_value"`
+	Scopes    []string `json:"scopes"`
+}
+
+// create makes a key over HTTP with the admin token and fails the test
+// unless it gets 201.
+func (h *harness) create(body string) created {
+	h.t.Helper()
+	res := h.do(http.MethodPost, "/api/admin/api-keys", body, admin...)
+	if res.status != http.StatusCreated {
+		h.t.Fatalf("create %s: status %d, body %s", body, res.status, res.body)
+	}
+	var c created
+	if err := json.Unmarshal(res.body, &c); err != nil {
+		h.t.Fatalf("decode create answer: %v", err)
+	}
+	return c
+}
+
+// createScoped makes a key with the given scopes directly.
+func (h *harness) createScoped(scopes ...string) Key {
+	h.t.Helper()
+	k, err := h.mock.CreateKey(scopes, 0)
+	if err != nil {
+		h.t.Fatalf("CreateKey: %v", err)
+	}
+	return k
+}
+
+// listPage is the body of a list answer.
+type listPage struct {
+	Data []struct {
+		ID             string   `json:"id"`
+		CreatedAt      string   `json:"created_at"`
+		ExpiresAt      *string  `json:"expires_at"`
+		MaskedKeyValue string   `json:"masked_key_value"`
+		KeyValue       *string  `json:"key_value"`
+		Scopes         []string `json:"scopes"`
+	} `json:"data"`
+	Links struct {
+		Next *string `json:"next"`
+	} `json:"links"`
+}
+
+func (h *harness) list(query string) listPage {
+	h.t.Helper()
+	res := h.do(http.MethodGet, "/api/admin/api-keys"+query, "", admin...)
+	if res.status != http.StatusOK {
+		h.t.Fatalf("list %s: status %d, body %s", query, res.status, res.body)
+	}
+	var p listPage
+	dec := json.NewDecoder(bytes.NewReader(res.body))
+	if err := dec.Decode(&p); err != nil {
+		h.t.Fatalf("decode list: %v", err)
+	}
+	return p
+}
+
+// checkError asserts an error answer: status, code, JSON content type and a
+// request id.
+func checkError(t *testing.T, res response, status int, code string) {
+	t.Helper()
+	if res.status != status {
+		t.Fatalf("status = %d, want %d; body %s", res.status, status, res.body)
+	}
+	if ct := res.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q, want application/json", ct)
+	}
+	if res.header.Get("X-Request-Id") == "" {
+		t.Error("no x-request-id header")
+	}
+	m := res.json(t)
+	if got := m["code"]; got != code {
+		t.Errorf("code = %v, want %s; body %s", got, code, res.body)
+	}
+	msg, _ := m["message"].(string)
+	if msg == "" {
+		t.Errorf("empty message; body %s", res.body)
+	}
+	if len(m) != 2 {
+		t.Errorf("error body has %d members, want code and message only: %s", len(m), res.body)
+	}
+}
