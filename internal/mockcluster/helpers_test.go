@@ -2,7 +2,9 @@ package mockcluster
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -100,27 +102,37 @@ func (h *harness) do(method, path, body string, headers ...string) response {
 
 func doRequest(t *testing.T, client *http.Client, method, url, body string, headers ...string) response {
 	t.Helper()
+	res, err := tryRequest(t.Context(), client, method, url, body, headers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// tryRequest sends a request and reads the answer; unlike doRequest it may be
+// called from any goroutine.
+func tryRequest(ctx context.Context, client *http.Client, method, url, body string, headers ...string) (response, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, url, rd)
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		t.Fatalf("new request: %v", err)
+		return response{}, fmt.Errorf("new request: %w", err)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Add(headers[i], headers[i+1])
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
+		return response{}, fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		t.Fatalf("read body: %v", err)
+		return response{}, fmt.Errorf("%s %s: read body: %w", method, url, err)
 	}
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return response{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
 // created is the body of a create answer.
