@@ -90,7 +90,8 @@ const maxMessageLen = 300
 // parseErrorBody extracts Hellgate's code and message from an error body of
 // any shape: a JSON object {"code","message"}, other JSON such as
 // {"error":"..."} or an array, plain text, HTML or nothing. An empty message
-// means the body said nothing useful.
+// means the body said nothing useful. The results are neither redacted nor
+// truncated; the caller does both, in that order.
 func parseErrorBody(contentType string, body []byte) (code, message string) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
@@ -108,18 +109,19 @@ func parseErrorBody(contentType string, body []byte) (code, message string) {
 					message = buf.String()
 				}
 			}
-			return code, truncate(cleanText(message), maxMessageLen)
+			return code, message
 		}
 	}
 
 	if looksLikeHTML(contentType, trimmed) {
 		// A proxy or load balancer page; its <title> is the useful part.
 		if m := htmlTitle.FindSubmatch(trimmed); m != nil {
-			return "", truncate(cleanText(html.UnescapeString(string(m[1]))), maxMessageLen)
+			return "", html.UnescapeString(string(m[1]))
 		}
 		return "", ""
 	}
-	return "", truncate(cleanText(string(trimmed)), maxMessageLen)
+	// Plain text; cap it early so that a huge page is not cleaned in full.
+	return "", string(trimmed[:min(len(trimmed), 64*maxMessageLen)])
 }
 
 // fromJSON looks for a code and a message in a decoded JSON value. It knows

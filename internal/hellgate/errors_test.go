@@ -168,3 +168,46 @@ func TestNewErrorsNeverContainTheCredential(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactionSurvivesEscapingAndTruncation covers the ways a secret could
+// slip past a plain string replace: JSON escapes in the body, and a cut at
+// the message length limit that leaves half a secret behind.
+func TestRedactionSurvivesEscapingAndTruncation(t *testing.T) {
+	t.Parallel()
+	escaped := fmt.Sprintf(`\u%04x`, testToken[0]) + testToken[1:]
+	tests := map[string]string{
+		"json escape":        `{"message":"token ` + escaped + ` rejected"}`,
+		"cut in plain text":  strings.Repeat("x", maxMessageLen-10) + testToken,
+		"cut in json":        `{"message":"` + strings.Repeat("y", maxMessageLen-10) + testToken + `"}`,
+		"html title":         `<html><title>bad &#x` + fmt.Sprintf("%x", testToken[0]) + `;` + testToken[1:] + `</title></html>`,
+		"spread by newlines": "a\n\n\n" + strings.Repeat(" ", 400) + testToken,
+	}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newTestClient(t, replies(status(http.StatusBadRequest, body, "x-request-id", strings.Repeat("r", 90)+testToken)))
+			_, err := c.GetAPIKey(t.Context(), "a")
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			// Any 6-byte piece of the token is a leak.
+			for i := 0; i+minSecretLen <= len(testToken); i++ {
+				if piece := testToken[i : i+minSecretLen]; strings.Contains(err.Error(), piece) {
+					t.Fatalf("Error() = %q contains %q, part of the credential", err, piece)
+				}
+			}
+		})
+	}
+}
+
+// TestShortCredentialDoesNotGarbleMessages: a test token such as "t" is not
+// redacted, or every "t" in every message would be.
+func TestShortCredentialDoesNotGarbleMessages(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestClient(t, replies(status(http.StatusNotFound, `{"code":"not_found","message":"No API key with that id exists."}`)),
+		func(c *Config) { c.AdminToken = "t" })
+	_, err := c.GetAPIKey(t.Context(), "a")
+	if want := "GET /api/admin/api-keys/a: 404 Not Found: not_found: No API key with that id exists."; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+}

@@ -50,7 +50,7 @@ func (c *Client) logContext(ctx context.Context) context.Context {
 // maskSecret adds one more secret (a key_value just received) to the masks of
 // a context made by logContext, and remembers it for later calls.
 func (c *Client) maskSecret(ctx context.Context, secret string) context.Context {
-	if secret == "" {
+	if len(secret) < minSecretLen {
 		return ctx
 	}
 	c.secretsMu.Lock()
@@ -59,17 +59,21 @@ func (c *Client) maskSecret(ctx context.Context, secret string) context.Context 
 	return tflog.SubsystemMaskLogStrings(ctx, logSubsystem, secret)
 }
 
-// secretStrings returns the credential and every key_value seen, skipping
-// empty strings (masking "" would mask everything).
+// minSecretLen is the length below which a credential or key value is not
+// masked or redacted. Real ones are far longer; a test token such as "t"
+// would otherwise turn every "t" in messages and logs into a mask, and
+// hiding so short a string protects nothing. It also keeps "" (which would
+// match everywhere) out of the masks.
+const minSecretLen = 6
+
+// secretStrings returns the credential and every key_value seen that are at
+// least minSecretLen long.
 func (c *Client) secretStrings() []string {
 	c.secretsMu.RLock()
 	defer c.secretsMu.RUnlock()
 	out := make([]string, 0, len(c.secrets)+1)
-	if c.credential != "" {
-		out = append(out, c.credential)
-	}
-	for _, s := range c.secrets {
-		if s != "" {
+	for _, s := range append([]string{c.credential}, c.secrets...) {
+		if len(s) >= minSecretLen {
 			out = append(out, s)
 		}
 	}
@@ -77,7 +81,8 @@ func (c *Client) secretStrings() []string {
 }
 
 // redact removes the credential and every key_value seen from s, for text
-// that ends up in an error message (a server might echo a key back).
+// that ends up in an error message (a server might echo a key back). Redact
+// before truncating, or a cut secret would no longer match.
 func (c *Client) redact(s string) string {
 	if s == "" {
 		return s

@@ -161,7 +161,7 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 		// (create), and the others add little to the fields above.
 		logTrace(ctx, "Hellgate API response body", map[string]any{
 			"http.method": r.method, "http.path": r.path, "http.status": resp.StatusCode,
-			"body": c.redact(truncate(string(data), 4096)),
+			"body": truncate(c.redact(string(data)), 4096),
 		})
 	}
 	return attemptResult{status: resp.StatusCode, header: resp.Header, body: data}
@@ -189,7 +189,10 @@ func (c *Client) resultError(r apiRequest, res attemptResult, attempts int) erro
 		}
 		return fmt.Errorf("%s %s: %w", r.method, r.path, res.err)
 	}
-	code, msg := parseErrorBody(res.header.Get("Content-Type"), res.body)
+	// Redact the raw body (the secret as sent) and the parsed text (the
+	// secret after JSON or HTML unescaping), then clean and cut.
+	code, msg := parseErrorBody(res.header.Get("Content-Type"), []byte(c.redact(string(res.body))))
+	msg = truncate(c.redact(cleanText(c.redact(msg))), maxMessageLen)
 	if msg == "" {
 		msg = http.StatusText(res.status)
 	}
@@ -197,11 +200,17 @@ func (c *Client) resultError(r apiRequest, res attemptResult, attempts int) erro
 		Method:     r.method,
 		Path:       r.path,
 		StatusCode: res.status,
-		Code:       c.redact(truncate(cleanText(code), 100)),
-		Message:    c.redact(msg),
-		RequestID:  c.redact(truncate(cleanText(res.header.Get(headerRequestID)), 100)),
+		Code:       c.headerText(code),
+		Message:    msg,
+		RequestID:  c.headerText(res.header.Get(headerRequestID)),
 		Attempts:   attempts,
 	}
+}
+
+// headerText makes a short server-given string (a request id, an error
+// code) safe to show: no secret, one line, at most 100 bytes.
+func (c *Client) headerText(s string) string {
+	return truncate(c.redact(cleanText(c.redact(s))), 100)
 }
 
 func isRedirect(status int) bool {
@@ -227,7 +236,7 @@ func (c *Client) redirectError(r apiRequest, u *url.URL, res attemptResult) erro
 	msg := fmt.Sprintf("%s %s: the server answered %d %s, redirecting to %s",
 		r.method, r.path, res.status, http.StatusText(res.status), c.redact(target))
 	if id := res.header.Get(headerRequestID); id != "" {
-		msg += fmt.Sprintf(" (request id %s)", c.redact(truncate(cleanText(id), 100)))
+		msg += fmt.Sprintf(" (request id %s)", c.headerText(id))
 	}
 	return fmt.Errorf("%s: %w; check that the base URL or cluster id points at the Hellgate API itself", msg, ErrRedirect)
 }
