@@ -1,0 +1,313 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// started is a run in progress.
+type started struct {
+	lines  chan string // stdout, line by line
+	stderr *syncBuffer
+	done   chan struct{} // closed when run has returned
+	err    error         // what run returned, once done is closed
+	cancel context.CancelFunc
+}
+
+// start runs the command in the background.
+func start(t *testing.T, args ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	s := &started{lines: make(chan string, 16), stderr: &syncBuffer{}, done: make(chan struct{}), cancel: cancel}
+	go func() {
+		s.err = run(ctx, args, pw, s.stderr)
+		pw.Close()
+		close(s.done)
+	}()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+		close(s.lines)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+		}
+	})
+	return s
+}
+
+// line returns the next stdout line.
+func (s *started) line(t *testing.T) string {
+	t.Helper()
+	select {
+	case l, ok := <-s.lines:
+		if !ok {
+			t.Fatalf("stdout closed; stderr: %s", s.stderr.String())
+		}
+		return l
+	case <-time.After(10 * time.Second):
+		t.Fatal("no line on stdout within 10s")
+	}
+	return ""
+}
+
+// stop cancels the run and returns its error.
+func (s *started) stop(t *testing.T) error {
+	t.Helper()
+	s.cancel()
+	select {
+	case <-s.done:
+		return s.err
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return within 10s of cancellation")
+	}
+	return nil
+}
+
+var listeningRE = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:(\d+))$`)
+
+func get(t *testing.T, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("x-admin-token", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, body
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	t.Setenv(tokenEnv, "")
+	s := start(t, "--addr", "127.0.0.1:0", "--admin-token", "secret-token")
+	first := s.line(t)
+	m := listeningRE.FindStringSubmatch(first)
+	if m == nil || m[2] == "0" {
+		t.Fatalf("first line %q, want listening on http://127.0.0.1:PORT", first)
+	}
+	base := m[1]
+
+	res, body := get(t, base+"/api/admin/api-keys", "secret-token")
+	if res.StatusCode != 200 || res.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("list: %d %s", res.StatusCode, body)
+	}
+	res, body = get(t, base+"/_mock/stats", "secret-token")
+	var stats map[string]any
+	if res.StatusCode != 200 || json.Unmarshal(body, &stats) != nil {
+		t.Fatalf("stats: %d %s", res.StatusCode, body)
+	}
+	if res, _ := get(t, base+"/api/admin/api-keys", "wrong"); res.StatusCode != 401 {
+		t.Errorf("wrong token: %d", res.StatusCode)
+	}
+
+	if err := s.stop(t); err != nil {
+		t.Fatalf("run returned %v after cancellation, want nil", err)
+	}
+	// The port is released.
+	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), time.Second); err == nil {
+		t.Error("still accepting connections after shutdown")
+	}
+	// The request log went to stderr, without the token.
+	log := s.stderr.String()
+	if !strings.Contains(log, "GET /api/admin/api-keys 200") {
+		t.Errorf("request log lacks the list request:\n%s", log)
+	}
+	if strings.Contains(log, "secret-token") {
+		t.Error("the log contains the admin token")
+	}
+}
+
+func TestRunGeneratesToken(t *testing.T) {
+	t.Setenv(tokenEnv, "")
+	s := start(t, "--addr", "127.0.0.1:0", "--quiet")
+	m := listeningRE.FindStringSubmatch(s.line(t))
+	if m == nil {
+		t.Fatal("first line is not the listening line")
+	}
+	second := s.line(t)
+	token, ok := strings.CutPrefix(second, "admin token: ")
+	if !ok || len(token) < 32 {
+		t.Fatalf("second line %q, want the generated admin token", second)
+	}
+	if res, _ := get(t, m[1]+"/_mock/stats", token); res.StatusCode != 200 {
+		t.Errorf("generated token: %d", res.StatusCode)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.stderr.String(); got != "" {
+		t.Errorf("--quiet, yet stderr has %q", got)
+	}
+}
+
+func TestRunTokenFromEnvironment(t *testing.T) {
+	t.Setenv(tokenEnv, "env-token")
+	s := start(t, "--addr", "127.0.0.1:0", "--quiet")
+	m := listeningRE.FindStringSubmatch(s.line(t))
+	if m == nil {
+		t.Fatal("first line is not the listening line")
+	}
+	if res, _ := get(t, m[1]+"/_mock/stats", "env-token"); res.StatusCode != 200 {
+		t.Errorf("token from the environment: %d", res.StatusCode)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	// No token line: stdout ends after the first line.
+	if l, ok := <-s.lines; ok {
+		t.Errorf("unexpected stdout line %q", l)
+	}
+}
+
+func TestRunStateFileAndFaults(t *testing.T) {
+	t.Setenv(tokenEnv, "")
+	file := filepath.Join(t.TempDir(), "state.json")
+	s := start(t, "--addr", "127.0.0.1:0", "--admin-token", "t", "--state-file", file,
+		"--throttle-rate", "1", "--throttle-retry-after", "3s", "--seed", "5", "--quiet")
+	m := listeningRE.FindStringSubmatch(s.line(t))
+	if m == nil {
+		t.Fatal("first line is not the listening line")
+	}
+	res, _ := get(t, m[1]+"/api/admin/api-keys", "t")
+	if res.StatusCode != 429 || res.Header.Get("Retry-After") != "3" {
+		t.Errorf("throttled: %d Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = run(t.Context(), []string{"--addr", ln.Addr().String(), "--admin-token", "t", "--quiet"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Errorf("run on a busy port: %v", err)
+	}
+}
+
+func TestRunCorruptStateFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(file, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(t.Context(), []string{"--addr", "127.0.0.1:0", "--admin-token", "t", "--state-file", file}, io.Discard, io.Discard)
+	if err == nil {
+		t.Error("run accepted a corrupt state file")
+	}
+}
+
+func TestFlagValidation(t *testing.T) {
+	tests := [][]string{
+		{"--error-rate", "1.5"},
+		{"--error-rate", "-0.1"},
+		{"--error-rate", "NaN"},
+		{"--throttle-rate", "2"},
+		{"--drop-rate", "-1"},
+		{"--drop-rate", "half"},
+		{"--latency", "abc"},
+		{"--latency", "-1s"},
+		{"--throttle-retry-after", "-1s"},
+		{"--throttle-retry-after", "5"},
+		{"--seed", "x"},
+		{"--admin-token", ""},
+		{"--no-such-flag"},
+		{"extra-argument"},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stderr bytes.Buffer
+			var stdout bytes.Buffer
+			err := run(t.Context(), append([]string{"--addr", "127.0.0.1:0"}, args...), &stdout, &stderr)
+			if !errors.Is(err, errUsage) {
+				t.Errorf("err = %v, want a usage error", err)
+			}
+			if msg := stderr.String(); !strings.Contains(msg, "Usage: hellgate-mock") && !strings.Contains(msg, "--help") {
+				t.Errorf("no usage or hint on stderr: %s", msg)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout: %q", stdout.String())
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"--help"}, io.Discard, &stderr)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err = %v, want flag.ErrHelp", err)
+	}
+	help := stderr.String()
+	for _, name := range []string{"addr", "admin-token", "state-file", "error-rate", "throttle-rate", "drop-rate",
+		"throttle-retry-after", "latency", "seed", "quiet", tokenEnv, "listening on http://HOST:PORT", "127.0.0.1:8089"} {
+		if !strings.Contains(help, name) {
+			t.Errorf("help does not mention %q:\n%s", name, help)
+		}
+	}
+}
+
+func TestDisplayAddr(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:80": "127.0.0.1:80",
+		"0.0.0.0:80":   "localhost:80",
+		"[::]:80":      "localhost:80",
+		"[::1]:80":     "[::1]:80",
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := displayAddr(addr); got != want {
+			t.Errorf("displayAddr(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
