@@ -1,6 +1,7 @@
 package mockcluster
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -220,11 +221,23 @@ func (s *Server) nextLink(r *http.Request, lastID string, limit int) string {
 	}
 	u := url.URL{
 		Scheme:   scheme,
-		Host:     r.Host,
+		Host:     requestHost(r),
 		Path:     path,
 		RawQuery: "after=" + url.QueryEscape(lastID) + "&limit=" + strconv.Itoa(limit),
 	}
 	return u.String()
+}
+
+// requestHost is the host the client addressed: the Host header, or, for an
+// HTTP/1.0 request without one, the address the connection arrived on.
+func requestHost(r *http.Request) string {
+	if r.Host != "" {
+		return r.Host
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return a.String()
+	}
+	return "localhost"
 }
 
 // handleGet is GET /api/admin/api-keys/{id}.

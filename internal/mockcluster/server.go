@@ -9,9 +9,29 @@
 // connections, latency) to exercise a client's retries.
 //
 // Every answer carries a unique x-request-id header. Errors have the body
-// {"code": "<snake_case>", "message": "<sentence>"}. Checks run in this
-// order: route (404, 405), faults, credentials (401), scope (403),
-// validation (400), existence (404), idempotency (409).
+// {"code": "<snake_case>", "message": "<sentence>"} and Content-Type
+// application/json. Checks run in this order: route (404, 405), faults,
+// credentials (401), scope (403), validation (400), existence (404),
+// idempotency (409).
+//
+// Where the API reference is silent, the mock chooses as follows:
+//
+//   - Both x-api-key and x-admin-token, or either header twice: 400
+//     ambiguous_credentials, rather than guessing which was meant.
+//   - Idempotency records are kept 24 hours per credential ("admin", or the
+//     API key's id): the same x-idempotency-key sent with another credential
+//     is a different record. Bodies compare after parsing; the order of the
+//     scopes matters, absent and null expires_in are the same.
+//   - expires_in must be an integer literal: 60.0 and 6e1 are rejected.
+//   - Unknown query parameters, and a parameter given twice, are rejected
+//     (400), like unknown body fields; an empty after or limit is invalid.
+//   - The id of a deleted key remains a valid after cursor, so a client
+//     paging while keys are deleted still gets the rest of the list; an id
+//     never issued is 400 unknown_after.
+//   - Ids in paths compare case-insensitively; any well-formed UUID is a
+//     valid id (unknown ones are 404).
+//   - The request's Content-Type is not checked, so that a plain
+//     "curl -d" works.
 //
 // Besides the API, GET /_mock/stats (admin token only, never faulted)
 // reports request and fault counters.
