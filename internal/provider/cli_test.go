@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// providerAddress is the provider's full registry address.
+const providerAddress = "registry.terraform.io/starfish-codes/hellgate"
+
+// terraformCLI runs a real Terraform CLI in a working folder of its own,
+// with the provider served in-process (Terraform reattaches to it instead
+// of installing it). terraform-plugin-testing cannot install local
+// modules, so the tests of modules and of the examples use this.
+type terraformCLI struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+// The provider runs in this process, so the cluster's endpoint and token
+// reach it through WithEnv as HELLGATE_ENDPOINT and HELLGATE_ADMIN_TOKEN,
+// not through Terraform's environment.
+//
+// newTerraformCLI skips the test unless acceptance tests are enabled.
+func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *terraformCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	reattachCh := make(chan *plugin.ReattachConfig, 1)
+	closeCh := make(chan struct{})
+	env := map[string]string{EnvEndpoint: c.url, EnvAdminToken: c.token}
+	opts = append([]Option{WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok })}, opts...)
+	server := providerserver.NewProtocol6(New("test", opts...)())
+	go func() {
+		err := tf6server.Serve(providerAddress, server,
+			tf6server.WithDebug(ctx, reattachCh, closeCh),
+			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard})),
+			tf6server.WithLoggingSink(t),
+		)
+		if err != nil {
+			t.Errorf("serving the provider: %v", err)
+		}
+	}()
+	var rc *plugin.ReattachConfig
+	select {
+	case rc = <-reattachCh:
+	case <-closeCh:
+		t.Fatal("provider server stopped before it was ready")
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-closeCh
+	})
+
+	reattach, err := json.Marshal(map[string]any{
+		providerAddress: map[string]any{
+			"Protocol":        string(rc.Protocol),
+			"ProtocolVersion": rc.ProtocolVersion,
+			"Pid":             rc.Pid,
+			"Test":            true,
+			"Addr":            map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var procEnv []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "TF_CLI_CONFIG_FILE" || strings.HasPrefix(name, "HELLGATE_") || name == "TF_LOG" {
+			continue
+		}
+		procEnv = append(procEnv, kv)
+	}
+	procEnv = append(procEnv,
+		"TF_REATTACH_PROVIDERS="+string(reattach),
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+	)
+	return &terraformCLI{t: t, bin: bin, dir: dir, env: procEnv}
+}
+
+// run runs terraform with args and returns its combined output and error.
+func (tf *terraformCLI) run(args ...string) (string, error) {
+	tf.t.Helper()
+	cmd := exec.Command(tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...)
+	cmd.Env = tf.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// mustRun runs terraform and fails the test when it does not succeed.
+func (tf *terraformCLI) mustRun(args ...string) string {
+	tf.t.Helper()
+	out, err := tf.run(args...)
+	if err != nil {
+		tf.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// planIsEmpty runs a plan and fails the test unless it proposes no change.
+func (tf *terraformCLI) planIsEmpty() {
+	tf.t.Helper()
+	out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if err != nil {
+		tf.t.Fatalf("expected an empty plan: %v\n%s", err, out)
+	}
+}
+
+// copyDir copies the folder src, recursively, into a new temporary folder.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			if d.Name() == ".terraform" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(target, 0o755)
+		}
+		if strings.HasSuffix(d.Name(), ".tfstate") || d.Name() == ".terraform.lock.hcl" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}

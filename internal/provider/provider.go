@@ -1,0 +1,338 @@
+// Package provider implements the hellgate Terraform provider on
+// terraform-plugin-framework. It holds framework glue only: every call to
+// Hellgate goes through the typed client in internal/hellgate.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
+)
+
+var (
+	_ provider.Provider                     = (*hellgateProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*hellgateProvider)(nil)
+)
+
+// Environment variables read by the provider block.
+const (
+	EnvClusterID  = "HELLGATE_CLUSTER_ID"
+	EnvEndpoint   = "HELLGATE_ENDPOINT"
+	EnvAPIKey     = "HELLGATE_API_KEY"
+	EnvAdminToken = "HELLGATE_ADMIN_TOKEN"
+)
+
+const (
+	defaultMaxRetries     = 5
+	maxMaxRetries         = 10
+	defaultRequestTimeout = 30 * time.Second
+	minRequestTimeout     = time.Second
+	maxRequestTimeout     = 10 * time.Minute
+)
+
+// Option adjusts a provider instance; tests use it to inject a clock.
+type Option func(*hellgateProvider)
+
+// WithClock makes the provider and everything it configures read the time
+// from now instead of the system clock.
+func WithClock(now func() time.Time) Option {
+	return func(p *hellgateProvider) { p.now = now }
+}
+
+// WithEnv makes the provider read environment variables through lookup
+// instead of the process environment; tests that serve the provider
+// in-process use it to give each run its own environment.
+func WithEnv(lookup func(string) (string, bool)) Option {
+	return func(p *hellgateProvider) { p.lookupEnv = lookup }
+}
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider {
+		p := &hellgateProvider{version: version, now: time.Now, lookupEnv: os.LookupEnv}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
+	}
+}
+
+type hellgateProvider struct {
+	version   string
+	now       func() time.Time
+	lookupEnv func(string) (string, bool)
+}
+
+type providerModel struct {
+	ClusterID      types.String `tfsdk:"cluster_id"`
+	Endpoint       types.String `tfsdk:"endpoint"`
+	APIKey         types.String `tfsdk:"api_key"`
+	AdminToken     types.String `tfsdk:"admin_token"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+// providerData is what Configure hands to resources and data sources.
+// client is nil when the provider configuration was not known yet at plan
+// time; objects then plan without calling Hellgate and report a clear
+// error if they must.
+type providerData struct {
+	client *hellgate.Client
+	now    func() time.Time
+}
+
+func (p *hellgateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "hellgate"
+	resp.Version = p.version
+}
+
+func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages API keys of a [Hellgate](https://www.hellgate.io) Guardian cluster.",
+		Attributes: map[string]schema.Attribute{
+			"cluster_id": schema.StringAttribute{
+				MarkdownDescription: "Your Guardian cluster's id, a DNS label such as `my-cluster-id`. " +
+					"The provider talks to `https://{cluster_id}.on-hellgate.cloud`. " +
+					"Can be set with the `" + EnvClusterID + "` environment variable. " +
+					"One of `cluster_id` or `endpoint` is required.",
+				Optional:   true,
+				Validators: []validator.String{validators.ClusterID()},
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "A full base URL of the Guardian API, such as `https://my-cluster-id.on-hellgate.cloud` " +
+					"or `http://127.0.0.1:8089` for a mock cluster; overrides `cluster_id`. " +
+					"Must use `https://`; plain `http://` is accepted only for loopback hosts " +
+					"(`localhost`, `127.0.0.0/8`, `::1`), because credentials for a card vault never travel in clear text. " +
+					"Can be set with the `" + EnvEndpoint + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{validators.Endpoint()},
+			},
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "An API key (`x-api-key`) with the `admin:api-keys:*` scopes the configuration needs. " +
+					"Can be set with the `" + EnvAPIKey + "` environment variable. " +
+					"Exactly one of `api_key` or `admin_token` must be set.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{validators.NotEmpty()},
+			},
+			"admin_token": schema.StringAttribute{
+				MarkdownDescription: "An admin token (`x-admin-token`), allowed every API-key operation. " +
+					"Can be set with the `" + EnvAdminToken + "` environment variable. " +
+					"Exactly one of `api_key` or `admin_token` must be set.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{validators.NotEmpty()},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request that failed transiently "+
+					"(connection error, `429`, `5xx`) is retried, with exponential backoff that honours `Retry-After`. "+
+					"`0` to `%d`; defaults to `%d`. Creates are retried with the same idempotency key, so a retry never makes a second key.",
+					maxMaxRetries, defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take before it is abandoned (and retried), "+
+					"as a duration such as `\"30s\"`, from `%s` to `%s`. Defaults to `\"%s\"`. "+
+					"The whole operation is bounded by the resource's `timeouts`.",
+					minRequestTimeout, maxRequestTimeout, defaultRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{validators.Duration(minRequestTimeout, maxRequestTimeout)},
+			},
+		},
+	}
+}
+
+func (p *hellgateProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{
+		providervalidator.Conflicting(path.MatchRoot("api_key"), path.MatchRoot("admin_token")),
+	}
+}
+
+func (p *hellgateProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if unknown := unknownAttributes(cfg); len(unknown) > 0 {
+		// A setting produced by another resource is not known until apply.
+		// Creating or planning keys needs no API call, so the plan goes on;
+		// an object that must call Hellgate during this plan says why it
+		// cannot.
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
+		data := &providerData{now: p.now}
+		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		return
+	}
+
+	settings, diags := resolveSettings(cfg, p.lookupEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := hellgate.New(hellgate.Config{
+		BaseURL:        settings.baseURL,
+		APIKey:         settings.apiKey,
+		AdminToken:     settings.adminToken,
+		UserAgent:      userAgent(p.version, req.TerraformVersion),
+		MaxRetries:     settings.maxRetries,
+		RequestTimeout: settings.requestTimeout,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Hellgate Client",
+			"The provider could not set up its Hellgate client: "+err.Error())
+		return
+	}
+
+	data := &providerData{client: client, now: p.now}
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+}
+
+func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAPIKeyResource,
+	}
+}
+
+func (p *hellgateProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+func userAgent(version, terraformVersion string) string {
+	ua := "terraform-provider-hellgate/" + version + " (+https://registry.terraform.io/providers/starfish-codes/hellgate)"
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+func unknownAttributes(cfg providerModel) []string {
+	var out []string
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"cluster_id": cfg.ClusterID, "endpoint": cfg.Endpoint,
+		"api_key": cfg.APIKey, "admin_token": cfg.AdminToken,
+		"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout,
+	} {
+		if v.IsUnknown() {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// settings is the provider configuration after environment variables and
+// defaults have been applied.
+type settings struct {
+	baseURL        string
+	apiKey         string
+	adminToken     string
+	maxRetries     int
+	requestTimeout time.Duration
+}
+
+// resolveSettings applies the provider's precedence rules: a value written
+// in the provider block always wins over the environment, for the target
+// cluster and for credentials alike, so an aliased provider block can use a
+// narrower key while the default one reads the environment.
+func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (settings, diag.Diagnostics) {
+	var s settings
+	var diags diag.Diagnostics
+	env := func(name string) string {
+		v, _ := lookupEnv(name)
+		return strings.TrimSpace(v)
+	}
+
+	// Target cluster.
+	switch {
+	case !cfg.Endpoint.IsNull():
+		s.baseURL = strings.TrimRight(cfg.Endpoint.ValueString(), "/")
+	case !cfg.ClusterID.IsNull():
+		s.baseURL = hellgate.ClusterURL(cfg.ClusterID.ValueString())
+	case env(EnvEndpoint) != "":
+		raw := env(EnvEndpoint)
+		if _, err := validators.CheckEndpoint(raw); err != nil {
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid Endpoint",
+				fmt.Sprintf("The %s environment variable (used because endpoint is not set in the provider block) is invalid: %s.", EnvEndpoint, err))
+		}
+		s.baseURL = strings.TrimRight(raw, "/")
+	case env(EnvClusterID) != "":
+		id := env(EnvClusterID)
+		if err := validators.CheckClusterID(id); err != nil {
+			diags.AddAttributeError(path.Root("cluster_id"), "Invalid Cluster ID",
+				fmt.Sprintf("The %s environment variable (used because cluster_id is not set in the provider block) is invalid: %s.", EnvClusterID, err))
+		}
+		s.baseURL = hellgate.ClusterURL(id)
+	default:
+		diags.AddAttributeError(path.Root("cluster_id"), "Missing Hellgate Cluster",
+			fmt.Sprintf("The provider needs to know which Guardian cluster to manage. Set cluster_id in the provider block "+
+				"(or the %s environment variable) to your cluster's id, or endpoint (or %s) to a full base URL such as "+
+				"\"https://my-cluster-id.on-hellgate.cloud\".", EnvClusterID, EnvEndpoint))
+	}
+
+	// Credentials.
+	switch {
+	case !cfg.APIKey.IsNull() && !cfg.AdminToken.IsNull():
+		// Also caught by ConfigValidators at validate time.
+		diags.AddAttributeError(path.Root("api_key"), "Conflicting Hellgate Credentials",
+			"Both api_key and admin_token are set in the provider block. Set exactly one of them.")
+	case !cfg.APIKey.IsNull():
+		s.apiKey = cfg.APIKey.ValueString()
+	case !cfg.AdminToken.IsNull():
+		s.adminToken = cfg.AdminToken.ValueString()
+	default:
+		apiKey, adminToken := env(EnvAPIKey), env(EnvAdminToken)
+		switch {
+		case apiKey != "" && adminToken != "":
+			diags.AddAttributeError(path.Root("api_key"), "Conflicting Hellgate Credentials",
+				fmt.Sprintf("Both the %s and %s environment variables are set, and neither api_key nor admin_token is set "+
+					"in the provider block. Unset one of the variables, or set the credential to use in the provider block.",
+					EnvAPIKey, EnvAdminToken))
+		case apiKey != "":
+			s.apiKey = apiKey
+		case adminToken != "":
+			s.adminToken = adminToken
+		default:
+			diags.AddAttributeError(path.Root("api_key"), "Missing Hellgate Credentials",
+				fmt.Sprintf("The provider needs a credential. Set exactly one of api_key (or the %s environment variable) "+
+					"or admin_token (or the %s environment variable).", EnvAPIKey, EnvAdminToken))
+		}
+	}
+
+	s.maxRetries = defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		s.maxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	s.requestTimeout = defaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() {
+		d, err := validators.CheckDuration(cfg.RequestTimeout.ValueString(), minRequestTimeout, maxRequestTimeout)
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Duration", "Attribute request_timeout: "+err.Error()+".")
+		}
+		s.requestTimeout = d
+	}
+	return s, diags
+}

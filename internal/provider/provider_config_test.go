@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestResolveSettings(t *testing.T) {
+	str := types.StringValue
+	null := types.StringNull()
+	type want struct {
+		baseURL, apiKey, adminToken string
+		err                         string
+	}
+	cases := []struct {
+		name string
+		cfg  providerModel
+		env  map[string]string
+		want want
+	}{
+		{
+			name: "cluster id from the block",
+			cfg:  providerModel{ClusterID: str("my-cluster-id"), Endpoint: null, APIKey: null, AdminToken: str("t")},
+			want: want{baseURL: "https://my-cluster-id.on-hellgate.cloud", adminToken: "t"},
+		},
+		{
+			name: "endpoint overrides cluster id",
+			cfg:  providerModel{ClusterID: str("my-cluster-id"), Endpoint: str("http://127.0.0.1:8089/"), APIKey: str("k"), AdminToken: null},
+			want: want{baseURL: "http://127.0.0.1:8089", apiKey: "k"},
+		},
+		{
+			name: "environment when the block is empty",
+			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: null},
+			env:  map[string]string{EnvClusterID: "env-cluster", EnvAPIKey: "env-key"},
+			want: want{baseURL: "https://env-cluster.on-hellgate.cloud", apiKey: "env-key"},
+		},
+		{
+			name: "env endpoint wins over env cluster id",
+			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: null},
+			env:  map[string]string{EnvClusterID: "env-cluster", EnvEndpoint: "http://localhost:1", EnvAdminToken: "t"},
+			want: want{baseURL: "http://localhost:1", adminToken: "t"},
+		},
+		{
+			name: "block cluster id wins over env endpoint",
+			cfg:  providerModel{ClusterID: str("block"), Endpoint: null, APIKey: null, AdminToken: str("t")},
+			env:  map[string]string{EnvEndpoint: "http://localhost:1"},
+			want: want{baseURL: "https://block.on-hellgate.cloud", adminToken: "t"},
+		},
+		{
+			name: "block api_key ignores env admin token",
+			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: str("block-key"), AdminToken: null},
+			env:  map[string]string{EnvAdminToken: "env-token"},
+			want: want{baseURL: "https://c.on-hellgate.cloud", apiKey: "block-key"},
+		},
+		{
+			name: "block admin_token ignores env api key",
+			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: str("block-token")},
+			env:  map[string]string{EnvAPIKey: "env-key"},
+			want: want{baseURL: "https://c.on-hellgate.cloud", adminToken: "block-token"},
+		},
+		{
+			name: "both credentials in the environment",
+			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: null},
+			env:  map[string]string{EnvAPIKey: "k", EnvAdminToken: "t"},
+			want: want{err: "Both the HELLGATE_API_KEY and HELLGATE_ADMIN_TOKEN environment variables are set"},
+		},
+		{
+			name: "no credential",
+			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: null},
+			want: want{err: "Set exactly one of api_key (or the HELLGATE_API_KEY environment variable) or admin_token"},
+		},
+		{
+			name: "no cluster",
+			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: str("t")},
+			want: want{err: "Set cluster_id in the provider block (or the HELLGATE_CLUSTER_ID environment variable)"},
+		},
+		{
+			name: "bad cluster id in the environment",
+			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: str("t")},
+			env:  map[string]string{EnvClusterID: "Not_A_Label"},
+			want: want{err: "The HELLGATE_CLUSTER_ID environment variable (used because cluster_id is not set in the provider block) is invalid"},
+		},
+		{
+			name: "plain http endpoint in the environment",
+			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: str("t")},
+			env:  map[string]string{EnvEndpoint: "http://hellgate.example.com"},
+			want: want{err: "The HELLGATE_ENDPOINT environment variable (used because endpoint is not set in the provider block) is invalid"},
+		},
+		{
+			name: "empty environment variables count as unset",
+			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: null},
+			env:  map[string]string{EnvAPIKey: " ", EnvAdminToken: "t"},
+			want: want{baseURL: "https://c.on-hellgate.cloud", adminToken: "t"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.MaxRetries = types.Int64Null()
+			tc.cfg.RequestTimeout = types.StringNull()
+			lookup := func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
+			s, diags := resolveSettings(tc.cfg, lookup)
+			if tc.want.err != "" {
+				if !diags.HasError() {
+					t.Fatalf("want an error containing %q, got none", tc.want.err)
+				}
+				var all []string
+				for _, d := range diags.Errors() {
+					all = append(all, d.Summary()+": "+d.Detail())
+				}
+				if joined := strings.Join(all, "\n"); !strings.Contains(joined, tc.want.err) {
+					t.Fatalf("errors %q do not contain %q", joined, tc.want.err)
+				}
+				return
+			}
+			if diags.HasError() {
+				t.Fatalf("unexpected errors: %v", diags)
+			}
+			if s.baseURL != tc.want.baseURL || s.apiKey != tc.want.apiKey || s.adminToken != tc.want.adminToken {
+				t.Errorf("got %q/%q/%q, want %q/%q/%q", s.baseURL, s.apiKey, s.adminToken, tc.want.baseURL, tc.want.apiKey, tc.want.adminToken)
+			}
+			if s.maxRetries != defaultMaxRetries || s.requestTimeout != defaultRequestTimeout {
+				t.Errorf("defaults: got %d retries, %s timeout", s.maxRetries, s.requestTimeout)
+			}
+		})
+	}
+}
+
+func TestResolveSettingsRetriesAndTimeout(t *testing.T) {
+	cfg := providerModel{
+		ClusterID: types.StringValue("c"), Endpoint: types.StringNull(),
+		APIKey: types.StringNull(), AdminToken: types.StringValue("t"),
+		MaxRetries: types.Int64Value(0), RequestTimeout: types.StringValue("90s"),
+	}
+	s, diags := resolveSettings(cfg, func(string) (string, bool) { return "", false })
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if s.maxRetries != 0 || s.requestTimeout != 90*time.Second {
+		t.Errorf("got %d retries and %s, want 0 and 90s", s.maxRetries, s.requestTimeout)
+	}
+}

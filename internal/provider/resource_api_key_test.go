@@ -1,0 +1,494 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+var (
+	uuidRegexp    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
+)
+
+const keyAddr = "hellgate_api_key.test"
+
+func apiKeyConfig(c *testCluster, scopes string, extra string) string {
+	return c.providerBlock() + fmt.Sprintf(`
+resource "hellgate_api_key" "test" {
+  scopes = %s
+%s
+}
+`, scopes, extra)
+}
+
+func stringSet(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, 0, len(values))
+	for _, v := range values {
+		checks = append(checks, knownvalue.StringExact(v))
+	}
+	return knownvalue.SetExact(checks)
+}
+
+// expiresAfter checks that expires_at is created_at plus seconds.
+func expiresAfter(addr string, seconds int64) statecheck.StateCheck {
+	var created, expires string
+	return stateCheckFunc(func(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		captureString(addr, "created_at", &created).CheckState(ctx, req, resp)
+		if resp.Error != nil {
+			return
+		}
+		captureString(addr, "expires_at", &expires).CheckState(ctx, req, resp)
+		if resp.Error != nil {
+			return
+		}
+		c, err1 := time.Parse(time.RFC3339, created)
+		e, err2 := time.Parse(time.RFC3339, expires)
+		if err1 != nil || err2 != nil {
+			resp.Error = fmt.Errorf("timestamps do not parse: %q, %q", created, expires)
+			return
+		}
+		if got := int64(e.Sub(c) / time.Second); got != seconds {
+			resp.Error = fmt.Errorf("expires_at - created_at = %ds, want %ds", got, seconds)
+		}
+	})
+}
+
+func TestAccAPIKey_basic(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, `  expires_in = 3600`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
+						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
+						plancheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRegexp)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
+					statecheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
+					expiresAfter(keyAddr, 3600),
+					c.matchesMock(keyAddr),
+					c.liveKeys(1),
+				},
+			},
+			{
+				// Nothing changed: the plan is empty, and key_value survives
+				// the refresh even though Hellgate never returns it again.
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+
+	// One POST, no extra GET after it, one DELETE.
+	st := c.srv.Stats().Requests
+	if st.Create != 1 || st.Delete != 1 || st.Update != 0 || st.List != 0 {
+		t.Errorf("requests: got %+v, want exactly 1 create, 1 delete, no list or update", st)
+	}
+}
+
+func TestAccAPIKey_noExpiry(t *testing.T) {
+	c := newTestCluster(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: apiKeyConfig(c, `["network:tokens:read"]`, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						// A key without expires_in never expires, and the plan says so.
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
+	c := newTestCluster(t)
+	var firstID string
+	sameID := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					captureString(keyAddr, "id", &firstID),
+					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config: apiKeyConfig(c, `["pci:tokens:read", "pci:tokens:create"]`, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
+					c.keyGone(&firstID),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+			{
+				// Reordering a set is no change.
+				Config: apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
+	c := newTestCluster(t)
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:            apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 600"),
+				ConfigStateChecks: []statecheck.StateCheck{captureString(keyAddr, "id", &firstID)},
+			},
+			{
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 1200"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1200)),
+					expiresAfter(keyAddr, 1200),
+					c.keyGone(&firstID),
+					c.liveKeys(1),
+				},
+			},
+			{
+				// Removing expires_in also replaces: the new key never expires.
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					c.liveKeys(1),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
+	c := newTestCluster(t)
+	lifecycle := "  lifecycle {\n    create_before_destroy = true\n  }"
+	var firstID, firstSecret string
+	secret := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: apiKeyConfig(c, `["generic:tokens:read"]`, lifecycle),
+				ConfigStateChecks: []statecheck.StateCheck{
+					captureString(keyAddr, "id", &firstID),
+					captureString(keyAddr, "key_value", &firstSecret),
+					secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
+				},
+			},
+			{
+				Config: apiKeyConfig(c, `["generic:tokens:read", "generic:tokens:create"]`, lifecycle),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
+					c.keyGone(&firstID),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_deletedOutOfBandIsRecreated(t *testing.T) {
+	c := newTestCluster(t)
+	var id string
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{captureString(keyAddr, "id", &id)},
+			},
+			{
+				PreConfig: func() {
+					if !c.srv.DeleteKey(id) {
+						t.Fatalf("key %s was not on the mock", id)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_scopesChangedOutOfBandPlanReplace(t *testing.T) {
+	c := newTestCluster(t)
+	var id string
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigStateChecks: []statecheck.StateCheck{captureString(keyAddr, "id", &id)},
+			},
+			{
+				PreConfig: func() {
+					if err := c.srv.UpdateScopes(id, []string{"pci:tokens:read", "pci:tokens:delete"}); err != nil {
+						t.Fatalf("changing scopes by hand: %v", err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:read")),
+					c.keyGone(&id),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_import(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["admin:webhooks:read", "admin:types:read"]`, "  expires_in = 86400")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// terraform import: every attribute but the secret round-trips,
+				// expires_in included (derived from created_at and expires_at).
+				ResourceName:            keyAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"key_value"},
+			},
+			{
+				// An import block plans no change for a matching configuration.
+				ResourceName:    keyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				Config:          cfg,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(86400)),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+					},
+				},
+			},
+		},
+	})
+}
+
+// A key made outside Terraform is adopted with an import block and then
+// plans no change.
+func TestAccAPIKey_importBlockAdoptsExistingKey(t *testing.T) {
+	c := newTestCluster(t)
+	key, err := c.srv.CreateKey([]string{"network:tokens:use"}, 48*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := c.providerBlock() + fmt.Sprintf(`
+import {
+  to = hellgate_api_key.test
+  id = %q
+}
+
+resource "hellgate_api_key" "test" {
+  scopes     = ["network:tokens:use"]
+  expires_in = 172800
+}
+`, key.ID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(172800)),
+					c.matchesMock(keyAddr),
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIKey_importErrors(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:        cfg,
+				ResourceName:  keyAddr,
+				ImportState:   true,
+				ImportStateId: "not-a-uuid",
+				ExpectError:   regexp.MustCompile(`(?s)Invalid Import ID.*a UUID such as.*got: "not-a-uuid"`),
+			},
+			{
+				Config:        cfg,
+				ResourceName:  keyAddr,
+				ImportState:   true,
+				ImportStateId: "0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+		},
+	})
+}
+
+// A module that creates a key and exports key_value into terraform_data:
+// the way most users hand a key to a secret store.
+func TestAccAPIKey_moduleOutput(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	tf := newTerraformCLI(t, copyDir(t, "testdata/module_output"), c)
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	keys := c.srv.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("expected 1 key on the mock, found %d", len(keys))
+	}
+	if strings.Contains(out, keys[0].KeyValue) {
+		t.Fatalf("apply output shows the key's secret:\n%s", out)
+	}
+
+	// The secret reached the stand-in secret store through the module output.
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(tf.mustRun("show", "-json")), &state); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address != "terraform_data.secret_store" {
+			continue
+		}
+		output, _ := r.Values["output"].(map[string]any)
+		if output["key_value"] != keys[0].KeyValue {
+			t.Errorf("terraform_data.secret_store got %v, want the key's secret", output["key_value"])
+		}
+		found = true
+	}
+	if !found {
+		t.Fatal("terraform_data.secret_store not in state")
+	}
+	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "key_id")); got != keys[0].ID {
+		t.Errorf("output key_id = %q, want %q", got, keys[0].ID)
+	}
+
+	tf.planIsEmpty()
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,171 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
+)
+
+// ClusterID validates a string attribute with CheckClusterID.
+func ClusterID() validator.String { return clusterIDValidator{} }
+
+// Endpoint validates a string attribute with CheckEndpoint.
+func Endpoint() validator.String { return endpointValidator{} }
+
+// NotEmpty rejects an empty string; the framework's LengthAtLeast message
+// talks about lengths, which reads oddly for a credential.
+func NotEmpty() validator.String { return notEmptyValidator{} }
+
+// Scope validates that a string is one of Hellgate's scopes and suggests
+// the closest one when it is not.
+func Scope() validator.String { return scopeValidator{} }
+
+// Duration validates a Go duration string within [minD, maxD].
+func Duration(minD, maxD time.Duration) validator.String {
+	return durationValidator{min: minD, max: maxD}
+}
+
+type clusterIDValidator struct{}
+
+func (clusterIDValidator) Description(context.Context) string {
+	return "must be a DNS label (lower-case letters, digits and hyphens)"
+}
+
+func (v clusterIDValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (clusterIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := CheckClusterID(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Cluster ID",
+			fmt.Sprintf("Attribute %s %s.", req.Path, err))
+	}
+}
+
+type endpointValidator struct{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an https:// URL, or http:// for a loopback host"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := CheckEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Endpoint",
+			fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+	}
+}
+
+type notEmptyValidator struct{}
+
+func (notEmptyValidator) Description(context.Context) string { return "must not be empty" }
+
+func (v notEmptyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (notEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if req.ConfigValue.ValueString() == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty Value",
+			fmt.Sprintf("Attribute %s must not be an empty string. Remove it to fall back to its environment variable.", req.Path))
+	}
+}
+
+type scopeValidator struct{}
+
+func (scopeValidator) Description(context.Context) string {
+	return "must be one of: " + strings.Join(scopes.All(), ", ")
+}
+
+func (v scopeValidator) MarkdownDescription(context.Context) string {
+	return "must be one of: `" + strings.Join(scopes.All(), "`, `") + "`"
+}
+
+func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if scopes.Valid(s) {
+		return
+	}
+	msg := fmt.Sprintf("%q is not a Hellgate scope.", s)
+	if best := Closest(s, scopes.All()); best != "" {
+		msg += fmt.Sprintf(" Did you mean %q?", best)
+	}
+	msg += " Valid scopes are: " + strings.Join(scopes.All(), ", ") + "."
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Scope", msg)
+}
+
+type durationValidator struct{ min, max time.Duration }
+
+func (v durationValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration such as \"30s\" or \"720h\", from %s to %s", v.min, v.max)
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := CheckDuration(req.ConfigValue.ValueString(), v.min, v.max); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+	}
+}
+
+// Closest returns the candidate nearest to s by edit distance, or "" when
+// none is close enough to be a plausible typo.
+func Closest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := levenshtein(s, c)
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD < 0 || bestD > len(s)/3+1 {
+		return ""
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
