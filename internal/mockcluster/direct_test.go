@@ -77,7 +77,7 @@ func TestInProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest(http.MethodPost, "/api/admin/api-keys", strings.NewReader(`{"scopes":["pci:tokens:read"]}`))
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/api/admin/api-keys", strings.NewReader(`{"scopes":["pci:tokens:read"]}`))
 	req.Header.Set("x-admin-token", "t")
 	rec := httptest.NewRecorder()
 	m.ServeHTTP(rec, req)

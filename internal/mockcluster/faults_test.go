@@ -1,6 +1,7 @@
 package mockcluster
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -91,8 +92,8 @@ func noReuseClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 }
 
-// doRaw sends a request and returns the transport error, if any.
-func doRaw(t *testing.T, client *http.Client, method, url, body string, headers ...string) (*http.Response, error) {
+// doRaw sends a request and returns the status, or the transport error.
+func doRaw(t *testing.T, client *http.Client, method, url, body string, headers ...string) (int, error) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, url, strings.NewReader(body))
 	if err != nil {
@@ -102,10 +103,11 @@ func doRaw(t *testing.T, client *http.Client, method, url, body string, headers 
 		req.Header.Add(headers[i], headers[i+1])
 	}
 	res, err := client.Do(req)
-	if err == nil {
-		res.Body.Close()
+	if err != nil {
+		return 0, err
 	}
-	return res, err
+	_ = res.Body.Close()
+	return res.StatusCode, nil
 }
 
 func TestFaultDropAfterCommit(t *testing.T) {
@@ -113,9 +115,9 @@ func TestFaultDropAfterCommit(t *testing.T) {
 	client := noReuseClient()
 
 	// The create is committed, but the client gets no answer.
-	res, err := doRaw(t, client, http.MethodPost, h.http.URL+"/api/admin/api-keys", `{"scopes":["pci:tokens:read"]}`, admin...)
+	status, err := doRaw(t, client, http.MethodPost, h.http.URL+"/api/admin/api-keys", `{"scopes":["pci:tokens:read"]}`, admin...)
 	if err == nil {
-		t.Fatalf("dropped create got an answer: %d", res.StatusCode)
+		t.Fatalf("dropped create got an answer: %d", status)
 	}
 	keys := h.mock.Keys()
 	if len(keys) != 1 {
@@ -164,11 +166,11 @@ func TestFaultDropWithoutHijacker(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() {
-		if r := recover(); r != http.ErrAbortHandler {
-			t.Errorf("recovered %v, want http.ErrAbortHandler", r)
+		if err, _ := recover().(error); !errors.Is(err, http.ErrAbortHandler) {
+			t.Errorf("recovered %v, want http.ErrAbortHandler", err)
 		}
 	}()
-	m.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/admin/api-keys", nil))
+	m.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/api/admin/api-keys", nil))
 }
 
 func TestFaultLatency(t *testing.T) {

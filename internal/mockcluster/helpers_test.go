@@ -127,7 +127,7 @@ func tryRequest(ctx context.Context, client *http.Client, method, url, body stri
 	if err != nil {
 		return response{}, fmt.Errorf("%s %s: %w", method, url, err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
 		return response{}, fmt.Errorf("%s %s: read body: %w", method, url, err)

@@ -121,7 +121,8 @@ func TestNextLinkForm(t *testing.T) {
 			}
 			// Behind a proxy that terminates TLS.
 			res := h.do(http.MethodGet, "/api/admin/api-keys?limit=2", "", append(admin, "X-Forwarded-Proto", "https")...)
-			next, _ := res.json(t)["links"].(map[string]any)["next"].(string)
+			links, _ := res.json(t)["links"].(map[string]any)
+			next, _ := links["next"].(string)
 			if want := "https://" + host + prefix + "/admin/api-keys?after=" + ids[1] + "&limit=2"; next != want {
 				t.Errorf("next behind proxy = %q, want %q", next, want)
 			}

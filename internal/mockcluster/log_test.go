@@ -70,7 +70,8 @@ func TestNextLinkWithoutHost(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodGet, "/api/admin/api-keys?limit=1", nil)
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/api/admin/api-keys?limit=1", nil)
+	req.Host = ""
 	req.Header.Set("x-admin-token", "t")
 	rec := httptest.NewRecorder()
 	m.ServeHTTP(rec, req)

@@ -1,6 +1,7 @@
 package mockcluster
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -65,22 +67,7 @@ func (st *store) persist() error {
 	}
 	// Map order is random; sort so that the file is stable for the same state.
 	slices.SortFunc(doc.Idempotency, func(a, b stateIdemp) int {
-		if c := a.StoredAt.Compare(b.StoredAt); c != 0 {
-			return c
-		}
-		if a.Owner != b.Owner {
-			if a.Owner < b.Owner {
-				return -1
-			}
-			return 1
-		}
-		if a.Key < b.Key {
-			return -1
-		}
-		if a.Key > b.Key {
-			return 1
-		}
-		return 0
+		return cmp.Or(a.StoredAt.Compare(b.StoredAt), strings.Compare(a.Owner, b.Owner), strings.Compare(a.Key, b.Key))
 	})
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {

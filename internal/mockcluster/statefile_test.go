@@ -37,7 +37,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want only the state file (no temp files)", len(entries))
 	}
-	data, _ := os.ReadFile(file)
+	data, _ := os.ReadFile(file) //nolint:gosec // a file in the test's own TempDir
 	if strings.Contains(string(data), gone.KeyValue) {
 		t.Error("the state file keeps the secret of a deleted key")
 	}

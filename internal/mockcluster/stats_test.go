@@ -1,7 +1,6 @@
 package mockcluster
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -103,7 +102,7 @@ func TestConcurrent(t *testing.T) {
 			defer wg.Done()
 			client := h.http.Client()
 			do := func(method, path, body string, headers ...string) response {
-				res, err := tryRequest(context.Background(), client, method, h.http.URL+path, body, headers...)
+				res, err := tryRequest(t.Context(), client, method, h.http.URL+path, body, headers...)
 				if err != nil {
 					errs <- err
 				}

@@ -252,14 +252,6 @@ func (st *store) get(id string) (Key, bool) {
 	return sk.clone(), true
 }
 
-// known reports whether id was ever issued, deleted or not.
-func (st *store) known(id string) bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	_, ok := st.byID[id]
-	return ok
-}
-
 // list returns up to limit live keys created after the key after ("" for
 // the start), in creation order, and whether more live keys follow. A
 // deleted key is still a valid cursor: listing goes on from where it stood.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,7 +87,7 @@ func readObject(body io.Reader, allowed ...string) (map[string]json.RawMessage, 
 		if err := dec.Decode(&raw); err != nil {
 			return nil, badRequest("invalid_json", "The request body is not valid JSON.")
 		}
-		if !contains(allowed, name) {
+		if !slices.Contains(allowed, name) {
 			return nil, badRequest("unknown_field", "Unknown field %s in the request body; allowed fields: %s.",
 				quote(name), strings.Join(allowed, ", "))
 		}
@@ -96,15 +97,6 @@ func readObject(body io.Reader, allowed ...string) (map[string]json.RawMessage, 
 		members[name] = raw
 	}
 	return members, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // isNull reports whether a raw JSON value is the literal null.
@@ -222,7 +214,7 @@ func parseQuery(rawQuery string, allowed ...string) (map[string]string, *apiErro
 	}
 	out := make(map[string]string, len(values))
 	for name, vs := range values {
-		if !contains(allowed, name) {
+		if !slices.Contains(allowed, name) {
 			if len(allowed) == 0 {
 				return nil, badRequest("unknown_query_parameter",
 					"Unknown query parameter %s; this operation takes none.", quote(name))
@@ -270,12 +262,16 @@ func validUUID(s string) bool {
 				return false
 			}
 		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			if !isHexDigit(c) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // parseID validates an id taken from the path or the after parameter and

@@ -30,7 +30,7 @@ import (
 )
 
 // tokenEnv is the environment variable that may hold the admin token.
-const tokenEnv = "HELLGATE_MOCK_ADMIN_TOKEN"
+const tokenEnv = "HELLGATE_MOCK_ADMIN_TOKEN" //nolint:gosec // the name of a variable, not a credential
 
 // shutdownTimeout bounds how long a shutdown waits for requests in flight.
 const shutdownTimeout = 5 * time.Second
@@ -70,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer, getenv func(string) string) (co
 	fs := flag.NewFlagSet("hellgate-mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: hellgate-mock [flags]
+		_, _ = fmt.Fprintf(fs.Output(), `Usage: hellgate-mock [flags]
 
 Serves a mock Hellgate Guardian cluster (the API-key endpoints under
 /api/admin/api-keys, plus GET /_mock/stats for the admin token) until
@@ -100,7 +100,7 @@ Flags:
 	}
 	fail := func(format string, args ...any) (config, error) {
 		err := fmt.Errorf(format, args...)
-		fmt.Fprintf(stderr, "hellgate-mock: %v\nRun 'hellgate-mock --help' for usage.\n", err)
+		_, _ = fmt.Fprintf(stderr, "hellgate-mock: %v\nRun 'hellgate-mock --help' for usage.\n", err)
 		return c, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if fs.NArg() > 0 {
@@ -169,13 +169,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	// The first line tells a waiting script where to connect.
-	fmt.Fprintf(stdout, "listening on http://%s\n", displayAddr(ln.Addr()))
-	if c.generated {
-		fmt.Fprintf(stdout, "admin token: %s\n", c.adminToken)
-	}
-	if f, ok := stdout.(interface{ Flush() error }); ok {
-		_ = f.Flush()
+	// The first line tells a waiting script where to connect; without it
+	// nobody can use the server, so failing to write it is fatal.
+	if err := announce(stdout, ln.Addr(), c); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("write to stdout: %w", err)
 	}
 	if c.opts.Logger != nil {
 		c.opts.Logger.Printf("serving %d keys; state file %s", len(mock.Keys()), orNone(c.opts.StateFile))
@@ -196,6 +194,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// announce prints the listening line and, when it was generated, the admin
+// token, and flushes stdout if it buffers.
+func announce(stdout io.Writer, addr net.Addr, c config) error {
+	if _, err := fmt.Fprintf(stdout, "listening on http://%s\n", displayAddr(addr)); err != nil {
+		return err
+	}
+	if c.generated {
+		if _, err := fmt.Fprintf(stdout, "admin token: %s\n", c.adminToken); err != nil {
+			return err
+		}
+	}
+	if f, ok := stdout.(interface{ Flush() error }); ok {
+		return f.Flush()
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func start(t *testing.T, args ...string) *started {
 	s := &started{lines: make(chan string, 16), stderr: &syncBuffer{}, done: make(chan struct{}), cancel: cancel}
 	go func() {
 		s.err = run(ctx, args, pw, s.stderr)
-		pw.Close()
+		_ = pw.Close()
 		close(s.done)
 	}()
 	go func() {
@@ -104,7 +104,9 @@ func (s *started) stop(t *testing.T) error {
 
 var listeningRE = regexp.MustCompile(`^listening on (http://127\.0\.0\.1:(\d+))$`)
 
-func get(t *testing.T, url, token string) (*http.Response, []byte) {
+// get sends a GET with an admin token and returns the status, the headers
+// and the body.
+func get(t *testing.T, url, token string) (int, http.Header, []byte) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
 	if err != nil {
@@ -117,9 +119,12 @@ func get(t *testing.T, url, token string) (*http.Response, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res, body
+	defer func() { _ = res.Body.Close() }()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header, body
 }
 
 func TestRunServesAndShutsDown(t *testing.T) {
@@ -132,24 +137,26 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	base := m[1]
 
-	res, body := get(t, base+"/api/admin/api-keys", "secret-token")
-	if res.StatusCode != 200 || res.Header.Get("X-Request-Id") == "" {
-		t.Fatalf("list: %d %s", res.StatusCode, body)
+	status, header, body := get(t, base+"/api/admin/api-keys", "secret-token")
+	if status != 200 || header.Get("X-Request-Id") == "" {
+		t.Fatalf("list: %d %s", status, body)
 	}
-	res, body = get(t, base+"/_mock/stats", "secret-token")
+	status, _, body = get(t, base+"/_mock/stats", "secret-token")
 	var stats map[string]any
-	if res.StatusCode != 200 || json.Unmarshal(body, &stats) != nil {
-		t.Fatalf("stats: %d %s", res.StatusCode, body)
+	if status != 200 || json.Unmarshal(body, &stats) != nil {
+		t.Fatalf("stats: %d %s", status, body)
 	}
-	if res, _ := get(t, base+"/api/admin/api-keys", "wrong"); res.StatusCode != 401 {
-		t.Errorf("wrong token: %d", res.StatusCode)
+	if status, _, _ := get(t, base+"/api/admin/api-keys", "wrong"); status != 401 {
+		t.Errorf("wrong token: %d", status)
 	}
 
 	if err := s.stop(t); err != nil {
 		t.Fatalf("run returned %v after cancellation, want nil", err)
 	}
 	// The port is released.
-	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), time.Second); err == nil {
+	d := net.Dialer{Timeout: time.Second}
+	if conn, err := d.DialContext(t.Context(), "tcp", strings.TrimPrefix(base, "http://")); err == nil {
+		_ = conn.Close()
 		t.Error("still accepting connections after shutdown")
 	}
 	// The request log went to stderr, without the token.
@@ -174,8 +181,8 @@ func TestRunGeneratesToken(t *testing.T) {
 	if !ok || len(token) < 32 {
 		t.Fatalf("second line %q, want the generated admin token", second)
 	}
-	if res, _ := get(t, m[1]+"/_mock/stats", token); res.StatusCode != 200 {
-		t.Errorf("generated token: %d", res.StatusCode)
+	if status, _, _ := get(t, m[1]+"/_mock/stats", token); status != 200 {
+		t.Errorf("generated token: %d", status)
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)
@@ -192,8 +199,8 @@ func TestRunTokenFromEnvironment(t *testing.T) {
 	if m == nil {
 		t.Fatal("first line is not the listening line")
 	}
-	if res, _ := get(t, m[1]+"/_mock/stats", "env-token"); res.StatusCode != 200 {
-		t.Errorf("token from the environment: %d", res.StatusCode)
+	if status, _, _ := get(t, m[1]+"/_mock/stats", "env-token"); status != 200 {
+		t.Errorf("token from the environment: %d", status)
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)
@@ -213,9 +220,9 @@ func TestRunStateFileAndFaults(t *testing.T) {
 	if m == nil {
 		t.Fatal("first line is not the listening line")
 	}
-	res, _ := get(t, m[1]+"/api/admin/api-keys", "t")
-	if res.StatusCode != 429 || res.Header.Get("Retry-After") != "3" {
-		t.Errorf("throttled: %d Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	status, header, _ := get(t, m[1]+"/api/admin/api-keys", "t")
+	if status != 429 || header.Get("Retry-After") != "3" {
+		t.Errorf("throttled: %d Retry-After %q", status, header.Get("Retry-After"))
 	}
 	if err := s.stop(t); err != nil {
 		t.Fatal(err)
@@ -223,11 +230,11 @@ func TestRunStateFileAndFaults(t *testing.T) {
 }
 
 func TestRunAddressInUse(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	t.Cleanup(func() { _ = ln.Close() })
 	err = run(t.Context(), []string{"--addr", ln.Addr().String(), "--admin-token", "t", "--quiet"}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Errorf("run on a busy port: %v", err)
