@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,8 +28,9 @@ import (
 )
 
 var (
-	_ provider.Provider                     = (*hellgateProvider)(nil)
-	_ provider.ProviderWithConfigValidators = (*hellgateProvider)(nil)
+	_ provider.Provider                       = (*hellgateProvider)(nil)
+	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -220,6 +222,12 @@ func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource
 
 func (p *hellgateProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return nil
+}
+
+func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAPIKeyEphemeralResource,
+	}
 }
 
 func userAgent(version, terraformVersion string) string {
