@@ -1,0 +1,374 @@
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+)
+
+// These tests run the built provider binary, installed through a dev
+// override, under a real Terraform CLI with TF_LOG=trace: Terraform then
+// includes the plugin's own logs in its log, exactly as a user who turns
+// on logging in CI sees them. (A provider served in-process logs to the
+// test instead, so its logs would not be part of what Terraform prints.)
+
+// buildProvider builds the provider binary into a new folder and returns
+// the folder.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-hellgate"), ".")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// loggedCLI runs Terraform with TF_LOG=trace against a built provider and
+// keeps everything Terraform prints, on stdout and stderr, in log.
+type loggedCLI struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+	log bytes.Buffer
+}
+
+// newLoggedCLI prepares a working folder holding config, with a CLI
+// configuration that overrides the provider's address with the binary in
+// providerDir, and env (HELLGATE_* variables) for the provider.
+func newLoggedCLI(t *testing.T, providerDir, config string, env map[string]string) *loggedCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
+	rc := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+  }
+  direct {}
+}
+`, providerAddress, providerDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	var procEnv []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "TF_CLI_CONFIG_FILE" || name == "TF_REATTACH_PROVIDERS" ||
+			strings.HasPrefix(name, "HELLGATE_") || strings.HasPrefix(name, "TF_LOG") {
+			continue
+		}
+		procEnv = append(procEnv, kv)
+	}
+	procEnv = append(procEnv,
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_LOG=trace",
+	)
+	for k, v := range env {
+		procEnv = append(procEnv, k+"="+v)
+	}
+	return &loggedCLI{t: t, bin: bin, dir: dir, env: procEnv}
+}
+
+// run runs terraform, adds all it printed to the log, and returns what it
+// printed on stdout (the plan or apply output users read) and its error.
+func (tf *loggedCLI) run(args ...string) (string, error) {
+	tf.t.Helper()
+	cmd := exec.Command(tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...)
+	cmd.Env = tf.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	fmt.Fprintf(&tf.log, "=== terraform %s\n%s\n%s\n", strings.Join(args, " "), stdout.String(), stderr.String())
+	return stdout.String(), err
+}
+
+func (tf *loggedCLI) mustRun(args ...string) string {
+	tf.t.Helper()
+	out, err := tf.run(args...)
+	if err != nil {
+		tf.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, tailLines(tf.log.String(), 60))
+	}
+	return out
+}
+
+// tailLines returns the last n lines of s, without their secrets' worth of
+// context mattering: the caller only shows it on failure.
+func tailLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}
+
+// assertNoSecrets fails the test for every secret found in the log,
+// naming the secret's role and the line it is on, never the secret.
+func assertNoSecrets(t *testing.T, log string, secrets map[string]string) {
+	t.Helper()
+	for role, secret := range secrets {
+		if len(secret) < 8 {
+			t.Fatalf("secret %s is too short (%d bytes) to search for", role, len(secret))
+		}
+		if i := strings.Index(log, secret); i >= 0 {
+			start := strings.LastIndexByte(log[:i], '\n') + 1
+			t.Errorf("the log contains %s, in a line starting %q", role, truncateForReport(log[start:i]))
+		}
+	}
+}
+
+func truncateForReport(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}
+
+// assertProviderLogged checks that the log holds the provider's HTTP log
+// lines, so that a test finding no secret has really looked at something.
+// The fields of a log line come in no fixed order, so each is matched on
+// its own.
+func assertProviderLogged(t *testing.T, log string, keyIDs []string) {
+	t.Helper()
+	lines := strings.Split(log, "\n")
+	for _, want := range [][]string{
+		{"Sending Hellgate API request", "@module=hellgate.hellgate", "http.method=POST", "http.path=/api/admin/api-keys", "attempt=1"},
+		{"Hellgate API request body", "@module=hellgate.hellgate", `pci:tokens:read`},
+		{"Received Hellgate API response", "http.method=DELETE", "http.status=204"},
+		{"Retrying Hellgate API request", "retry_reason=", "retry_in_ms="},
+	} {
+		if !someLineHasAll(lines, want) {
+			t.Errorf("the log has no line with all of %q: did the provider's logs reach Terraform's?", want)
+		}
+	}
+	requestID := regexp.MustCompile(`Received Hellgate API response: .*http\.requestid=[0-9a-f]{8}-[0-9a-f]{4}-`)
+	if !requestID.MatchString(log) {
+		t.Error("the log has no response line with a request id")
+	}
+	for _, id := range keyIDs {
+		if !strings.Contains(log, id) {
+			t.Errorf("the log never mentions key %s", id)
+		}
+	}
+}
+
+func someLineHasAll(lines, parts []string) bool {
+	for _, l := range lines {
+		all := true
+		for _, p := range parts {
+			if !strings.Contains(l, p) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+const logLeakConfig = `
+terraform {
+  required_providers {
+    hellgate = {
+      source = "starfish-codes/hellgate"
+    }
+  }
+}
+
+provider "hellgate" {
+  max_retries = 8
+%s
+}
+
+resource "hellgate_api_key" "a" {
+  scopes     = %s
+  expires_in = 3600
+}
+
+resource "hellgate_api_key" "b" {
+  scopes = ["network:tokens:use"]
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+output "a_id" {
+  value = hellgate_api_key.a.id
+}
+`
+
+// TestAccLogLeak_trace applies, replaces, plans and destroys keys with
+// TF_LOG=trace and faults on, and checks that no key value the mock issued
+// and no credential appears in anything Terraform printed.
+func TestAccLogLeak_trace(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	providerDir := buildProvider(t)
+	faults := func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{ErrorRate: 0.2, ThrottleRate: 0.1, DropRate: 0.2, ThrottleRetryAfter: time.Second, Seed: 5}
+	}
+
+	t.Run("admin token from the environment", func(t *testing.T) {
+		t.Parallel()
+		c := newTestCluster(t, faults)
+		logLeakRoundTrip(t, c, providerDir, "",
+			map[string]string{EnvEndpoint: c.url, EnvAdminToken: c.token},
+			map[string]string{"the admin token": c.token})
+	})
+
+	t.Run("api key in the provider block", func(t *testing.T) {
+		t.Parallel()
+		c := newTestCluster(t, faults)
+		cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logLeakRoundTrip(t, c, providerDir, fmt.Sprintf("  api_key = %q", cred.KeyValue),
+			map[string]string{EnvEndpoint: c.url},
+			map[string]string{"the provider's api_key": cred.KeyValue, "the admin token": c.token})
+	})
+
+	t.Run("api key lacking a scope", func(t *testing.T) {
+		t.Parallel()
+		c := newTestCluster(t)
+		cred, err := c.srv.CreateKey([]string{"admin:api-keys:read"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tf := newLoggedCLI(t, providerDir, fmt.Sprintf(logLeakConfig, "", `["pci:tokens:read"]`),
+			map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
+		out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
+		if err == nil {
+			t.Fatalf("apply with a key lacking admin:api-keys:create succeeded:\n%s", out)
+		}
+		log := tf.log.String()
+		for _, want := range []string{"Unable to Create API Key", "403 Forbidden", "admin:api-keys:create", "request id"} {
+			if !strings.Contains(log, want) {
+				t.Errorf("the failed apply does not say %q:\n%s", want, tailLines(log, 40))
+			}
+		}
+		if n := len(c.srv.Keys()); n != 1 {
+			t.Errorf("the mock holds %d keys, want only the credential", n)
+		}
+		assertNoSecrets(t, log, map[string]string{"the provider's api_key": cred.KeyValue, "the admin token": c.token})
+		if !someLineHasAll(strings.Split(log, "\n"), []string{"Received Hellgate API response", "http.status=403", "http.path=/api/admin/api-keys"}) {
+			t.Error("the log has no 403 response line from the provider")
+		}
+	})
+}
+
+// logLeakRoundTrip applies two keys, replaces both, plans and destroys,
+// then searches everything Terraform printed for the credentials and
+// every key value the mock issued.
+func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSettings string, env, secrets map[string]string) {
+	t.Helper()
+	issued := map[string]string{} // key id -> key value
+	record := func() {
+		for _, k := range c.srv.Keys() {
+			issued[k.ID] = k.KeyValue
+		}
+	}
+	record() // the credential, if it is a key
+	credKeyID := ""
+	for id := range issued {
+		credKeyID = id
+	}
+
+	tf := newLoggedCLI(t, providerDir, fmt.Sprintf(logLeakConfig, providerSettings, `["pci:tokens:read"]`), env)
+	out := tf.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(out, "2 to add") {
+		t.Errorf("plan output does not plan two keys:\n%s", out)
+	}
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	record()
+	// A control: the secrets searched for are the real ones, which the
+	// state (and only the state) holds.
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, kv := range issued {
+		if id != credKeyID && !strings.Contains(string(state), kv) {
+			t.Errorf("the state does not hold the key_value of key %s", id)
+		}
+	}
+
+	// Replace both keys: a destroy-then-create and a create-before-destroy.
+	if err := os.WriteFile(filepath.Join(tf.dir, "main.tf"),
+		[]byte(fmt.Sprintf(logLeakConfig, providerSettings, `["pci:tokens:read", "pci:tokens:create"]`)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.srv.UpdateScopes(firstKeyWith(t, c, "network:tokens:use"), []string{"network:tokens:use", "network:tokens:read"}); err != nil {
+		t.Fatal(err)
+	}
+	out = tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	if !strings.Contains(out, "2 added, 0 changed, 2 destroyed") {
+		t.Errorf("the second apply did not replace both keys:\n%s", out)
+	}
+	record()
+	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Errorf("expected an empty plan: %v\n%s", err, out)
+	}
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	for _, k := range c.srv.Keys() {
+		if k.ID != credKeyID {
+			t.Errorf("key %s is still on the mock after destroy", k.ID)
+		}
+	}
+
+	var keyIDs []string
+	for id, kv := range issued {
+		if id == credKeyID {
+			continue
+		}
+		keyIDs = append(keyIDs, id)
+		secrets["key_value of key "+id] = kv
+	}
+	if len(keyIDs) != 4 {
+		t.Errorf("the mock issued %d keys, want 4 (2 created, 2 replacements)", len(keyIDs))
+	}
+	log := tf.log.String()
+	assertProviderLogged(t, log, keyIDs)
+	assertNoSecrets(t, log, secrets)
+	st := c.srv.Stats()
+	t.Logf("searched %d bytes of trace log for %d secrets; faults: %+v", len(log), len(secrets), st.Faults)
+	if st.Faults.Error == 0 || st.Faults.Drop == 0 {
+		t.Errorf("faults injected: %+v, want 5xx and dropped answers in the log too", st.Faults)
+	}
+}
+
+// firstKeyWith returns the id of the first key on the mock whose only
+// scope is scope.
+func firstKeyWith(t *testing.T, c *testCluster, scope string) string {
+	t.Helper()
+	for _, k := range c.srv.Keys() {
+		if len(k.Scopes) == 1 && k.Scopes[0] == scope {
+			return k.ID
+		}
+	}
+	t.Fatalf("no key with only the scope %s on the mock", scope)
+	return ""
+}
