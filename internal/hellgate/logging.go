@@ -36,13 +36,22 @@ const redacted = "[REDACTED]"
 // logContext returns ctx with this package's logging subsystem set up for
 // one call. Subsystems and masks live on the context of one provider RPC, so
 // they are set up per call on the caller's ctx rather than once per Client.
-// The credential and every key_value seen so far are masked in messages and
-// field values, and the sensitive field keys are masked whatever they hold.
+// The credential is masked in messages and field values, and the sensitive
+// field keys are masked whatever they hold.
+//
+// The key_values seen so far are not added as masks: terraform-plugin-log
+// copies its mask list for every call and checks every log line against
+// every mask, even at a level that is not logged, so with one mask per key
+// an apply that creates N keys would cost O(N) per request and O(N^2) in
+// all. They need no mask either: the only text this package logs that can
+// carry one (an error body or message, which a server might echo a key
+// into) goes through redact, which removes every key_value seen, and a 2xx
+// body, the only place a key_value is expected, is never logged.
 func (c *Client) logContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, logSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_HELLGATE_API"))
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, sensitiveFieldKeys...)
-	if secrets := c.secretStrings(); len(secrets) > 0 {
-		ctx = tflog.SubsystemMaskLogStrings(ctx, logSubsystem, secrets...)
+	if len(c.credential) >= minSecretLen {
+		ctx = tflog.SubsystemMaskLogStrings(ctx, logSubsystem, c.credential)
 	}
 	return ctx
 }
