@@ -110,10 +110,22 @@ type Client struct {
 	secrets   []string
 }
 
+// maxIdleConnsPerHost is how many idle keep-alive connections the shared
+// transport keeps to one cluster. go-cleanhttp's default is GOMAXPROCS+1
+// (3 on a two-core machine), fewer than Terraform's default -parallelism of
+// 10: each time more calls than that finished together, the surplus
+// connections were closed and the next calls dialled (and, for https,
+// handshook) anew. A provider talks to one cluster, so allow as many as the
+// pool holds in all.
+const maxIdleConnsPerHost = 100
+
 // sharedTransport is the pooled transport behind every Client created without
 // an HTTPClient, so that all of them share one connection pool.
 var sharedTransport = sync.OnceValue(func() http.RoundTripper {
-	return cleanhttp.DefaultPooledTransport()
+	t := cleanhttp.DefaultPooledTransport()
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, maxIdleConnsPerHost)
+	return t
 })
 
 // New checks cfg and returns a Client. The error never contains a credential.
