@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
@@ -33,6 +35,8 @@ var (
 	_ resource.ResourceWithConfigure   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*apiKeyResource)(nil)
+
+	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
 )
 
 const (
@@ -42,6 +46,22 @@ const (
 	defaultCreateTimeout = 5 * time.Minute
 	defaultReadTimeout   = 2 * time.Minute
 	defaultDeleteTimeout = 5 * time.Minute
+
+	// expiryWarningWindow is how close to its expiry a key without
+	// rotate_before must be for a plan to warn about it.
+	expiryWarningWindow = 7 * 24 * time.Hour
+
+	// privateRefreshedAt is the private-state key holding the provider
+	// clock's time at the last refresh (or create). Plans decide about
+	// expiry by it rather than by the clock, so that the plan Terraform
+	// makes again while applying a saved plan reaches the same decision.
+	privateRefreshedAt = "refreshed_at"
+)
+
+// rotate_before's bounds: a second, up to the longest expires_in.
+const (
+	minRotateBefore = time.Second
+	maxRotateBefore = maxExpiresIn * time.Second
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -56,13 +76,17 @@ type apiKeyResource struct {
 }
 
 type apiKeyModel struct {
-	ID        types.String   `tfsdk:"id"`
-	Scopes    types.Set      `tfsdk:"scopes"`
-	ExpiresIn types.Int64    `tfsdk:"expires_in"`
-	CreatedAt types.String   `tfsdk:"created_at"`
-	ExpiresAt types.String   `tfsdk:"expires_at"`
-	KeyValue  types.String   `tfsdk:"key_value"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	ID        types.String `tfsdk:"id"`
+	Scopes    types.Set    `tfsdk:"scopes"`
+	ExpiresIn types.Int64  `tfsdk:"expires_in"`
+	CreatedAt types.String `tfsdk:"created_at"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	KeyValue  types.String `tfsdk:"key_value"`
+
+	RotateBefore    types.String `tfsdk:"rotate_before"`
+	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -74,7 +98,10 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "An API key of a Hellgate Guardian cluster, with the scopes a service needs. " +
 			"The key's secret, `key_value`, is returned by Hellgate only when the key is created; " +
 			"the provider keeps it in state (as a sensitive value) so it can be passed to a secret store or another resource. " +
-			"Changing `scopes` or `expires_in` replaces the key: a new key is created and the old one revoked.",
+			"Changing `scopes` or `expires_in` replaces the key: a new key is created and the old one revoked.\n\n" +
+			"A plan replaces a key that has expired, and with `rotate_before` one that is about to; " +
+			"with `lifecycle { create_before_destroy = true }` the new key exists before the old one is revoked. " +
+			"Run `terraform apply` regularly (more often than `rotate_before`) to rotate keys on time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id, a UUID assigned by Hellgate.",
@@ -117,6 +144,27 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"rotate_before": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Replace the key once it is this close to `expires_at`: a duration such as `\"720h\"` "+
+					"(units `s`, `m`, `h`), from `%s` to `%s`, and shorter than `expires_in`. Requires `expires_in`. "+
+					"The replacement is planned by the first `terraform plan` or `terraform apply` that runs inside that window, "+
+					"with a warning that gives the reason; combine it with `lifecycle { create_before_destroy = true }` "+
+					"so that the new key exists before the old one is revoked. Changing it alone does not replace the key. "+
+					"Without it, a plan warns about a key that expires within %s, and replaces a key that has expired.",
+					minRotateBefore, maxRotateBefore, "7 days"),
+				Optional:   true,
+				Validators: []validator.String{validators.Duration(minRotateBefore, maxRotateBefore)},
+			},
+			"revoke_on_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Whether destroying or replacing the key revokes it on Hellgate at once. Defaults to `true`. " +
+					"Set to `false`, the old key is left to expire on its own (at its `expires_at`), so that services still " +
+					"holding it keep working until they pick up the new one; Hellgate cannot shorten a key's life after creation. " +
+					"Allowed only together with `expires_in`, so that a key that never expires is never abandoned. " +
+					"Changing it does not replace the key; it applies to the key in state once applied.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -126,6 +174,13 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 
 func scopeList() string {
 	return "`" + strings.Join(scopes.All(), "`, `") + "`"
+}
+
+// ConfigValidators holds the rules that tie rotate_before and
+// revoke_on_destroy to expires_in, so that they fail at validate time,
+// before any call to Hellgate.
+func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{rotationConfigValidator{}}
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -182,6 +237,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -216,12 +272,21 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 
+	// An expired key stays in state (Hellgate still returns it): the plan
+	// replaces it and says why, instead of recreating it as if it had been
+	// deleted outside Terraform.
 	resp.Diagnostics.Append(applyAPIKey(ctx, &state, key)...)
+	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.IsUnknown() {
+		// Imported, or written by a version without the attribute.
+		state.RevokeOnDestroy = types.BoolValue(true)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
-// Update only ever changes provider-side settings such as timeouts: every
-// attribute that Hellgate stores forces a replacement.
+// Update only ever changes provider-side settings (rotate_before,
+// revoke_on_destroy, timeouts): every attribute that Hellgate stores forces
+// a replacement. It makes no API call.
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state apiKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -241,6 +306,17 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	if r.data == nil || r.data.client == nil {
 		notConfigured(&resp.Diagnostics, "revoke the API key "+state.ID.ValueString())
+		return
+	}
+
+	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
+		// Left to expire: no API call at all.
+		tflog.Info(ctx, "revoke_on_destroy is false: leaving the API key to expire instead of revoking it",
+			map[string]any{"id": state.ID.ValueString(), "expires_at": state.ExpiresAt.ValueString()})
+		resp.Diagnostics.AddWarning("API Key Left to Expire",
+			fmt.Sprintf("revoke_on_destroy is false, so the API key %s was removed from Terraform state but not revoked: "+
+				"it stays valid on Hellgate until it expires at %s. To revoke it sooner, delete it with Hellgate's API.",
+				state.ID.ValueString(), expiresAtText(state.ExpiresAt)))
 		return
 	}
 
@@ -276,7 +352,8 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.modifyDestroyPlan(ctx, req, resp)
+		return
 	}
 	var plan apiKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -289,6 +366,222 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if plan.ExpiresIn.IsNull() && plan.ExpiresAt.IsUnknown() {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
 		}
+		return
+	}
+
+	var state apiKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+		return // never expires
+	}
+	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry Time in State",
+			fmt.Sprintf("The API key %s has expires_at %q in state, which is not an RFC 3339 timestamp. %s",
+				state.ID.ValueString(), state.ExpiresAt.ValueString(), bugReport))
+		return
+	}
+	if !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn) {
+		return // replaced anyway, for the change of configuration
+	}
+
+	now, diags := r.planTime(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// An invalid or unknown rotate_before is left to its validator, or to
+	// the plan made while applying.
+	var rotateBefore time.Duration
+	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
+		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
+	}
+
+	id, when := state.ID.ValueString(), formatTime(expiresAt)
+	switch decideRotation(now, expiresAt, rotateBefore) {
+	case rotationExpired:
+		resp.Diagnostics.AddWarning("API Key Expired",
+			fmt.Sprintf("The API key %s expired at %s (%s ago) and no longer authenticates. "+
+				"Terraform will replace it with a new key. Set rotate_before, with lifecycle { create_before_destroy = true }, "+
+				"to replace keys before they expire.", id, when, roundDuration(now.Sub(expiresAt))))
+	case rotationDue:
+		resp.Diagnostics.AddWarning("API Key Due for Rotation",
+			fmt.Sprintf("The API key %s expires at %s, in %s, which is within rotate_before (%s). "+
+				"Terraform will replace it with a new key.", id, when, roundDuration(expiresAt.Sub(now)), plan.RotateBefore.ValueString()))
+	case rotationSoon:
+		if plan.RotateBefore.IsUnknown() {
+			return
+		}
+		resp.Diagnostics.AddWarning("API Key Expires Soon",
+			fmt.Sprintf("The API key %s expires at %s, in %s, and nothing replaces it before then. "+
+				"Set rotate_before (with lifecycle { create_before_destroy = true }) to have a plan replace it in time, "+
+				"or replace it now with terraform apply -replace=ADDRESS.", id, when, roundDuration(expiresAt.Sub(now))))
+		return
+	default:
+		return
+	}
+
+	// Replace: the new key's server-set values are unknown, and the change
+	// of expires_at is what forces the replacement (Terraform shows it as
+	// "# forces replacement").
+	for _, attr := range []string{"id", "created_at", "expires_at", "key_value"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+}
+
+// modifyDestroyPlan says in a destroy plan that a key with
+// revoke_on_destroy = false stays valid until it expires.
+func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state apiKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.ValueBool() {
+		return
+	}
+	resp.Diagnostics.AddWarning("API Key Will Not Be Revoked",
+		fmt.Sprintf("revoke_on_destroy is false, so destroying the API key %s removes it from Terraform state without revoking it: "+
+			"it stays valid on Hellgate until it expires at %s.", state.ID.ValueString(), expiresAtText(state.ExpiresAt)))
+}
+
+// planTime is the time a plan judges expiry by: the provider clock's time
+// at the last refresh, kept in private state. The plan that Terraform makes
+// again while applying (a saved plan, possibly much later) sees the same
+// private state and so plans the same action; a time read from the clock
+// here could turn a planned update into a replacement, which Terraform
+// rejects as an inconsistent final plan. Without a refresh time (-refresh=false
+// on a state from an older version) the clock is used.
+func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateRefreshedAt)
+	if diags.HasError() || len(raw) == 0 {
+		return r.data.clock(), diags
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return r.data.clock(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return r.data.clock(), nil
+	}
+	return t, nil
+}
+
+// privateState is the part of the framework's private state that planTime
+// and setRefreshedAt use.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func setRefreshedAt(ctx context.Context, private privateState, now time.Time) diag.Diagnostics {
+	raw, err := json.Marshal(now.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Unable to Record Refresh Time", err.Error()+" "+bugReport)
+		return diags
+	}
+	return private.SetKey(ctx, privateRefreshedAt, raw)
+}
+
+// clock returns the provider's time source; the system clock when the
+// provider was not configured.
+func (d *providerData) clock() time.Time {
+	if d == nil || d.now == nil {
+		return time.Now()
+	}
+	return d.now()
+}
+
+type rotation int
+
+const (
+	rotationNone    rotation = iota
+	rotationSoon             // within expiryWarningWindow, no rotate_before: warn only
+	rotationDue              // within rotate_before of expires_at: replace
+	rotationExpired          // past expires_at: replace
+)
+
+// decideRotation is the expiry rule of a plan, as a pure function.
+// rotateBefore 0 means none is set.
+func decideRotation(now, expiresAt time.Time, rotateBefore time.Duration) rotation {
+	switch {
+	case !now.Before(expiresAt):
+		return rotationExpired
+	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
+		return rotationDue
+	case rotateBefore == 0 && expiresAt.Sub(now) <= expiryWarningWindow:
+		return rotationSoon
+	}
+	return rotationNone
+}
+
+// roundDuration shortens a duration for messages: whole seconds, and whole
+// minutes beyond an hour.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Hour {
+		return d.Round(time.Minute)
+	}
+	return d.Round(time.Second)
+}
+
+func expiresAtText(v types.String) string {
+	if v.IsNull() || v.IsUnknown() {
+		return "(never: the key has no expiry)"
+	}
+	return v.ValueString()
+}
+
+// rotationConfigValidator checks the attributes that only make sense for a
+// key that expires.
+type rotationConfigValidator struct{}
+
+func (rotationConfigValidator) Description(context.Context) string {
+	return "rotate_before and revoke_on_destroy = false require expires_in; rotate_before must be shorter than expires_in"
+}
+
+func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var ei types.Int64
+	var rb types.String
+	var rod types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &ei)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rb)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("revoke_on_destroy"), &rod)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if !rb.IsNull() && !rb.IsUnknown() {
+		switch {
+		case ei.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
+				fmt.Sprintf("Attribute rotate_before (%q) requires expires_in: only a key that expires can be rotated before it does. "+
+					"Set expires_in (seconds, from 1 to %d), or remove rotate_before.", rb.ValueString(), maxExpiresIn))
+		case !ei.IsUnknown():
+			d, err := time.ParseDuration(rb.ValueString())
+			lifetime := time.Duration(ei.ValueInt64()) * time.Second
+			if err == nil && d >= lifetime {
+				resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
+					fmt.Sprintf("Attribute rotate_before (%q) must be shorter than expires_in (%d seconds, %s): "+
+						"otherwise every new key would be due for rotation as soon as it is created. "+
+						"Choose a rotate_before below %s, or a longer expires_in.",
+						rb.ValueString(), ei.ValueInt64(), lifetime, lifetime))
+			}
+		}
+	}
+	if !rod.IsNull() && !rod.IsUnknown() && !rod.ValueBool() && ei.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("revoke_on_destroy"), "Invalid Attribute Combination",
+			"Attribute revoke_on_destroy = false requires expires_in: a key left unrevoked must expire on its own, "+
+				"and a key without expires_in never does. Set expires_in, or remove revoke_on_destroy (it defaults to true).")
 	}
 }
 
