@@ -81,6 +81,10 @@ type store struct {
 	byID    map[string]*storedKey
 	byHash  map[[sha256.Size]byte]*storedKey // live keys by hash of the secret
 	idem    map[idemID]*idemRecord
+	// idemOldest is no later than the oldest record's storedAt (the zero
+	// time when unknown, e.g. after load), so that purgeIdempotency can skip
+	// its scan of every record until one may have expired.
+	idemOldest time.Time
 }
 
 func newStore(now func() time.Time, file string) *store {
@@ -192,7 +196,13 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 	st.byID[sk.ID] = sk
 	st.byHash[hashSecret(sk.KeyValue)] = sk
 	if p.idemKey != "" {
+		if len(st.idem) == 0 {
+			st.idemOldest = now
+		}
 		st.idem[id] = &idemRecord{fingerprint: p.fingerprint, storedAt: now, key: sk.clone()}
+		if now.Before(st.idemOldest) {
+			st.idemOldest = now
+		}
 	}
 
 	if err := st.persist(); err != nil {
@@ -209,13 +219,22 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 	return sk.clone(), false, nil
 }
 
-// purgeIdempotency forgets records older than idempotencyTTL.
+// purgeIdempotency forgets records older than idempotencyTTL. It scans the
+// records only when the oldest may have expired, so that a create costs
+// O(1) rather than O(records) (quadratic over a large apply).
 func (st *store) purgeIdempotency(now time.Time) {
+	if len(st.idem) == 0 || now.Sub(st.idemOldest) < idempotencyTTL {
+		return
+	}
+	oldest := time.Time{}
 	for id, rec := range st.idem {
 		if now.Sub(rec.storedAt) >= idempotencyTTL {
 			delete(st.idem, id)
+		} else if oldest.IsZero() || rec.storedAt.Before(oldest) {
+			oldest = rec.storedAt
 		}
 	}
+	st.idemOldest = oldest
 }
 
 // authResult is what a key_value authenticates as.
