@@ -29,7 +29,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"no scheme", Config{BaseURL: "x.on-hellgate.cloud", AdminToken: "t"}, "must start with https://"},
 		{"no host", Config{BaseURL: "https:///p", AdminToken: "t"}, "has no host"},
 		{"query", Config{BaseURL: "https://x/?a=b", AdminToken: "t"}, "query or fragment"},
-		{"user info", Config{BaseURL: "https://u:p@x", AdminToken: "t"}, "user info"},
+		{"user info", Config{BaseURL: "https://u:p@x", AdminToken: "t"}, "user info"}, //nolint:gosec // a URL with user info, to show it is refused
 		{"no credential", Config{BaseURL: "https://x"}, "API key or an admin token is required"},
 		{"both credentials", Config{BaseURL: "https://x", AdminToken: "t", APIKey: "k"}, "not both"},
 		{"negative timeout", Config{BaseURL: "https://x", AdminToken: "t", RequestTimeout: -1}, "must not be negative"},

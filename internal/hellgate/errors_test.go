@@ -118,7 +118,7 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 		w.Header().Set("x-request-id", "id-"+secret)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
-		fmt.Fprintf(w, `{"code":"bad_%[1]s","message":"key %[1]s lacks scope; also %[2]s is known"}`, secret, keyValue)
+		_, _ = fmt.Fprintf(w, `{"code":"bad_%[1]s","message":"key %[1]s lacks scope; also %[2]s is known"}`, secret, keyValue) //nolint:gosec // a test server echoing secrets on purpose, to prove they are redacted
 	}
 	for _, cred := range []string{"api-key", "admin-token"} {
 		t.Run(cred, func(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 )
 
 // Test credentials: distinctive strings, so a leak is easy to grep for.
+//
+//nolint:gosec // fake credentials, made up for the tests
 const (
 	testToken  = "admin-token-SECRET-4711"
 	testAPIKey = "key_CREDENTIAL-0815"
@@ -106,7 +108,11 @@ func jsonStatus(code int, v any) func(http.ResponseWriter, *http.Request) {
 
 // drop closes the connection without answering.
 func drop(w http.ResponseWriter, _ *http.Request) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("drop: the ResponseWriter cannot hijack the connection")
+	}
+	conn, _, err := hj.Hijack()
 	if err != nil {
 		panic(err)
 	}

@@ -2,7 +2,6 @@ package hellgate
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -22,7 +21,7 @@ func TestLoggingIsSecretSafe(t *testing.T) {
 			echo := func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("x-request-id", "req-echo")
 				w.WriteHeader(http.StatusBadRequest)
-				fmt.Fprintf(w, `{"code":"bad","message":"you sent %s%s and %s"}`,
+				_, _ = fmt.Fprintf(w, `{"code":"bad","message":"you sent %s%s and %s"}`, //nolint:gosec // a test server echoing credentials on purpose, to prove they are redacted
 					r.Header.Get(headerAPIKey), r.Header.Get(headerAdminToken), keyValue)
 			}
 			rec := replies(
@@ -38,7 +37,7 @@ func TestLoggingIsSecretSafe(t *testing.T) {
 			})
 
 			var buf bytes.Buffer
-			ctx := tflogtest.RootLogger(context.Background(), &buf)
+			ctx := tflogtest.RootLogger(t.Context(), &buf)
 			if _, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}}); err != nil {
 				t.Fatal(err)
 			}

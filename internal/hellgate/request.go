@@ -135,7 +135,7 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 		logDebug(ctx, "Hellgate API request failed", fields)
 		return attemptResult{err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	switch {

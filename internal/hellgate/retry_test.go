@@ -185,7 +185,7 @@ func TestRetryBudget(t *testing.T) {
 				w.Header().Set("x-request-id", fmt.Sprintf("req-%d", n))
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusServiceUnavailable)
-				fmt.Fprintf(w, `{"code":"unavailable","message":"busy (%d)"}`, n)
+				_, _ = fmt.Fprintf(w, `{"code":"unavailable","message":"busy (%d)"}`, n)
 			})
 			c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = tt.maxRetries })
 

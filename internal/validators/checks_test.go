@@ -84,7 +84,7 @@ func TestCheckDuration(t *testing.T) {
 
 func TestClosest(t *testing.T) {
 	all := []string{"pci:tokens:create", "pci:tokens:read", "network:tokens:use"}
-	for in, want := range map[string]string{
+	for in, want := range map[string]string{ //nolint:gosec // misspelt scope names, not credentials
 		"pci:token:create":  "pci:tokens:create",
 		"pci:tokens:reed":   "pci:tokens:read",
 		"network:token:use": "network:tokens:use",
