@@ -63,6 +63,8 @@ type options struct {
 	out         string
 	smoke       bool
 	dataSource  string
+	src         string
+	goBenchTime string
 	verbose     bool
 }
 
@@ -92,6 +94,8 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "`file` to write the report to (between its markers, if it has them)")
 	fs.BoolVar(&o.smoke, "smoke", false, "smoke run: N=2, one run, both modes; only checks that everything works")
 	fs.StringVar(&o.dataSource, "data-source", "auto", "list data source to time after each apply; auto: the provider's data source named *_api_keys, if any; none: skip")
+	fs.StringVar(&o.goBenchTime, "benchtime", "1s", "go test -benchtime of the client's Go benchmarks; empty: skip them")
+	fs.StringVar(&o.src, "src", "", "`folder` to build the provider from (default: the repository)")
 	fs.BoolVar(&o.verbose, "v", false, "print every Terraform command and its time")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -108,6 +112,9 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.smoke {
 		o.ns, o.runs = []int{2}, 1
+		if o.goBenchTime != "" {
+			o.goBenchTime = "1x"
+		}
 		if len(o.latencyNs) > 0 {
 			o.latencyNs = []int{2}
 		}
@@ -151,13 +158,14 @@ func envOr(name, def string) string {
 // bench holds what every measurement shares.
 type bench struct {
 	opts      options
-	root      string // the repository
+	root      string // the source to build the provider and the mock from
 	work      string // the temporary folder
 	rusageDir string
 	env       []string // Terraform's environment, without the mock's address
 	results   results
 	notes     []string
 	dsName    string // the list data source timed, "" for none
+	goBench   []goBenchmark
 }
 
 func run(ctx context.Context, args []string) error {
@@ -178,7 +186,11 @@ func run(ctx context.Context, args []string) error {
 	}
 	defer os.RemoveAll(work)
 
-	b := &bench{opts: opts, root: root, work: work, results: results{}}
+	src := root
+	if opts.src != "" {
+		src = opts.src
+	}
+	b := &bench{opts: opts, root: src, work: work, results: results{}}
 	machine := describeMachine(ctx, opts.terraform)
 	start := time.Now()
 	if err := b.setUp(ctx); err != nil {
@@ -191,6 +203,11 @@ func run(ctx context.Context, args []string) error {
 	}
 	if len(opts.latencyNs) > 0 {
 		if err := b.measureMode(ctx, modeLatency, opts.latency, opts.latencyNs); err != nil {
+			return err
+		}
+	}
+	if opts.goBenchTime != "" {
+		if b.goBench, err = b.runGoBenchmarks(ctx); err != nil {
 			return err
 		}
 	}
@@ -377,6 +394,9 @@ func (b *bench) cycle(ctx context.Context, env []string, m *mock, mode, kind str
 		rss, cpu, procs, err := collectUsage(b.rusageDir)
 		if err != nil {
 			return err
+		}
+		if b.opts.verbose {
+			fmt.Printf("    %d provider process(es), peak %s, CPU %.2f s\n", procs, mib(rss), cpu)
 		}
 		if kind == kindHellgate && procs == 0 {
 			return fmt.Errorf("%s %s N=%d: no provider process reported its usage; is the launcher in the mirror?", mode, st.op, n)
