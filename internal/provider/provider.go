@@ -221,7 +221,10 @@ func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource
 }
 
 func (p *hellgateProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewAPIKeyDataSource,
+		NewAPIKeysDataSource,
+	}
 }
 
 func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {

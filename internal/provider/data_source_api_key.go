@@ -1,0 +1,165 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+)
+
+var (
+	_ datasource.DataSource              = (*apiKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*apiKeyDataSource)(nil)
+)
+
+// NewAPIKeyDataSource returns the hellgate_api_key data source.
+func NewAPIKeyDataSource() datasource.DataSource {
+	return &apiKeyDataSource{}
+}
+
+type apiKeyDataSource struct {
+	data *providerData
+}
+
+// apiKeyDataModel is one key as both data sources show it. It never holds
+// the secret: Hellgate returns only its masked form after creation.
+type apiKeyDataModel struct {
+	ID             types.String `tfsdk:"id"`
+	Scopes         types.Set    `tfsdk:"scopes"`
+	CreatedAt      types.String `tfsdk:"created_at"`
+	ExpiresAt      types.String `tfsdk:"expires_at"`
+	MaskedKeyValue types.String `tfsdk:"masked_key_value"`
+	Expired        types.Bool   `tfsdk:"expired"`
+}
+
+func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+// Descriptions of the attributes both data sources share.
+const (
+	descDSScopes         = "The key's scopes."
+	descDSCreatedAt      = "When the key was created, as an RFC 3339 timestamp in UTC."
+	descDSExpiresAt      = "When the key expires, as an RFC 3339 timestamp in UTC; null for a key that never expires."
+	descDSMaskedKeyValue = "A display form of the key's secret, such as `key_123xxxx`, to recognise it by. Not usable as a credential."
+	descDSExpired        = "Whether the key has expired (`expires_at` is not after the time the data source was read). " +
+		"An expired key no longer authenticates but is still listed until it is deleted."
+)
+
+func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up one API key of the Hellgate Guardian cluster by its id: its scopes, its lifetime and whether it has expired. " +
+			"Useful to audit a key made elsewhere; the key's secret is never available (Hellgate returns it only when the key is created).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key's id, a UUID such as `123e4567-e89b-12d3-a456-426614174000`.",
+				Required:            true,
+				Validators:          []validator.String{uuidValidator()},
+			},
+			"scopes":           schema.SetAttribute{MarkdownDescription: descDSScopes, ElementType: types.StringType, Computed: true},
+			"created_at":       schema.StringAttribute{MarkdownDescription: descDSCreatedAt, Computed: true},
+			"expires_at":       schema.StringAttribute{MarkdownDescription: descDSExpiresAt, Computed: true},
+			"masked_key_value": schema.StringAttribute{MarkdownDescription: descDSMaskedKeyValue, Computed: true},
+			"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
+		},
+	}
+}
+
+func uuidValidator() validator.String {
+	return stringvalidator.RegexMatches(uuidPattern, `must be a UUID such as "123e4567-e89b-12d3-a456-426614174000"`)
+}
+
+func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		unexpectedConfigureType(&resp.Diagnostics, "Data Source", req.ProviderData)
+		return
+	}
+	d.data = data
+}
+
+func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg apiKeyDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := strings.ToLower(cfg.ID.ValueString())
+	if d.data == nil || d.data.client == nil {
+		notConfigured(&resp.Diagnostics, "read the API key "+id)
+		return
+	}
+
+	key, err := d.data.client.GetAPIKey(ctx, id)
+	if hellgate.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "API Key Not Found",
+			apiErrorDetail(fmt.Sprintf("No API key with id %s exists on the cluster: check the id, "+
+				"or whether the key was deleted (an expired key is still found until it is deleted)", id), err))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read API Key",
+			apiErrorDetail(fmt.Sprintf("Hellgate did not return the API key %s", id), err))
+		return
+	}
+
+	m, diags := apiKeyDataFromAPI(ctx, key, d.data.clock())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.ID = cfg.ID // as configured, so that the value Terraform checks is unchanged
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// apiKeyDataFromAPI maps a key from Hellgate to the data sources' model;
+// expired is judged by now, the provider clock.
+func apiKeyDataFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
+	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
+	m := apiKeyDataModel{
+		ID:             types.StringValue(k.ID),
+		Scopes:         scopeSet,
+		CreatedAt:      types.StringValue(formatTime(k.CreatedAt)),
+		ExpiresAt:      types.StringNull(),
+		MaskedKeyValue: types.StringNull(),
+		Expired:        types.BoolValue(keyExpired(k, now)),
+	}
+	if k.ExpiresAt != nil {
+		m.ExpiresAt = types.StringValue(formatTime(*k.ExpiresAt))
+	}
+	if k.MaskedKeyValue != "" {
+		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
+	}
+	return m, diags
+}
+
+// keyExpired reports whether k no longer authenticates at now.
+func keyExpired(k *hellgate.APIKey, now time.Time) bool {
+	return k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)
+}
+
+// apiKeyDataAttrTypes is the object type of one key in hellgate_api_keys.
+func apiKeyDataAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"id":               types.StringType,
+		"scopes":           types.SetType{ElemType: types.StringType},
+		"created_at":       types.StringType,
+		"expires_at":       types.StringType,
+		"masked_key_value": types.StringType,
+		"expired":          types.BoolType,
+	}
+}

@@ -1,0 +1,171 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = (*apiKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*apiKeysDataSource)(nil)
+)
+
+// NewAPIKeysDataSource returns the hellgate_api_keys data source.
+func NewAPIKeysDataSource() datasource.DataSource {
+	return &apiKeysDataSource{}
+}
+
+type apiKeysDataSource struct {
+	data *providerData
+}
+
+type apiKeysDataModel struct {
+	Scopes         types.Set  `tfsdk:"scopes"`
+	IncludeExpired types.Bool `tfsdk:"include_expired"`
+	Keys           types.List `tfsdk:"keys"`
+}
+
+func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_keys"
+}
+
+func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the API keys of the Hellgate Guardian cluster, for audits such as " +
+			"\"which keys exist, with which scopes, and which have expired?\". " +
+			"Reads every page of the list (100 keys per request, the most Hellgate allows). " +
+			"Keys are ordered by `created_at`, then by `id`. The keys' secrets are never available.",
+		Attributes: map[string]schema.Attribute{
+			"scopes": schema.SetAttribute{
+				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
+					"Omit it for keys with any scopes.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(validators.Scope()),
+				},
+			},
+			"include_expired": schema.BoolAttribute{
+				MarkdownDescription: "Whether to list keys that have expired but were not deleted. Defaults to `true`.",
+				Optional:            true,
+			},
+			"keys": schema.ListNestedAttribute{
+				MarkdownDescription: "The keys, ordered by `created_at`, then by `id`.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":               schema.StringAttribute{MarkdownDescription: "The key's id, a UUID.", Computed: true},
+						"scopes":           schema.SetAttribute{MarkdownDescription: descDSScopes, ElementType: types.StringType, Computed: true},
+						"created_at":       schema.StringAttribute{MarkdownDescription: descDSCreatedAt, Computed: true},
+						"expires_at":       schema.StringAttribute{MarkdownDescription: descDSExpiresAt, Computed: true},
+						"masked_key_value": schema.StringAttribute{MarkdownDescription: descDSMaskedKeyValue, Computed: true},
+						"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		unexpectedConfigureType(&resp.Diagnostics, "Data Source", req.ProviderData)
+		return
+	}
+	d.data = data
+}
+
+func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg apiKeysDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var want []string
+	if !cfg.Scopes.IsNull() {
+		resp.Diagnostics.Append(cfg.Scopes.ElementsAs(ctx, &want, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	includeExpired := cfg.IncludeExpired.IsNull() || cfg.IncludeExpired.ValueBool()
+	if d.data == nil || d.data.client == nil {
+		notConfigured(&resp.Diagnostics, "list the API keys")
+		return
+	}
+
+	keys, err := d.data.client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to List API Keys",
+			apiErrorDetail("Hellgate did not list the API keys", err))
+		return
+	}
+
+	now := d.data.clock()
+	keys = filterAPIKeys(keys, want, includeExpired, now)
+	items := make([]apiKeyDataModel, 0, len(keys))
+	for i := range keys {
+		m, diags := apiKeyDataFromAPI(ctx, &keys[i], now)
+		resp.Diagnostics.Append(diags...)
+		items = append(items, m)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: apiKeyDataAttrTypes()}, items)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.Keys = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// filterAPIKeys keeps the keys having every scope of want (all keys when
+// want is empty), drops expired ones unless includeExpired, and sorts the
+// rest by created_at, then id, so that the list is stable from one read to
+// the next.
+func filterAPIKeys(keys []hellgate.APIKey, want []string, includeExpired bool, now time.Time) []hellgate.APIKey {
+	out := make([]hellgate.APIKey, 0, len(keys))
+	for _, k := range keys {
+		if !includeExpired && keyExpired(&k, now) {
+			continue
+		}
+		if !hasAllScopes(k.Scopes, want) {
+			continue
+		}
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b hellgate.APIKey) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+func hasAllScopes(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
