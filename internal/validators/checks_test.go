@@ -88,6 +88,8 @@ func TestClosest(t *testing.T) {
 		"pci:token:create":  "pci:tokens:create",
 		"pci:tokens:reed":   "pci:tokens:read",
 		"network:token:use": "network:tokens:use",
+		"PCI:TOKENS:READ":   "pci:tokens:read",
+		"Pci:Token:Create":  "pci:tokens:create",
 		"something-else":    "",
 		"":                  "",
 	} {

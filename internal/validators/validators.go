@@ -134,12 +134,14 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 	}
 }
 
-// Closest returns the candidate nearest to s by edit distance, or "" when
-// none is close enough to be a plausible typo.
+// Closest returns the candidate nearest to s by edit distance, ignoring
+// case (so "PCI:TOKENS:READ" finds "pci:tokens:read"), or "" when none is
+// close enough to be a plausible typo.
 func Closest(s string, candidates []string) string {
 	best, bestD := "", -1
+	lower := strings.ToLower(s)
 	for _, c := range candidates {
-		d := levenshtein(s, c)
+		d := levenshtein(lower, strings.ToLower(c))
 		if bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
