@@ -20,6 +20,10 @@ import (
 // providerAddress is the provider's full registry address.
 const providerAddress = "registry.terraform.io/starfish-codes/hellgate"
 
+// openTofuProviderAddress is the address OpenTofu gives the same source,
+// "starfish-codes/hellgate": its default registry is registry.opentofu.org.
+const openTofuProviderAddress = "registry.opentofu.org/starfish-codes/hellgate"
+
 // terraformCLI runs a real Terraform CLI in a working folder of its own,
 // with the provider served in-process (Terraform reattaches to it instead
 // of installing it). terraform-plugin-testing cannot install local
@@ -73,15 +77,16 @@ func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *
 		<-closeCh
 	})
 
-	reattach, err := json.Marshal(map[string]any{
-		providerAddress: map[string]any{
-			"Protocol":        string(rc.Protocol),
-			"ProtocolVersion": rc.ProtocolVersion,
-			"Pid":             rc.Pid,
-			"Test":            true,
-			"Addr":            map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
-		},
-	})
+	// The same in-process server under both CLIs' addresses, so the
+	// harness works with Terraform and with OpenTofu.
+	attach := map[string]any{
+		"Protocol":        string(rc.Protocol),
+		"ProtocolVersion": rc.ProtocolVersion,
+		"Pid":             rc.Pid,
+		"Test":            true,
+		"Addr":            map[string]string{"Network": rc.Addr.Network(), "String": rc.Addr.String()},
+	}
+	reattach, err := json.Marshal(map[string]any{providerAddress: attach, openTofuProviderAddress: attach})
 	if err != nil {
 		t.Fatal(err)
 	}
