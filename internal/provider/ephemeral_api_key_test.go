@@ -444,7 +444,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
 	if state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err == nil {
-		noSecretIn(t, "the state file after destroy", state, all[:len(all)-0])
+		noSecretIn(t, "the state file after destroy", state, all)
 	}
 }
 
@@ -686,5 +686,55 @@ func TestEphemeralAPIKey_openWithoutClient(t *testing.T) {
 	}
 	if n := c.requests(); n != 0 {
 		t.Errorf("%d requests reached the mock", n)
+	}
+}
+
+// The example in the docs works: under a CLI with ephemeral resources it
+// validates, applies against the mock (the resource made with the
+// short-lived key alone) and destroys, leaving nothing live.
+func TestAccEphemeralAPIKey_example(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	rc := newRecordingCluster(t)
+	dir := copyDir(t, "../../examples/ephemeral-resources/hellgate_api_key")
+	setup := `
+terraform {
+  required_providers {
+    hellgate = {
+      source = "starfish-codes/hellgate"
+    }
+  }
+}
+
+provider "hellgate" {}
+`
+	if err := os.WriteFile(filepath.Join(dir, "test_setup.tf"), []byte(setup), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTerraformCLI(t, dir, rc.testCluster)
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("validate", "-no-color")
+	tf.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if n := len(rc.srv.Keys()); n != 1 {
+		t.Errorf("after apply the mock holds %d live keys, want only hellgate_api_key.checkout", n)
+	}
+	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := rc.issuedKeys()
+	var ephemeralKeys []issuedKey
+	for _, k := range issued {
+		if _, live := rc.srv.Key(k.ID); !live {
+			ephemeralKeys = append(ephemeralKeys, k)
+		}
+	}
+	if len(ephemeralKeys) == 0 {
+		t.Error("no ephemeral key was issued and revoked during the apply")
+	}
+	noSecretIn(t, "the state file", state, ephemeralKeys)
+	tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	if st := rc.srv.Stats(); st.LiveKeys != 0 {
+		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
 }
