@@ -1,6 +1,7 @@
 package hellgate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 func TestRetryStatuses(t *testing.T) {
@@ -487,5 +490,101 @@ func TestRedirectRefusedWithCallersHTTPClient(t *testing.T) {
 	}
 	if hc.CheckRedirect != nil {
 		t.Error("New changed the caller's http.Client")
+	}
+}
+
+func TestContextCancelDuringAttemptStopsAtOnce(t *testing.T) {
+	t.Parallel()
+	hang := func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	rec := replies(hang)
+	// A long per-attempt timeout and a large budget: only the caller's
+	// cancellation can end this call quickly.
+	c, _ := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = time.Minute; c.MaxRetries = 10 })
+
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.GetAPIKey(ctx, "a")
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %v, want right after the cancellation", d)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	time.Sleep(50 * time.Millisecond) // would-be retries have had time to arrive
+	if n := len(rec.requests()); n != 1 {
+		t.Errorf("attempts = %d, want 1: a cancelled call must not try again", n)
+	}
+}
+
+func TestConnectionRefusedIsRetriedWithinBudget(t *testing.T) {
+	t.Parallel()
+	// A server that is gone: its port refuses connections.
+	_, srv := newTestClient(t, replies(status(http.StatusOK, "")))
+	base := srv.URL
+	srv.Close()
+
+	cfg := testConfig(base)
+	cfg.MaxRetries = 2
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetAPIKey(t.Context(), "a")
+	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts") || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("err = %v, want connection refused after 3 attempts", err)
+	}
+}
+
+func TestRedirectCarriesCredentialNowhere(t *testing.T) {
+	t.Parallel()
+	for _, cred := range []string{"api-key", "admin-token"} {
+		t.Run(cred, func(t *testing.T) {
+			t.Parallel()
+			secret := testToken
+			if cred == "api-key" {
+				secret = testAPIKey
+			}
+			// The target is another host name for the same machine, and
+			// the Location repeats the credential in its path and query.
+			other := replies(jsonStatus(http.StatusOK, keyJSON("a")))
+			_, otherSrv := newTestClient(t, other)
+			target := strings.Replace(otherSrv.URL, "127.0.0.1", "localhost", 1) + "/steal/" + secret + "?k=" + secret
+			rec := replies(status(http.StatusTemporaryRedirect, "", "Location", target, "x-request-id", "req-redir"))
+			c, _ := newTestClient(t, rec, func(c *Config) {
+				if cred == "api-key" {
+					c.AdminToken, c.APIKey = "", testAPIKey
+				}
+			})
+
+			var buf bytes.Buffer
+			ctx := tflogtest.RootLogger(context.Background(), &buf)
+			err := c.DeleteAPIKey(ctx, "a")
+			if !errors.Is(err, ErrRedirect) {
+				t.Fatalf("err = %v, want ErrRedirect", err)
+			}
+			if n := len(other.requests()); n != 0 {
+				t.Errorf("the redirect target got %d requests, want none", n)
+			}
+			if n := len(rec.requests()); n != 1 {
+				t.Errorf("attempts = %d, want 1", n)
+			}
+			if !strings.Contains(err.Error(), "/steal/"+redacted) || !strings.Contains(err.Error(), "req-redir") {
+				t.Errorf("err = %q, want the target path with the secret redacted, and the request id", err)
+			}
+			if !strings.Contains(buf.String(), `"http.status":307`) {
+				t.Errorf("the logs do not show the 307:\n%s", buf.String())
+			}
+			for where, text := range map[string]string{"error": err.Error(), "logs": buf.String()} {
+				if strings.Contains(text, secret) {
+					t.Errorf("the %s contain the credential: %s", where, text)
+				}
+			}
+		})
 	}
 }
