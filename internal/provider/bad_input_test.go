@@ -66,8 +66,11 @@ var badInputs = []badInput{
 		want: `(?s)Inappropriate value for attribute "expires_in": a number is required`},
 	{name: "expires_in a list", resource: validKeyBody + "\n  expires_in = [3600]",
 		want: `(?s)Inappropriate value for attribute "expires_in": number required`},
+	// The framework rejects a fraction for an Int64 attribute before any
+	// validator runs, as a "Configuration Read Error" that blames the
+	// provider; it does name the line and say "not an integer".
 	{name: "expires_in a fraction", resource: validKeyBody + "\n  expires_in = 1.5",
-		want: `(?s)expires_in.*1\.5`},
+		want: `(?s)expires_in = 1\.5.*is not an integer`},
 
 	// read-only attributes and timeouts
 	{name: "key_value set by hand", resource: validKeyBody + "\n  key_value = \"my-own-secret\"",
