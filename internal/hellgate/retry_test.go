@@ -563,7 +563,7 @@ func TestRedirectCarriesCredentialNowhere(t *testing.T) {
 			})
 
 			var buf bytes.Buffer
-			ctx := tflogtest.RootLogger(context.Background(), &buf)
+			ctx := tflogtest.RootLogger(t.Context(), &buf)
 			err := c.DeleteAPIKey(ctx, "a")
 			if !errors.Is(err, ErrRedirect) {
 				t.Fatalf("err = %v, want ErrRedirect", err)
