@@ -1,0 +1,341 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The examples in examples/ are what the docs show and what users copy.
+// Every one of them is run here against a mock cluster, so an example that
+// no longer works fails the tests:
+//
+//   - Each folder with .tf files (except reusable modules under a modules/
+//     folder) is a root configuration: init, validate, apply, an empty
+//     second plan, destroy. A new example folder is picked up by itself.
+//   - An import.sh is run against the key the apply made (after removing
+//     it from state), then the plan must be empty; likewise an import block
+//     in an import-by-*.tf file.
+//   - A folder with tests/*.tftest.hcl is tested with terraform test.
+
+const (
+	examplesDir = "../../examples"
+
+	// examplePlaceholderID is the key id the examples use where they need
+	// an existing key; the tests put a real key's id in its place.
+	examplePlaceholderID = "123e4567-e89b-12d3-a456-426614174000"
+
+	// The files the tests add to a copy of an example.
+	exampleSetupFile    = "examples_test_setup.tf"
+	exampleOverrideFile = "examples_test_override.tf"
+)
+
+var (
+	reRequiredProviders = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
+	reEphemeralBlock    = regexp.MustCompile(`(?m)^ephemeral\s+"`)
+	reProviderBlock     = regexp.MustCompile(`(?m)^provider\s+"hellgate"\s*\{`)
+	reAlias             = regexp.MustCompile(`(?m)^\s*alias\s*=\s*"([^"]+)"`)
+	reTarget            = regexp.MustCompile(`(?m)^\s*(cluster_id|endpoint)\s*=`)
+	reImportCommand     = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)\s*$`)
+	reImportTo          = regexp.MustCompile(`(?m)^\s*to\s*=\s*(\S+)\s*$`)
+	reStateID           = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`)
+)
+
+func TestAccExamples(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	roots, moduleTests := findExamples(t, examplesDir)
+	// Guard against the walk silently finding nothing, or missing the
+	// examples the docs are built from.
+	for _, want := range []string{"provider", "resources/hellgate_api_key", "demo"} {
+		if !slices.Contains(roots, want) {
+			t.Errorf("example %s not found among %v", want, roots)
+		}
+	}
+	for _, rel := range roots {
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			testExample(t, filepath.Join(examplesDir, rel))
+		})
+	}
+	for _, rel := range moduleTests {
+		t.Run("terraform_test/"+rel, func(t *testing.T) {
+			t.Parallel()
+			testExampleModuleTests(t, filepath.Join(examplesDir, rel))
+		})
+	}
+}
+
+// findExamples returns, relative to dir, the folders that hold a root
+// configuration and the folders that hold terraform test files.
+func findExamples(t *testing.T, dir string) (roots, moduleTests []string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if d.Name() == ".terraform" {
+			return filepath.SkipDir
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if tests, _ := filepath.Glob(filepath.Join(p, "tests", "*.tftest.hcl")); len(tests) > 0 {
+			moduleTests = append(moduleTests, rel)
+		}
+		segments := strings.Split(rel, "/")
+		if slices.Contains(segments, "modules") || slices.Contains(segments, "tests") {
+			return nil // a module called by an example, or its tests
+		}
+		if tf, _ := filepath.Glob(filepath.Join(p, "*.tf")); len(tf) > 0 {
+			roots = append(roots, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(roots)
+	sort.Strings(moduleTests)
+	return roots, moduleTests
+}
+
+// exampleFiles reads the top-level files of a copied example.
+func exampleFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(b)
+	}
+	return files
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testExample(t *testing.T, src string) {
+	c := newTestCluster(t)
+	dir := copyDir(t, src)
+	files := exampleFiles(t, dir)
+
+	var allTF strings.Builder
+	for name, content := range files {
+		if strings.HasSuffix(name, ".tf") {
+			allTF.WriteString(content)
+		}
+	}
+	if reEphemeralBlock.MatchString(allTF.String()) {
+		skipBelowEphemeralCLI(t)
+	}
+
+	// A key that exists before the example runs, for examples that look
+	// one up: it takes the place of the placeholder id.
+	existing, err := c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Import blocks are run after the apply, against the key it made.
+	importBlocks := map[string]string{}
+	for name, content := range files {
+		if strings.HasPrefix(name, "import-by-") && strings.HasSuffix(name, ".tf") {
+			importBlocks[name] = content
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if strings.HasSuffix(name, ".tf") && strings.Contains(content, examplePlaceholderID) {
+			writeFile(t, filepath.Join(dir, name), strings.ReplaceAll(content, examplePlaceholderID, existing.ID))
+		}
+	}
+
+	setUpExample(t, dir, allTF.String(), c.url)
+
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("validate", "-no-color")
+	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	for _, k := range c.srv.Keys() {
+		if strings.Contains(out, k.KeyValue) {
+			t.Errorf("apply printed the secret of key %s:\n%s", k.ID, out)
+		}
+	}
+	tf.planIsEmpty()
+
+	if script, ok := files["import.sh"]; ok {
+		testImportScript(t, tf, script)
+	}
+	for name, content := range importBlocks {
+		testImportBlock(t, tf, dir, name, content)
+	}
+
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	// Nothing the example made is left, except keys it leaves to expire
+	// on their own on purpose.
+	abandons := strings.Contains(allTF.String(), "revoke_on_destroy = false")
+	for _, k := range c.srv.Keys() {
+		switch {
+		case k.ID == existing.ID:
+		case abandons && k.ExpiresAt != nil:
+		default:
+			t.Errorf("key %s (scopes %v) is still live after destroy", k.ID, k.Scopes)
+		}
+	}
+	if _, ok := c.srv.Key(existing.ID); !ok {
+		t.Errorf("the key that existed before the example (%s) was revoked", existing.ID)
+	}
+}
+
+// setUpExample adds what a copy of an example needs to run against the
+// mock cluster, in files of its own so that the example's files stay as
+// they are:
+//   - the provider's source, when the example (like most resource
+//     examples) does not declare it;
+//   - an override of every provider block that names a cluster, so that
+//     it points at the mock instead (the credential comes from the
+//     environment, as the examples recommend).
+func setUpExample(t *testing.T, dir, allTF, endpoint string) {
+	t.Helper()
+	if !reRequiredProviders.MatchString(allTF) {
+		writeFile(t, filepath.Join(dir, exampleSetupFile), `terraform {
+  required_providers {
+    hellgate = {
+      source = "starfish-codes/hellgate"
+    }
+  }
+}
+`)
+	}
+	var override strings.Builder
+	for _, block := range providerBlocks(allTF) {
+		if !reTarget.MatchString(block) {
+			continue
+		}
+		alias := ""
+		if m := reAlias.FindStringSubmatch(block); m != nil {
+			alias = fmt.Sprintf("  alias = %q\n", m[1])
+		}
+		// endpoint wins over cluster_id.
+		fmt.Fprintf(&override, "provider \"hellgate\" {\n%s  endpoint = %q\n}\n", alias, endpoint)
+	}
+	if override.Len() > 0 {
+		writeFile(t, filepath.Join(dir, exampleOverrideFile), override.String())
+	}
+}
+
+// providerBlocks returns the text of each provider "hellgate" block.
+func providerBlocks(src string) []string {
+	var blocks []string
+	for _, loc := range reProviderBlock.FindAllStringIndex(src, -1) {
+		depth := 0
+		for i := loc[1] - 1; i < len(src); i++ {
+			switch src[i] {
+			case '{':
+				depth++
+			case '}':
+				depth--
+			}
+			if depth == 0 {
+				blocks = append(blocks, src[loc[0]:i+1])
+				break
+			}
+		}
+	}
+	return blocks
+}
+
+// stateID returns the id in state of the resource at addr.
+func stateID(t *testing.T, tf *terraformCLI, addr string) string {
+	t.Helper()
+	m := reStateID.FindStringSubmatch(tf.mustRun("state", "show", "-no-color", addr))
+	if m == nil {
+		t.Fatalf("no id in the state of %s", addr)
+	}
+	return m[1]
+}
+
+// testImportScript runs each terraform import command of import.sh against
+// the key the apply made for its address.
+func testImportScript(t *testing.T, tf *terraformCLI, script string) {
+	t.Helper()
+	commands := reImportCommand.FindAllStringSubmatch(script, -1)
+	if len(commands) == 0 {
+		t.Fatalf("import.sh has no terraform import command:\n%s", script)
+	}
+	for _, cmd := range commands {
+		addr, id := cmd[1], cmd[2]
+		if !uuidPattern.MatchString(id) {
+			t.Errorf("import.sh imports %s with %q, which is not a key id", addr, id)
+		}
+		real := stateID(t, tf, addr)
+		tf.mustRun("state", "rm", "-no-color", addr)
+		out := tf.mustRun("import", "-input=false", "-no-color", addr, real)
+		if !strings.Contains(out, "Import successful") {
+			t.Errorf("terraform import %s %s:\n%s", addr, real, out)
+		}
+		tf.planIsEmpty()
+	}
+}
+
+// testImportBlock applies an import-by-*.tf example against the key the
+// apply made for its address.
+func testImportBlock(t *testing.T, tf *terraformCLI, dir, name, content string) {
+	t.Helper()
+	m := reImportTo.FindStringSubmatch(content)
+	if m == nil || !strings.Contains(content, examplePlaceholderID) {
+		t.Fatalf("%s should import an address by the placeholder id %s:\n%s", name, examplePlaceholderID, content)
+	}
+	addr := m[1]
+	real := stateID(t, tf, addr)
+	tf.mustRun("state", "rm", "-no-color", addr)
+	writeFile(t, filepath.Join(dir, name), strings.ReplaceAll(content, examplePlaceholderID, real))
+	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	if !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("%s: expected the apply to import %s and change nothing:\n%s", name, addr, out)
+	}
+	tf.planIsEmpty()
+}
+
+// testExampleModuleTests runs terraform test in a module's folder: its unit
+// tests with mock_provider, and any test that uses the real provider
+// against the mock cluster.
+func testExampleModuleTests(t *testing.T, src string) {
+	c := newTestCluster(t)
+	tf := newTerraformCLI(t, copyDir(t, src), c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out := tf.mustRun("test", "-no-color")
+	if !strings.Contains(out, "Success!") || !regexp.MustCompile(`\d+ passed, 0 failed`).MatchString(out) {
+		t.Errorf("terraform test did not pass:\n%s", out)
+	}
+	if keys := c.srv.Keys(); len(keys) != 0 {
+		t.Errorf("terraform test left %d keys on the mock", len(keys))
+	}
+}
