@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,7 +116,8 @@ func findExamples(t *testing.T, dir string) (roots, moduleTests []string) {
 // exampleFiles reads the top-level files of a copied example.
 func exampleFiles(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
+	fsys := os.DirFS(dir)
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +126,7 @@ func exampleFiles(t *testing.T, dir string) map[string]string {
 		if e.IsDir() {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		b, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			t.Fatal(err)
 		}
