@@ -152,8 +152,10 @@ func filterAPIKeys(keys []hellgate.APIKey, want []string, includeExpired bool, n
 		}
 		out = append(out, k)
 	}
+	// By created_at as the data source shows it (whole seconds), so that
+	// the order can be checked from the data itself.
 	slices.SortFunc(out, func(a, b hellgate.APIKey) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		if c := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)

@@ -828,6 +828,12 @@ func TestAccAPIKey_rotateBeforeWindow(t *testing.T) {
 	}
 }
 
+// wsRegexp compiles pattern with each space matching any run of white
+// space, since Terraform wraps the diagnostics it prints.
+func wsRegexp(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
 // Bad rotate_before and revoke_on_destroy settings fail at plan time,
 // naming the attribute and the rule, before any request to Hellgate.
 func TestAccAPIKey_rotationValidation(t *testing.T) {
@@ -836,7 +842,7 @@ func TestAccAPIKey_rotationValidation(t *testing.T) {
 		return resource.TestStep{
 			Config:      apiKeyConfig(c, `["pci:tokens:read"]`, extra),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(want),
+			ExpectError: wsRegexp(want),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
