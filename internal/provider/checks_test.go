@@ -66,6 +66,8 @@ func captureString(addr, attr string, dst *string) statecheck.StateCheck {
 
 // matchesMock checks that the key in state is the key on the mock cluster:
 // same id, scopes, timestamps and, unless imported, the same secret.
+//
+//nolint:unparam // takes the resource address like statecheck's own checks, for configurations with more than one key
 func (c *testCluster) matchesMock(addr string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 		vals, err := findResource(req.State, addr)

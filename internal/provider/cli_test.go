@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,7 +50,9 @@ func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
+	// Not t.Context(): that ends before the test's cleanups run, and a
+	// cleanup registered later may still run Terraform against the server.
+	ctx, cancel := context.WithCancel(context.Background()) //nolint:usetesting // see above
 	reattachCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
 	env := map[string]string{EnvEndpoint: c.url, EnvAdminToken: c.token}
@@ -110,7 +112,7 @@ func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *
 // run runs terraform with args and returns its combined output and error.
 func (tf *terraformCLI) run(args ...string) (string, error) {
 	tf.t.Helper()
-	cmd := exec.Command(tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...)
+	cmd := exec.CommandContext(tf.t.Context(), tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...) //nolint:gosec // the Terraform CLI named by TF_ACC_TERRAFORM_PATH, as terraform-plugin-testing runs it
 	cmd.Env = tf.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -140,33 +142,33 @@ func (tf *terraformCLI) planIsEmpty() {
 // copyDir copies the folder src, recursively, into a new temporary folder.
 func copyDir(t *testing.T, src string) string {
 	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+	dst, err := os.OpenRoot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = dst.Close() }()
+	from := os.DirFS(src)
+	err = fs.WalkDir(from, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			if d.Name() == ".terraform" {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
-			return os.MkdirAll(target, 0o755)
+			return dst.MkdirAll(p, 0o750)
 		}
 		if strings.HasSuffix(d.Name(), ".tfstate") || d.Name() == ".terraform.lock.hcl" {
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		b, err := fs.ReadFile(from, p)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, b, 0o600)
+		return dst.WriteFile(p, b, 0o600)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dst
+	return dst.Name()
 }

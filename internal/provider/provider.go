@@ -34,6 +34,8 @@ var (
 )
 
 // Environment variables read by the provider block.
+//
+//nolint:gosec // names of environment variables, not credentials (G101 matches "API_KEY" and "TOKEN")
 const (
 	EnvClusterID  = "HELLGATE_CLUSTER_ID"
 	EnvEndpoint   = "HELLGATE_ENDPOINT"

@@ -20,7 +20,7 @@ func TestMain(m *testing.M) {
 	// Terraform then prints a warning before its version, which the test
 	// framework cannot parse.
 	if p := os.Getenv("TF_CLI_CONFIG_FILE"); p != "" {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(p); err != nil { //nolint:gosec // only asks whether the CLI configuration the environment names exists
 			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
 		}
 	}
