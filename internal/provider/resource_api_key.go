@@ -148,7 +148,8 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: fmt.Sprintf("Replace the key once it is this close to `expires_at`: a duration such as `\"720h\"` "+
 					"(units `s`, `m`, `h`), from `%s` to `%s`, and shorter than `expires_in`. Requires `expires_in`. "+
 					"The replacement is planned by the first `terraform plan` or `terraform apply` that runs inside that window, "+
-					"with a warning that gives the reason; combine it with `lifecycle { create_before_destroy = true }` "+
+					"with a warning that gives the reason (a plan with `-refresh=false` judges by the time of the last refresh); "+
+					"combine it with `lifecycle { create_before_destroy = true }` "+
 					"so that the new key exists before the old one is revoked. Changing it alone does not replace the key. "+
 					"Without it, a plan warns about a key that expires within %s, and replaces a key that has expired.",
 					minRotateBefore, maxRotateBefore, "7 days"),
@@ -601,7 +602,7 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 	if m.KeyValue.IsUnknown() {
 		m.KeyValue = types.StringNull()
 	}
-	if m.Timeouts.Object.IsNull() || m.Timeouts.Object.IsUnknown() {
+	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
 		m.Timeouts = timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())}
 	}
 	return diags

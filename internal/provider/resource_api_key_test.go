@@ -977,3 +977,33 @@ func TestDecideRotation(t *testing.T) {
 		}
 	}
 }
+
+// With revoke_on_destroy = false, the destroy plan and the destroy itself
+// say that the key stays valid until it expires, and no request revokes it.
+func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes            = ["pci:tokens:read"]
+  expires_in        = 600
+  revoke_on_destroy = false`))
+	tf := newTerraformCLI(t, dir, c)
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	key := onlyKey(t, c)
+	when := key.ExpiresAt.UTC().Format(time.RFC3339)
+
+	out := tf.mustRun("plan", "-destroy", "-input=false", "-no-color")
+	mustContain(t, out, "Warning: API Key Will Not Be Revoked",
+		"destroying the API key "+key.ID+" removes it from Terraform state without revoking it: it stays valid on Hellgate until it expires at "+when)
+	out = tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	mustContain(t, out, "Warning: API Key Left to Expire", "the API key "+key.ID+" was removed from Terraform state but not revoked",
+		"Destroy complete! Resources: 1 destroyed.")
+	if got := onlyKey(t, c); got.ID != key.ID {
+		t.Fatalf("unexpected key %s on the mock", got.ID)
+	}
+	if d := c.srv.Stats().Requests.Delete; d != 0 {
+		t.Errorf("the mock received %d delete requests, want none", d)
+	}
+}
