@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +58,13 @@ const (
 	// expiry by it rather than by the clock, so that the plan Terraform
 	// makes again while applying a saved plan reaches the same decision.
 	privateRefreshedAt = "refreshed_at"
+
+	// unconfirmedIDPrefix marks the id of a key whose create may have
+	// succeeded on Hellgate although no answer arrived; the rest of the id
+	// is the create's idempotency key. Terraform does not keep private
+	// state for a failed create, so the id carries it, and Delete uses it
+	// to find that key again and revoke it.
+	unconfirmedIDPrefix = "unconfirmed-create:"
 )
 
 // rotate_before's bounds: a second, up to the longest expires_in.
@@ -220,16 +229,33 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Sorted, so that the same configuration always sends the same body
+	// (a create is found again by repeating it, see revokeUnconfirmed).
+	slices.Sort(scopeValues)
 	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues}
 	if !plan.ExpiresIn.IsNull() {
 		v := plan.ExpiresIn.ValueInt64()
 		in.ExpiresIn = &v
 	}
 
+	// The idempotency key is chosen here, not in the client, so that a
+	// create whose answer was lost can be recovered by a later run.
+	in.IdempotencyKey = hellgate.NewIdempotencyKey()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
+		if !createMayHaveSucceeded(err) {
+			resp.Diagnostics.AddError("Unable to Create API Key",
+				apiErrorDetail("Hellgate did not create the API key", err))
+			return
+		}
+		// Hellgate may hold a key that nobody knows of. Keep what is needed
+		// to find it again: Terraform records this object as tainted, and
+		// the next apply revokes the key (if it exists) before creating a
+		// new one, so no key is left behind.
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, in.IdempotencyKey, resp)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
-			apiErrorDetail("Hellgate did not create the API key", err))
+			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
+				"the next apply revokes the key if Hellgate created it, and creates a new one", err))
 		return
 	}
 	tflog.Debug(ctx, "created API key", map[string]any{"id": key.ID})
@@ -260,6 +286,11 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+		// A create that got no answer: nothing to read until Delete has
+		// cleaned it up (the object is tainted and will be replaced).
+		return
+	}
 	key, err := r.data.client.GetAPIKey(ctx, state.ID.ValueString())
 	if hellgate.IsNotFound(err) {
 		// Revoked outside Terraform: forget it, so the next plan creates it anew.
@@ -310,6 +341,10 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
+	if ik, ok := strings.CutPrefix(state.ID.ValueString(), unconfirmedIDPrefix); ok {
+		r.revokeUnconfirmed(ctx, &state, ik, resp)
+		return
+	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
 		// Left to expire: no API call at all.
 		tflog.Info(ctx, "revoke_on_destroy is false: leaving the API key to expire instead of revoking it",
@@ -375,6 +410,14 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+		// Even if someone untainted it, a placeholder is never kept.
+		for _, attr := range []string{"id", "created_at", "expires_at", "key_value"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+		}
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
+		return
+	}
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
 		return // never expires
 	}
@@ -432,6 +475,68 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+}
+
+// createMayHaveSucceeded reports whether a failed create may still have
+// made a key: no answer arrived (connection dropped, timeout) or the server
+// failed (5xx). A 4xx answer means Hellgate refused the request.
+func createMayHaveSucceeded(err error) bool {
+	var apiErr *hellgate.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500
+	}
+	return !errors.Is(err, hellgate.ErrRedirect)
+}
+
+// recordUnconfirmedCreate writes the tainted placeholder of a create that
+// got no answer: the configured values, null for what only Hellgate knows,
+// and an id that carries the create's idempotency key.
+func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, idempotencyKey string, resp *resource.CreateResponse) diag.Diagnostics {
+	plan.ID = types.StringValue(unconfirmedIDPrefix + idempotencyKey)
+	plan.CreatedAt, plan.KeyValue = types.StringNull(), types.StringNull()
+	if plan.ExpiresAt.IsUnknown() {
+		plan.ExpiresAt = types.StringNull()
+	}
+	if plan.RevokeOnDestroy.IsUnknown() {
+		plan.RevokeOnDestroy = types.BoolValue(true)
+	}
+	return resp.State.Set(ctx, plan)
+}
+
+// revokeUnconfirmed cleans up after a create that got no answer: it sends
+// the same create again with the same idempotency key, which returns the key
+// Hellgate made (or makes one now), and revokes that key. Nobody received
+// its secret, so it is revoked whatever revoke_on_destroy says.
+func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyModel, idempotencyKey string, resp *resource.DeleteResponse) {
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	var scopeValues []string
+	resp.Diagnostics.Append(state.Scopes.ElementsAs(ctx, &scopeValues, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	slices.Sort(scopeValues)
+	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues, IdempotencyKey: idempotencyKey}
+	if !state.ExpiresIn.IsNull() {
+		v := state.ExpiresIn.ValueInt64()
+		in.ExpiresIn = &v
+	}
+	key, err := r.data.client.CreateAPIKey(ctx, in)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
+			apiErrorDetail("An earlier create got no answer from Hellgate, and the provider could not look up the key it may have made "+
+				"(by sending the same request with the same idempotency key); it stays in state so the next apply tries again", err))
+		return
+	}
+	tflog.Info(ctx, "found the API key of a create that got no answer, revoking it", map[string]any{"id": key.ID})
+	if err := r.data.client.DeleteAPIKey(ctx, key.ID); err != nil && !hellgate.IsNotFound(err) {
+		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
+			apiErrorDetail(fmt.Sprintf("An earlier create got no answer from Hellgate; it had made the API key %s, which the provider "+
+				"could not revoke. It stays in state so the next apply tries again", key.ID), err))
+	}
 }
 
 // modifyDestroyPlan says in a destroy plan that a key with

@@ -1007,3 +1007,118 @@ func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
 		t.Errorf("the mock received %d delete requests, want none", d)
 	}
 }
+
+// A create whose answer never arrives (Hellgate committed the key, then the
+// connection dropped) must not leave an unknown live key behind: the object
+// is kept as tainted, and the next apply revokes that key before creating
+// its replacement.
+func TestAccAPIKey_unansweredCreateIsNotLost(t *testing.T) {
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 1}
+	})
+	cfg := fmt.Sprintf(`
+provider "hellgate" {
+  endpoint    = %q
+  admin_token = %q
+  max_retries = 1
+}
+
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 3600
+}
+`, c.url, c.token)
+	var orphan string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not confirm that it created the API\s+key`),
+			},
+			{
+				PreConfig: func() {
+					keys := c.srv.Keys()
+					if len(keys) != 1 {
+						t.Fatalf("expected the dropped create to have made exactly 1 key, found %d", len(keys))
+					}
+					orphan = keys[0].ID
+					if st := c.srv.Stats(); st.Faults.Drop < 2 {
+						t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
+					}
+					c.srv.SetFaults(mockcluster.Faults{})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
+
+// Someone who untaints the placeholder of an unanswered create still gets
+// it replaced, and its key revoked.
+func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 2}
+	})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`
+terraform {
+  required_providers {
+    hellgate = {
+      source = "starfish-codes/hellgate"
+    }
+  }
+}
+
+provider "hellgate" {
+  max_retries = 0
+}
+
+resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read", "pci:tokens:create"]
+}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
+		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
+	}
+	keys := c.srv.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("expected 1 key made by the dropped create, found %d", len(keys))
+	}
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustRun("untaint", "-no-color", keyAddr)
+	out := tf.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(out, "must be replaced") {
+		t.Fatalf("expected the placeholder to be replaced:\n%s", out)
+	}
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	if _, ok := c.srv.Key(keys[0].ID); ok {
+		t.Errorf("the key of the unanswered create %s is still live", keys[0].ID)
+	}
+	if n := len(c.srv.Keys()); n != 1 {
+		t.Errorf("expected exactly 1 live key, found %d", n)
+	}
+	tf.planIsEmpty()
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}
