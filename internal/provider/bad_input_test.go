@@ -45,7 +45,7 @@ var badInputs = []badInput{
 	{name: "scope in upper case", resource: `scopes = ["PCI:TOKENS:READ"]`,
 		want: `(?s)"PCI:TOKENS:READ" is not a Hellgate scope\. Did you mean "pci:tokens:read"\?`},
 	{name: "empty scope set", resource: `scopes = []`,
-		want: `(?s)Attribute scopes set must contain at least 1 elements?, got: 0`},
+		want: `(?s)No Scopes.*Attribute scopes is empty, but an API key needs at least one\s+scope. Valid scopes are: admin:api-keys:create`},
 	{name: "empty scope string", resource: `scopes = [""]`,
 		want: `(?s)Invalid Scope.*"" is not a Hellgate scope.*Valid scopes are:`},
 	{name: "scopes missing", resource: `expires_in = 60`,

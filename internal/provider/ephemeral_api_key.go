@@ -75,7 +75,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 				ElementType:         types.StringType,
 				Required:            true,
 				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
+					validators.AtLeastOneScope(),
 					setvalidator.ValueStringsAre(validators.Scope()),
 				},
 			},

@@ -256,7 +256,7 @@ func TestAccEphemeralAPIKey_validation(t *testing.T) {
 	}{
 		{`["pci:tokens:read"]`, "0", regexp.MustCompile(`(?s)expires_in.*value must be between 1 and 7776000, got: 0`)},
 		{`["pci:tokens:read"]`, "7776001", regexp.MustCompile(`(?s)expires_in.*value must be between 1 and 7776000, got: 7776001`)},
-		{`[]`, "60", regexp.MustCompile(`(?s)scopes.*set must contain at least 1 elements`)},
+		{`[]`, "60", regexp.MustCompile(`(?s)No Scopes.*Attribute scopes is empty, but an API key needs at least one\s+scope`)},
 		{`["pci:tokens:everything"]`, "60", regexp.MustCompile(`pci:tokens:everything`)},
 	}
 	var ts []resource.TestStep

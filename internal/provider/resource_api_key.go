@@ -123,7 +123,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
+					validators.AtLeastOneScope(),
 					setvalidator.ValueStringsAre(validators.Scope()),
 				},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},

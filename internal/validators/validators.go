@@ -171,3 +171,27 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// AtLeastOneScope rejects an empty set of scopes with a message that says
+// why and what to write instead (the framework's size validator speaks of
+// "elements").
+func AtLeastOneScope() validator.Set { return atLeastOneScopeValidator{} }
+
+type atLeastOneScopeValidator struct{}
+
+func (atLeastOneScopeValidator) Description(context.Context) string {
+	return "must hold at least one scope"
+}
+
+func (v atLeastOneScopeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (atLeastOneScopeValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "No Scopes",
+		fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
+			req.Path, strings.Join(scopes.All(), ", ")))
+}
