@@ -489,9 +489,11 @@ ephemeral "hellgate_api_key" "test" {
 	if !ok {
 		t.Fatalf("key %s is not live on the mock although its revoke failed", issued[0].ID)
 	}
-	want := regexp.MustCompile(`(?s)Warning: Unable to Revoke Ephemeral API Key.*` +
-		regexp.QuoteMeta(key.ID) + `.*stays live until it expires at ` + regexp.QuoteMeta(key.ExpiresAt.UTC().Format(time.RFC3339)) + `.*500`)
-	if !want.MatchString(out) {
+	want := regexp.MustCompile(`Warning: Unable to Revoke Ephemeral API Key.*` +
+		regexp.QuoteMeta(key.ID) + ` at the end of the run, so it stays live until it expires at ` +
+		regexp.QuoteMeta(key.ExpiresAt.UTC().Format(time.RFC3339)) + `.*500 Internal Server Error`)
+	// The CLI wraps diagnostic text to its terminal width.
+	if !want.MatchString(strings.Join(strings.Fields(out), " ")) {
 		t.Errorf("plan output does not warn about the key left live:\n%s", out)
 	}
 	if strings.Contains(out, issued[0].KeyValue) {

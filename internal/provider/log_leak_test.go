@@ -62,11 +62,12 @@ func newLoggedCLI(t *testing.T, providerDir, config string, env map[string]strin
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
 	rc := fmt.Sprintf(`provider_installation {
   dev_overrides {
-    %q = %q
+    %[1]q = %[3]q
+    %[2]q = %[3]q
   }
   direct {}
 }
-`, providerAddress, providerDir)
+`, providerAddress, openTofuProviderAddress, providerDir)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}
