@@ -296,7 +296,7 @@ func skipBelowEphemeralCLI(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	out, err := exec.Command(bin, "version", "-json").Output()
+	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output() //nolint:gosec // the CLI named by TF_ACC_TERRAFORM_PATH
 	if err != nil {
 		t.Fatalf("%s version -json: %v", bin, err)
 	}
@@ -404,7 +404,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 
 	// The saved plan is a zip archive: look inside every entry, not only
 	// at the compressed bytes.
-	planBytes, err := os.ReadFile(filepath.Join(dir, "p"))
+	planBytes, err := os.ReadFile(filepath.Join(dir, "p")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +427,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	}
 	noSecretIn(t, "show -json of the plan", []byte(tf.mustRun("show", "-json", "p")), ephemeralKeys)
 
-	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,7 +443,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
-	if state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err == nil {
+	if state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err == nil { //nolint:gosec // a file in the test's own temporary folder
 		noSecretIn(t, "the state file after destroy", state, all)
 	}
 }
@@ -508,7 +508,7 @@ ephemeral "hellgate_api_key" "test" {
 // warning naming the key and its expiry.
 func TestEphemeralAPIKey_openCloseProtocol(t *testing.T) {
 	rc := newRecordingCluster(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	server := providerserver.NewProtocol6(New("test")())()
 
 	schemaResp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
@@ -641,7 +641,7 @@ func TestEphemeralAPIKey_openCloseProtocol(t *testing.T) {
 // nothing.
 func TestEphemeralAPIKey_openWithoutClient(t *testing.T) {
 	c := newTestCluster(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	server := providerserver.NewProtocol6(New("test")())()
 	schemaResp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -720,7 +720,7 @@ provider "hellgate" {}
 	if n := len(rc.srv.Keys()); n != 1 {
 		t.Errorf("after apply the mock holds %d live keys, want only hellgate_api_key.checkout", n)
 	}
-	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
