@@ -55,7 +55,7 @@ func benchMock(b *testing.B) (*hellgate.Client, *atomic.Int64) {
 
 func benchCreate(b *testing.B, c *hellgate.Client) *hellgate.APIKey {
 	b.Helper()
-	k, err := c.CreateAPIKey(context.Background(), hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+	k, err := c.CreateAPIKey(b.Context(), hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
 	if err != nil {
 		b.Fatalf("CreateAPIKey: %v", err)
 	}
@@ -83,7 +83,7 @@ func BenchmarkCreateAPIKey(b *testing.B) {
 func BenchmarkGetAPIKey(b *testing.B) {
 	c, conns := benchMock(b)
 	id := benchCreate(b, c).ID
-	ctx := context.Background()
+	ctx := b.Context()
 	b.ReportAllocs()
 	before := conns.Load()
 	b.ResetTimer()
@@ -104,7 +104,7 @@ func BenchmarkGetAPIKeyParallel(b *testing.B) {
 	for i := range ids {
 		ids[i] = benchCreate(b, c).ID
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	var next atomic.Int64
 	b.ReportAllocs()
 	before := conns.Load()
@@ -125,7 +125,7 @@ func BenchmarkGetAPIKeyParallel(b *testing.B) {
 
 func BenchmarkDeleteAPIKey(b *testing.B) {
 	c, conns := benchMock(b)
-	ctx := context.Background()
+	ctx := b.Context()
 	ids := make([]string, b.N)
 	for i := range ids {
 		ids[i] = benchCreate(b, c).ID
@@ -148,7 +148,7 @@ func BenchmarkListAllAPIKeys250(b *testing.B) {
 	for range 250 {
 		benchCreate(b, c)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	ctx, cancel := context.WithTimeout(b.Context(), time.Hour)
 	defer cancel()
 	b.ReportAllocs()
 	before := conns.Load()

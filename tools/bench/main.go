@@ -184,7 +184,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	defer func() { _ = os.RemoveAll(work) }()
 
 	src := root
 	if opts.src != "" {
@@ -231,7 +231,7 @@ func (b *bench) setUp(ctx context.Context) error {
 	plugin := filepath.Join(b.work, "mirror", providerAddr, mirrorVersion, platform)
 	b.rusageDir = filepath.Join(b.work, "rusage")
 	for _, d := range []string{bin, plugin, b.rusageDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err := os.MkdirAll(d, 0o750); err != nil {
 			return err
 		}
 	}
@@ -287,7 +287,7 @@ func (b *bench) setUp(ctx context.Context) error {
 func (b *bench) goCmd(ctx context.Context, args ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, "go", args...) //nolint:gosec // G204: fixed go build commands
 	cmd.Dir = b.root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -297,7 +297,7 @@ func (b *bench) goCmd(ctx context.Context, args ...string) error {
 }
 
 func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
+	data, err := os.ReadFile(from) //nolint:gosec // G304: the benchmark's own executable
 	if err != nil {
 		return err
 	}
@@ -420,7 +420,7 @@ func (b *bench) cycle(ctx context.Context, env []string, m *mock, mode, kind str
 func (b *bench) terraform(ctx context.Context, env []string, dir string, args ...string) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, b.opts.terraform, append([]string{"-chdir=" + dir}, args...)...)
+	cmd := exec.CommandContext(ctx, b.opts.terraform, append([]string{"-chdir=" + dir}, args...)...) //nolint:gosec // G204: the Terraform CLI the user named
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -451,7 +451,7 @@ func tail(s string, lines int) string {
 
 // writeConfig writes a configuration of n resources of one kind.
 func writeConfig(dir, kind string, n int) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return err
 	}
 	var cfg string
@@ -502,7 +502,7 @@ func (b *bench) prepareDataSource(ctx context.Context, env []string, keysDir, mo
 		b.dsName = name
 	}
 	dir := filepath.Join(b.work, fmt.Sprintf("%s-%d-datasource", mode, n))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
 	cfg := requiredProviders + fmt.Sprintf("\ndata %q \"all\" {}\n", b.dsName)
@@ -529,7 +529,7 @@ func (b *bench) findDataSource(ctx context.Context, env []string, keysDir string
 	}
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, b.opts.terraform, "-chdir="+keysDir, "providers", "schema", "-json")
+	cmd := exec.CommandContext(ctx, b.opts.terraform, "-chdir="+keysDir, "providers", "schema", "-json") //nolint:gosec // G204: the Terraform CLI the user named
 	cmd.Env = env
 	out, err := cmd.Output()
 	if err != nil {
@@ -561,7 +561,7 @@ type mock struct {
 	cmd      *exec.Cmd
 	endpoint string
 	token    string
-	done     chan error
+	done     chan struct{} // closed when the mock has exited
 }
 
 func startMock(ctx context.Context, binary string, latency time.Duration) (*mock, error) {
@@ -570,7 +570,7 @@ func startMock(ctx context.Context, binary string, latency time.Duration) (*mock
 	if latency > 0 {
 		args = append(args, "--latency", latency.String())
 	}
-	cmd := exec.Command(binary, args...) //nolint:gosec // built by setUp
+	cmd := exec.CommandContext(ctx, binary, args...) //nolint:gosec // G204: the mock setUp built
 	cmd.Env = append(os.Environ(), "HELLGATE_MOCK_ADMIN_TOKEN="+token)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
@@ -580,7 +580,7 @@ func startMock(ctx context.Context, binary string, latency time.Duration) (*mock
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	m := &mock{cmd: cmd, token: token, done: make(chan error, 1)}
+	m := &mock{cmd: cmd, token: token, done: make(chan struct{})}
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -589,7 +589,8 @@ func startMock(ctx context.Context, binary string, latency time.Duration) (*mock
 		}
 		close(lines)
 		_, _ = io.Copy(io.Discard, stdout)
-		m.done <- cmd.Wait()
+		_ = cmd.Wait() // the mock is stopped by a signal; its exit status says nothing
+		close(m.done)
 	}()
 	timer := time.NewTimer(30 * time.Second)
 	defer timer.Stop()
@@ -651,7 +652,7 @@ func (m *mock) stats(ctx context.Context) (mockStats, error) {
 	if err != nil {
 		return mockStats{}, fmt.Errorf("mock stats: %w", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		return mockStats{}, fmt.Errorf("mock stats: status %d", resp.StatusCode)
 	}
