@@ -341,3 +341,81 @@ func testExampleModuleTests(t *testing.T, src string) {
 		t.Errorf("terraform test left %d keys on the mock", len(keys))
 	}
 }
+
+var (
+	reDocLink    = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	reHeading    = regexp.MustCompile(`(?m)^#+\s+(.+?)\s*$`)
+	reHTMLAnchor = regexp.MustCompile(`<a id="([^"]+)">`)
+	reSlugDrop   = regexp.MustCompile(`[^a-z0-9 _-]`)
+)
+
+// Every relative link between the generated docs pages points to a page
+// that exists and, with a #fragment, to a heading or anchor on it: the
+// templates link across pages, and a renamed page or heading must not
+// leave a dead link behind.
+func TestDocsLinks(t *testing.T) {
+	const docs = "../../docs"
+	anchors := map[string]map[string]bool{}
+	pageAnchors := func(page string) (map[string]bool, bool) {
+		if a, ok := anchors[page]; ok {
+			return a, true
+		}
+		b, err := os.ReadFile(page) //nolint:gosec // a page of this repository's docs/
+		if err != nil {
+			return nil, false
+		}
+		a := map[string]bool{}
+		for _, m := range reHeading.FindAllStringSubmatch(string(b), -1) {
+			slug := reSlugDrop.ReplaceAllString(strings.ToLower(m[1]), "")
+			a[strings.ReplaceAll(slug, " ", "-")] = true
+		}
+		for _, m := range reHTMLAnchor.FindAllStringSubmatch(string(b), -1) {
+			a[m[1]] = true
+		}
+		anchors[page] = a
+		return a, true
+	}
+
+	pages, err := filepath.Glob(filepath.Join(docs, "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob(filepath.Join(docs, "*", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, more...)
+	if len(pages) < 4 {
+		t.Fatalf("found only %d docs pages: %v", len(pages), pages)
+	}
+	links := 0
+	for _, page := range pages {
+		b, err := os.ReadFile(page) //nolint:gosec // a page of this repository's docs/
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range reDocLink.FindAllStringSubmatch(string(b), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			links++
+			file, fragment, _ := strings.Cut(target, "#")
+			dest := page
+			if file != "" {
+				dest = filepath.Join(filepath.Dir(page), file)
+			}
+			a, ok := pageAnchors(dest)
+			if !ok {
+				t.Errorf("%s links to %s, which does not exist", page, target)
+				continue
+			}
+			if fragment != "" && !a[fragment] {
+				t.Errorf("%s links to %s, but %s has no heading or anchor %q", page, target, dest, fragment)
+			}
+		}
+	}
+	if links == 0 {
+		t.Error("found no relative links in docs/; the link check checks nothing")
+	}
+}
