@@ -57,11 +57,11 @@ var badInputs = []badInput{
 
 	// expires_in
 	{name: "expires_in zero", resource: validKeyBody + "\n  expires_in = 0",
-		want: `(?s)Attribute expires_in value must be between 1 and 7776000, got: 0`},
+		want: `(?s)Invalid Number of Seconds.*Attribute expires_in must be a whole number of seconds from 1 to\s+7776000\s+\(2160h0m0s\), got: 0\.`},
 	{name: "expires_in over 90 days", resource: validKeyBody + "\n  expires_in = 7776001",
-		want: `(?s)Attribute expires_in value must be between 1 and 7776000, got: 7776001`},
+		want: `(?s)Invalid Number of Seconds.*Attribute expires_in must be a whole number of seconds from 1 to\s+7776000\s+\(2160h0m0s\), got: 7776001\.`},
 	{name: "expires_in negative", resource: validKeyBody + "\n  expires_in = -1",
-		want: `(?s)Attribute expires_in value must be between 1 and 7776000, got: -1`},
+		want: `(?s)Invalid Number of Seconds.*Attribute expires_in must be a whole number of seconds from 1 to\s+7776000\s+\(2160h0m0s\), got: -1\.`},
 	{name: "expires_in a string", resource: validKeyBody + "\n  expires_in = \"soon\"",
 		want: `(?s)Inappropriate value for attribute "expires_in": a number is required`},
 	{name: "expires_in a list", resource: validKeyBody + "\n  expires_in = [3600]",
@@ -70,7 +70,7 @@ var badInputs = []badInput{
 	// validator runs, as a "Configuration Read Error" that blames the
 	// provider; it does name the line and say "not an integer".
 	{name: "expires_in a fraction", resource: validKeyBody + "\n  expires_in = 1.5",
-		want: `(?s)expires_in = 1\.5.*is not an integer`},
+		want: `(?s)Invalid Number of Seconds.*Attribute expires_in must be a whole number of seconds from 1 to\s+7776000\s+\(2160h0m0s\), got: 1\.5\.`},
 
 	// read-only attributes and timeouts
 	{name: "key_value set by hand", resource: validKeyBody + "\n  key_value = \"my-own-secret\"",

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,7 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -87,7 +87,7 @@ type apiKeyResource struct {
 type apiKeyModel struct {
 	ID        types.String `tfsdk:"id"`
 	Scopes    types.Set    `tfsdk:"scopes"`
-	ExpiresIn types.Int64  `tfsdk:"expires_in"`
+	ExpiresIn types.Number `tfsdk:"expires_in"`
 	CreatedAt types.String `tfsdk:"created_at"`
 	ExpiresAt types.String `tfsdk:"expires_at"`
 	KeyValue  types.String `tfsdk:"key_value"`
@@ -128,12 +128,12 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				},
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
 			},
-			"expires_in": schema.Int64Attribute{
+			"expires_in": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Seconds after creation at which Hellgate expires the key, "+
 					"from `1` to `%d` (90 days). Omit it for a key that never expires. Changing it replaces the key.", maxExpiresIn),
 				Optional:      true,
-				Validators:    []validator.Int64{int64validator.Between(1, maxExpiresIn)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:    []validator.Number{validators.Seconds(1, maxExpiresIn)},
+				PlanModifiers: []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was created, as an RFC 3339 timestamp in UTC.",
@@ -233,8 +233,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// (a create is found again by repeating it, see revokeUnconfirmed).
 	slices.Sort(scopeValues)
 	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues}
-	if !plan.ExpiresIn.IsNull() {
-		v := plan.ExpiresIn.ValueInt64()
+	if v, ok := wholeSeconds(plan.ExpiresIn); ok {
 		in.ExpiresIn = &v
 	}
 
@@ -520,8 +519,7 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 
 	slices.Sort(scopeValues)
 	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues, IdempotencyKey: idempotencyKey}
-	if !state.ExpiresIn.IsNull() {
-		v := state.ExpiresIn.ValueInt64()
+	if v, ok := wholeSeconds(state.ExpiresIn); ok {
 		in.ExpiresIn = &v
 	}
 	key, err := r.data.client.CreateAPIKey(ctx, in)
@@ -656,7 +654,7 @@ func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string
 }
 
 func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var ei types.Int64
+	var ei types.Number
 	var rb types.String
 	var rod types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &ei)...)
@@ -673,14 +671,15 @@ func (rotationConfigValidator) ValidateResource(ctx context.Context, req resourc
 				fmt.Sprintf("Attribute rotate_before (%q) requires expires_in: only a key that expires can be rotated before it does. "+
 					"Set expires_in (seconds, from 1 to %d), or remove rotate_before.", rb.ValueString(), maxExpiresIn))
 		case !ei.IsUnknown():
+			seconds, whole := wholeSeconds(ei)
 			d, err := time.ParseDuration(rb.ValueString())
-			lifetime := time.Duration(ei.ValueInt64()) * time.Second
-			if err == nil && d >= lifetime {
+			lifetime := time.Duration(seconds) * time.Second
+			if whole && err == nil && d >= lifetime {
 				resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
 					fmt.Sprintf("Attribute rotate_before (%q) must be shorter than expires_in (%d seconds, %s): "+
 						"otherwise every new key would be due for rotation as soon as it is created. "+
 						"Choose a rotate_before below %s, or a longer expires_in.",
-						rb.ValueString(), ei.ValueInt64(), lifetime, lifetime))
+						rb.ValueString(), seconds, lifetime, lifetime))
 			}
 		}
 	}
@@ -718,17 +717,27 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 // server may round its timestamps), so that an unchanged key never plans a
 // replacement; an imported key gets its lifetime as expires_in, so a
 // matching configuration plans no change.
-func reconcileExpiresIn(current types.Int64, k *hellgate.APIKey) types.Int64 {
+func reconcileExpiresIn(current types.Number, k *hellgate.APIKey) types.Number {
 	if k.ExpiresAt == nil {
-		return types.Int64Null()
+		return types.NumberNull()
 	}
 	lifetime := int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second)
-	if !current.IsNull() && !current.IsUnknown() {
-		if d := current.ValueInt64() - lifetime; d >= -1 && d <= 1 {
+	if v, ok := wholeSeconds(current); ok {
+		if d := v - lifetime; d >= -1 && d <= 1 {
 			return current
 		}
 	}
-	return types.Int64Value(lifetime)
+	return types.NumberValue(new(big.Float).SetInt64(lifetime))
+}
+
+// wholeSeconds returns a known, whole number of seconds; validation has
+// rejected anything else before a plan is made.
+func wholeSeconds(n types.Number) (int64, bool) {
+	if n.IsNull() || n.IsUnknown() || n.ValueBigFloat() == nil || !n.ValueBigFloat().IsInt() {
+		return 0, false
+	}
+	v, acc := n.ValueBigFloat().Int64()
+	return v, acc == big.Exact
 }
 
 func formatTime(t time.Time) string {

@@ -3,6 +3,7 @@ package validators
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"time"
 
@@ -194,4 +195,33 @@ func (atLeastOneScopeValidator) ValidateSet(_ context.Context, req validator.Set
 	resp.Diagnostics.AddAttributeError(req.Path, "No Scopes",
 		fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
 			req.Path, strings.Join(scopes.All(), ", ")))
+}
+
+// Seconds validates a number attribute that holds a whole number of
+// seconds within [minS, maxS]. It takes a number rather than an integer
+// attribute so that a fraction such as 1.5 gets this message instead of
+// the framework's conversion error.
+func Seconds(minS, maxS int64) validator.Number { return secondsValidator{min: minS, max: maxS} }
+
+type secondsValidator struct{ min, max int64 }
+
+func (v secondsValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a whole number of seconds from %d to %d", v.min, v.max)
+}
+
+func (v secondsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v secondsValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	f := req.ConfigValue.ValueBigFloat()
+	n, acc := f.Int64()
+	if !f.IsInt() || acc != big.Exact || n < v.min || n > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Number of Seconds",
+			fmt.Sprintf("Attribute %s must be a whole number of seconds from %d to %d (%s), got: %s.",
+				req.Path, v.min, v.max, time.Duration(v.max)*time.Second, f.Text('f', -1)))
+	}
 }
