@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -44,7 +43,7 @@ type apiKeyEphemeralResource struct {
 type apiKeyEphemeralModel struct {
 	ID        types.String `tfsdk:"id"`
 	Scopes    types.Set    `tfsdk:"scopes"`
-	ExpiresIn types.Int64  `tfsdk:"expires_in"`
+	ExpiresIn types.Number `tfsdk:"expires_in"`
 	CreatedAt types.String `tfsdk:"created_at"`
 	ExpiresAt types.String `tfsdk:"expires_at"`
 	KeyValue  types.String `tfsdk:"key_value"`
@@ -79,12 +78,12 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 					setvalidator.ValueStringsAre(validators.Scope()),
 				},
 			},
-			"expires_in": schema.Int64Attribute{
+			"expires_in": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Seconds after creation at which Hellgate expires the key, "+
 					"from `1` to `%d` (90 days). Required: should the revoke at the end of the run fail, "+
 					"the key still dies on its own. Choose it a little longer than the run.", maxExpiresIn),
 				Required:   true,
-				Validators: []validator.Int64{int64validator.Between(1, maxExpiresIn)},
+				Validators: []validator.Number{validators.Seconds(1, maxExpiresIn)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id, a UUID assigned by Hellgate.",
@@ -147,7 +146,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	expiresIn := cfg.ExpiresIn.ValueInt64()
+	expiresIn, _ := wholeSeconds(cfg.ExpiresIn) // required and validated
 	// One idempotency key for this Open, reused by the client's retries, so a
 	// create whose answer was lost is replayed rather than made twice.
 	key, err := r.data.client.CreateAPIKey(ctx, hellgate.CreateAPIKeyInput{

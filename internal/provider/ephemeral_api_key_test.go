@@ -254,8 +254,8 @@ func TestAccEphemeralAPIKey_validation(t *testing.T) {
 		scopes, expiresIn string
 		want              *regexp.Regexp
 	}{
-		{`["pci:tokens:read"]`, "0", regexp.MustCompile(`(?s)expires_in.*value must be between 1 and 7776000, got: 0`)},
-		{`["pci:tokens:read"]`, "7776001", regexp.MustCompile(`(?s)expires_in.*value must be between 1 and 7776000, got: 7776001`)},
+		{`["pci:tokens:read"]`, "0", regexp.MustCompile(`(?s)Attribute expires_in must be a whole number of seconds from 1 to\s+7776000\s+\(2160h0m0s\), got: 0\.`)},
+		{`["pci:tokens:read"]`, "7776001", regexp.MustCompile(`(?s)Attribute expires_in must be a whole number of seconds from 1 to\s+7776000\s+\(2160h0m0s\), got: 7776001\.`)},
 		{`[]`, "60", regexp.MustCompile(`(?s)No Scopes.*Attribute scopes is empty, but an API key needs at least one\s+scope`)},
 		{`["pci:tokens:everything"]`, "60", regexp.MustCompile(`pci:tokens:everything`)},
 	}
