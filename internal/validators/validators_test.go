@@ -1,7 +1,6 @@
 package validators
 
 import (
-	"context"
 	"math/big"
 	"strings"
 	"testing"
@@ -31,7 +30,7 @@ func TestSeconds(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp := &validator.NumberResponse{}
-		v.ValidateNumber(context.Background(), validator.NumberRequest{Path: path.Root("expires_in"), ConfigValue: types.NumberValue(f)}, resp)
+		v.ValidateNumber(t.Context(), validator.NumberRequest{Path: path.Root("expires_in"), ConfigValue: types.NumberValue(f)}, resp)
 		switch {
 		case want == "" && resp.Diagnostics.HasError():
 			t.Errorf("%s: unexpected error %v", in, resp.Diagnostics)
@@ -46,7 +45,7 @@ func TestSeconds(t *testing.T) {
 	}
 	for _, nv := range []types.Number{types.NumberNull(), types.NumberUnknown()} {
 		resp := &validator.NumberResponse{}
-		v.ValidateNumber(context.Background(), validator.NumberRequest{Path: path.Root("expires_in"), ConfigValue: nv}, resp)
+		v.ValidateNumber(t.Context(), validator.NumberRequest{Path: path.Root("expires_in"), ConfigValue: nv}, resp)
 		if resp.Diagnostics.HasError() {
 			t.Errorf("%v: null and unknown values are left alone, got %v", nv, resp.Diagnostics)
 		}
@@ -56,13 +55,13 @@ func TestSeconds(t *testing.T) {
 func TestAtLeastOneScope(t *testing.T) {
 	empty := types.SetValueMust(types.StringType, nil)
 	resp := &validator.SetResponse{}
-	AtLeastOneScope().ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: empty}, resp)
+	AtLeastOneScope().ValidateSet(t.Context(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: empty}, resp)
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "pci:tokens:create") {
 		t.Fatalf("an empty set must be refused with the valid scopes listed, got %v", resp.Diagnostics)
 	}
 	one := types.SetValueMust(types.StringType, []attr.Value{types.StringValue("pci:tokens:read")})
 	resp = &validator.SetResponse{}
-	AtLeastOneScope().ValidateSet(context.Background(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: one}, resp)
+	AtLeastOneScope().ValidateSet(t.Context(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: one}, resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("one scope is enough, got %v", resp.Diagnostics)
 	}
