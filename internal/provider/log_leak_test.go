@@ -25,7 +25,7 @@ import (
 func buildProvider(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-hellgate"), ".") //nolint:gosec // a test's own temp folder
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-hellgate"), ".") //nolint:gosec // a test's own temp folder
 	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
@@ -97,7 +97,7 @@ func newLoggedCLI(t *testing.T, providerDir, config string, env map[string]strin
 // printed on stdout (the plan or apply output users read) and its error.
 func (tf *loggedCLI) run(args ...string) (string, error) {
 	tf.t.Helper()
-	cmd := exec.Command(tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...) //nolint:gosec // the Terraform CLI named by TF_ACC_TERRAFORM_PATH
+	cmd := exec.CommandContext(tf.t.Context(), tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...) //nolint:gosec // the Terraform CLI named by TF_ACC_TERRAFORM_PATH
 	cmd.Env = tf.env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
