@@ -390,8 +390,8 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		r.modifyDestroyPlan(ctx, req, resp)
 		return
 	}
-	var plan apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := readPlanAttributes(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -404,8 +404,8 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := readPlanAttributes(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -535,6 +535,33 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 			apiErrorDetail(fmt.Sprintf("An earlier create got no answer from Hellgate; it had made the API key %s, which the provider "+
 				"could not revoke. It stays in state so the next apply tries again", key.ID), err))
 	}
+}
+
+// planAttributes are the attributes ModifyPlan decides by. Reading them
+// one by one costs a fraction of decoding the whole object into
+// apiKeyModel, which a plan of hundreds of keys does for every key.
+type planAttributes struct {
+	ID           types.String
+	Scopes       types.Set
+	ExpiresIn    types.Number
+	ExpiresAt    types.String
+	RotateBefore types.String
+}
+
+// attributeGetter is tfsdk.Plan or tfsdk.State.
+type attributeGetter interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttributes, diag.Diagnostics) {
+	var a planAttributes
+	var diags diag.Diagnostics
+	diags.Append(from.GetAttribute(ctx, path.Root("id"), &a.ID)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("scopes"), &a.Scopes)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("expires_in"), &a.ExpiresIn)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("expires_at"), &a.ExpiresAt)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("rotate_before"), &a.RotateBefore)...)
+	return a, diags
 }
 
 // modifyDestroyPlan says in a destroy plan that a key with
