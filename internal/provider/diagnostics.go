@@ -14,9 +14,20 @@ import (
 
 const bugReport = "This is always a bug in the provider and should be reported to the provider developers."
 
-func unexpectedConfigureType(diags *diag.Diagnostics, kind string, got any) {
-	diags.AddError("Unexpected "+kind+" Configure Type",
-		fmt.Sprintf("Expected *provider.providerData, got: %T. %s", got, bugReport))
+// configuredData is what every object's Configure does with the provider's
+// data: nothing yet (nil, before the provider is configured), or
+// *providerData; anything else is a bug, reported as one.
+func configuredData(data any, kind string, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected "+kind+" Configure Type",
+			fmt.Sprintf("Expected *provider.providerData, got: %T. %s", data, bugReport))
+		return nil
+	}
+	return pd
 }
 
 // notConfigured reports an object that must call Hellgate while the

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -140,5 +141,22 @@ func TestResolveSettingsRetriesAndTimeout(t *testing.T) {
 	}
 	if s.maxRetries != 0 || s.requestTimeout != 90*time.Second {
 		t.Errorf("got %d retries and %s, want 0 and 90s", s.maxRetries, s.requestTimeout)
+	}
+}
+
+func TestConfiguredData(t *testing.T) {
+	var diags diag.Diagnostics
+	if got := configuredData(nil, "Resource", &diags); got != nil || diags.HasError() {
+		t.Errorf("nil provider data: got %v, %v; want nil and no error", got, diags)
+	}
+	want := &providerData{}
+	if got := configuredData(want, "Resource", &diags); got != want || diags.HasError() {
+		t.Errorf("provider data: got %v, %v", got, diags)
+	}
+	if got := configuredData("oops", "Data Source", &diags); got != nil || !diags.HasError() {
+		t.Fatalf("wrong type: got %v, %v; want an error", got, diags)
+	}
+	if d := diags.Errors()[0]; d.Summary() != "Unexpected Data Source Configure Type" || !strings.Contains(d.Detail(), "got: string") || !strings.Contains(d.Detail(), "bug in the provider") {
+		t.Errorf("wrong type: diagnostic %q / %q", d.Summary(), d.Detail())
 	}
 }
