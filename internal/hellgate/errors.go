@@ -18,6 +18,21 @@ import (
 // x-api-key / x-admin-token header to the new location as well.
 var ErrRedirect = errors.New("the Hellgate provider does not follow redirects")
 
+// NeverSent reports whether err is from a call whose every attempt failed
+// before reaching a server (the host did not resolve, no connection could
+// be made, TLS failed), so Hellgate certainly did not act on it. A create
+// that failed otherwise may still have made its key.
+func NeverSent(err error) bool {
+	var ns *neverSentError
+	return errors.As(err, &ns)
+}
+
+// neverSentError marks such an error without changing its text.
+type neverSentError struct{ err error }
+
+func (e *neverSentError) Error() string { return e.err.Error() }
+func (e *neverSentError) Unwrap() error { return e.err }
+
 // Error is a non-2xx answer from Hellgate. It never contains a credential or
 // an API key's value: those are redacted from Message.
 type Error struct {

@@ -50,8 +50,14 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 	ctx = c.logContext(ctx)
 	u := c.endpoint(r.path, r.query)
 
+	// reached stays false while every attempt failed before reaching a
+	// server; the final error then says so (NeverSent).
+	reached := false
 	for attempt := 1; ; attempt++ {
 		res := c.attempt(ctx, r, u, attempt)
+		if res.err == nil || !notSent(res.err) {
+			reached = true
+		}
 
 		if res.err == nil && res.status >= 200 && res.status < 300 {
 			return &apiResponse{status: res.status, header: res.header, body: res.body}, nil
@@ -65,6 +71,9 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 		}
 
 		lastErr := c.resultError(r, res, attempt)
+		if !reached {
+			lastErr = &neverSentError{err: lastErr}
+		}
 		if attempt > c.retry.maxRetries || !shouldRetry(r.method, r.idempotencyKey != "", res.status, res.err) {
 			return nil, lastErr
 		}

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -114,8 +115,34 @@ func retryableError(err error) bool {
 		return false
 	case strings.Contains(err.Error(), "unsupported protocol scheme"):
 		return false
+	case isHostNotFound(err):
+		// A host name that does not exist (a mistyped cluster id) will not
+		// appear within a retry budget.
+		return false
 	}
 	return true
+}
+
+// isHostNotFound reports whether err says the host name does not resolve.
+func isHostNotFound(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}
+
+// notSent reports whether a failed attempt certainly never reached a
+// server: the host name did not resolve, the connection could not be made,
+// or the TLS handshake failed, all before a byte of the request was sent.
+func notSent(err error) bool {
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	var hostErr x509.HostnameError
+	var authErr x509.UnknownAuthorityError
+	switch {
+	case isHostNotFound(err), errors.As(err, &opErr) && opErr.Op == "dial",
+		errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr):
+		return true
+	}
+	return false
 }
 
 // shouldRetry decides about one finished attempt: status is the response

@@ -472,8 +472,13 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 // createMayHaveSucceeded reports whether a failed create may still have
 // made a key: no answer arrived (connection dropped, timeout) or the server
-// failed (5xx). A 4xx answer means Hellgate refused the request.
+// failed (5xx). A 4xx answer means Hellgate refused the request, and a
+// request that never reached a server (unknown host, refused connection)
+// made nothing.
 func createMayHaveSucceeded(err error) bool {
+	if hellgate.NeverSent(err) {
+		return false // no attempt reached a server
+	}
 	var apiErr *hellgate.Error
 	if errors.As(err, &apiErr) {
 		return apiErr.StatusCode >= 500

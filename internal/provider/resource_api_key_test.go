@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -1121,4 +1122,50 @@ resource "hellgate_api_key" "test" {
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A create that never reached a server (nothing listens at the endpoint,
+// or the cluster id does not resolve) made nothing: it fails plainly and
+// leaves nothing in state to clean up.
+func TestAccAPIKey_unreachableClusterLeavesNothing(t *testing.T) {
+	c := newTestCluster(t)
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "hellgate" {
+  endpoint    = %q
+  admin_token = %q
+  max_retries = 1
+}
+
+resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+}
+`, closed, c.token),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not create the API key\..*giving up after 2\s+attempts.*refused`),
+			},
+			{
+				// Nothing was recorded: a plan against the real cluster
+				// creates the key afresh, with no replacement of a placeholder.
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
+			},
+		},
+		CheckDestroy: c.checkDestroyed,
+	})
 }
