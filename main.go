@@ -6,7 +6,6 @@ import (
 	"flag"
 	"log"
 	"os"
-	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -18,13 +17,7 @@ import (
 // (-ldflags "-X main.version=...").
 var version = "dev"
 
-const (
-	address = "registry.terraform.io/starfish-codes/hellgate"
-
-	// softMemoryLimit is the Go runtime's soft memory limit unless
-	// GOMEMLIMIT says otherwise.
-	softMemoryLimit = 48 << 20
-)
+const address = "registry.terraform.io/starfish-codes/hellgate"
 
 func main() {
 	var debugMode bool
@@ -33,12 +26,6 @@ func main() {
 	flag.Parse()
 
 	quietUnlessLogging(os.LookupEnv, os.Setenv)
-	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
-		// A soft limit: with hundreds of keys in one run, the garbage
-		// collector works a little harder instead of letting the heap
-		// double past what the provider really holds.
-		debug.SetMemoryLimit(softMemoryLimit)
-	}
 
 	// WithoutLogLocation spares every log line a caller lookup; the
 	// messages say where they come from.
