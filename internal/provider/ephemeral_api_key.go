@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
@@ -73,10 +72,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " + scopeList() + ".",
 				ElementType:         types.StringType,
 				Required:            true,
-				Validators: []validator.Set{
-					validators.AtLeastOneScope(),
-					setvalidator.ValueStringsAre(validators.Scope()),
-				},
+				Validators:          validators.ScopeSet(),
 			},
 			"expires_in": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Seconds after creation at which Hellgate expires the key, "+

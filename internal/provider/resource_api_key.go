@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -120,12 +119,9 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " +
 					scopeList() + ". Changing it replaces the key.",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.Set{
-					validators.AtLeastOneScope(),
-					setvalidator.ValueStringsAre(validators.Scope()),
-				},
+				ElementType:   types.StringType,
+				Required:      true,
+				Validators:    validators.ScopeSet(),
 				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
 			},
 			"expires_in": schema.NumberAttribute{

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
@@ -224,4 +225,11 @@ func (v secondsValidator) ValidateNumber(_ context.Context, req validator.Number
 			fmt.Sprintf("Attribute %s must be a whole number of seconds from %d to %d (%s), got: %s.",
 				req.Path, v.min, v.max, time.Duration(v.max)*time.Second, f.Text('f', -1)))
 	}
+}
+
+// ScopeSet is every rule for a set of scopes that a key is made with: at
+// least one, each a Hellgate scope. The resource and the ephemeral resource
+// both use it, so their rules cannot drift apart.
+func ScopeSet() []validator.Set {
+	return []validator.Set{AtLeastOneScope(), setvalidator.ValueStringsAre(Scope())}
 }
