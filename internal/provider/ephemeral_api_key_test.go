@@ -509,44 +509,10 @@ ephemeral "hellgate_api_key" "test" {
 func TestEphemeralAPIKey_openCloseProtocol(t *testing.T) {
 	rc := newRecordingCluster(t)
 	ctx := t.Context()
-	server := providerserver.NewProtocol6(New("test")())()
-
-	schemaResp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	provType := schemaResp.Provider.ValueType()
-	provCfg, err := tfprotov6.NewDynamicValue(provType, tftypes.NewValue(provType, map[string]tftypes.Value{
-		"cluster_id":      tftypes.NewValue(tftypes.String, nil),
-		"endpoint":        tftypes.NewValue(tftypes.String, rc.url),
-		"api_key":         tftypes.NewValue(tftypes.String, nil),
-		"admin_token":     tftypes.NewValue(tftypes.String, rc.token),
-		"max_retries":     tftypes.NewValue(tftypes.Number, 0),
-		"request_timeout": tftypes.NewValue(tftypes.String, nil),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	confResp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &provCfg})
-	if err != nil || len(confResp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", err, confResp.Diagnostics)
-	}
-
-	ephType := schemaResp.EphemeralResourceSchemas["hellgate_api_key"].ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(ephType, tftypes.NewValue(ephType, map[string]tftypes.Value{
-		"scopes":     tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "pci:tokens:read")}),
-		"expires_in": tftypes.NewValue(tftypes.Number, 120),
-		"id":         tftypes.NewValue(tftypes.String, nil),
-		"created_at": tftypes.NewValue(tftypes.String, nil),
-		"expires_at": tftypes.NewValue(tftypes.String, nil),
-		"key_value":  tftypes.NewValue(tftypes.String, nil),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	server, cfg, ephType := openableEphemeralKey(t, tftypes.NewValue(tftypes.String, rc.url), rc.token, 0)
 	open := func() *tfprotov6.OpenEphemeralResourceResponse {
 		t.Helper()
-		resp, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "hellgate_api_key", Config: &cfg})
+		resp, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "hellgate_api_key", Config: cfg})
 		if err != nil || len(resp.Diagnostics) > 0 {
 			t.Fatalf("open: %v %v", err, resp.Diagnostics)
 		}
@@ -642,39 +608,8 @@ func TestEphemeralAPIKey_openCloseProtocol(t *testing.T) {
 func TestEphemeralAPIKey_openWithoutClient(t *testing.T) {
 	c := newTestCluster(t)
 	ctx := t.Context()
-	server := providerserver.NewProtocol6(New("test")())()
-	schemaResp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	provType := schemaResp.Provider.ValueType()
-	provCfg, err := tfprotov6.NewDynamicValue(provType, tftypes.NewValue(provType, map[string]tftypes.Value{
-		"cluster_id":      tftypes.NewValue(tftypes.String, nil),
-		"endpoint":        tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-		"api_key":         tftypes.NewValue(tftypes.String, nil),
-		"admin_token":     tftypes.NewValue(tftypes.String, c.token),
-		"max_retries":     tftypes.NewValue(tftypes.Number, nil),
-		"request_timeout": tftypes.NewValue(tftypes.String, nil),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &provCfg}); err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
-	}
-	ephType := schemaResp.EphemeralResourceSchemas["hellgate_api_key"].ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(ephType, tftypes.NewValue(ephType, map[string]tftypes.Value{
-		"scopes":     tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "pci:tokens:read")}),
-		"expires_in": tftypes.NewValue(tftypes.Number, 120),
-		"id":         tftypes.NewValue(tftypes.String, nil),
-		"created_at": tftypes.NewValue(tftypes.String, nil),
-		"expires_at": tftypes.NewValue(tftypes.String, nil),
-		"key_value":  tftypes.NewValue(tftypes.String, nil),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "hellgate_api_key", Config: &cfg})
+	server, cfg, _ := openableEphemeralKey(t, tftypes.NewValue(tftypes.String, tftypes.UnknownValue), c.token, nil)
+	resp, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "hellgate_api_key", Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -739,4 +674,45 @@ provider "hellgate" {}
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
+}
+
+// openableEphemeralKey serves the provider in-process, configures it with
+// endpoint, token and max_retries, and returns the server with a config for
+// an ephemeral hellgate_api_key (one scope, 120 seconds) and its type.
+func openableEphemeralKey(t *testing.T, endpoint tftypes.Value, token string, maxRetries any) (tfprotov6.ProviderServer, *tfprotov6.DynamicValue, tftypes.Type) {
+	t.Helper()
+	ctx := t.Context()
+	server := providerserver.NewProtocol6(New("test")())()
+	schemaResp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	provType := schemaResp.Provider.ValueType()
+	provCfg, err := tfprotov6.NewDynamicValue(provType, tftypes.NewValue(provType, map[string]tftypes.Value{
+		"cluster_id":      tftypes.NewValue(tftypes.String, nil),
+		"endpoint":        endpoint,
+		"api_key":         tftypes.NewValue(tftypes.String, nil),
+		"admin_token":     tftypes.NewValue(tftypes.String, token),
+		"max_retries":     tftypes.NewValue(tftypes.Number, maxRetries),
+		"request_timeout": tftypes.NewValue(tftypes.String, nil),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &provCfg}); err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+	}
+	ephType := schemaResp.EphemeralResourceSchemas["hellgate_api_key"].ValueType()
+	cfg, err := tfprotov6.NewDynamicValue(ephType, tftypes.NewValue(ephType, map[string]tftypes.Value{
+		"scopes":     tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "pci:tokens:read")}),
+		"expires_in": tftypes.NewValue(tftypes.Number, 120),
+		"id":         tftypes.NewValue(tftypes.String, nil),
+		"created_at": tftypes.NewValue(tftypes.String, nil),
+		"expires_at": tftypes.NewValue(tftypes.String, nil),
+		"key_value":  tftypes.NewValue(tftypes.String, nil),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return server, &cfg, ephType
 }
