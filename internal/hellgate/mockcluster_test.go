@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
@@ -65,7 +66,7 @@ func client(t *testing.T, base string, edit ...func(*hellgate.Config)) *hellgate
 
 func TestMockEveryCall(t *testing.T) {
 	t.Parallel()
-	srv, base := startMock(t, mockcluster.Options{Now: func() time.Time { return fixedNow }})
+	srv, base := startMock(t, mockcluster.Options{Clock: clock.NewFake(fixedNow)})
 	c := client(t, base)
 	ctx := t.Context()
 
