@@ -40,19 +40,20 @@ func startMock(t *testing.T, opts mockcluster.Options) (*mockcluster.Server, str
 	return srv, ts.URL
 }
 
-// client returns a client for base with tiny retry waits, after letting
-// edit change the config.
+// client returns a client for base with the default retry waits on an
+// auto-advancing fake clock (so retries wait on no wall clock), after
+// letting edit change the config.
 func client(t *testing.T, base string, edit ...func(*hellgate.Config)) *hellgate.Client {
 	t.Helper()
+	waits := clock.NewFake(fixedNow)
+	waits.SetAutoAdvance(true)
 	cfg := hellgate.Config{
 		BaseURL:        base,
 		AdminToken:     adminToken,
 		UserAgent:      "hellgate-client-test",
 		MaxRetries:     hellgate.DefaultMaxRetries,
 		RequestTimeout: 5 * time.Second,
-		RetryWaitMin:   time.Millisecond,
-		RetryWaitMax:   5 * time.Millisecond,
-		MaxRetryAfter:  5 * time.Millisecond, // the mock's Retry-After is at least 1s
+		Clock:          waits,
 	}
 	for _, e := range edit {
 		e(&cfg)
@@ -378,9 +379,15 @@ func TestMockChaos(t *testing.T) {
 
 func TestMockGivesUpWithAttemptCount(t *testing.T) {
 	t.Parallel()
-	_, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{ThrottleRate: 1}})
-	c := client(t, base, func(cfg *hellgate.Config) { cfg.MaxRetries = 2 })
+	_, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{ThrottleRate: 1, ThrottleRetryAfter: 3 * time.Second}})
+	waits := clock.NewFake(fixedNow)
+	waits.SetAutoAdvance(true)
+	c := client(t, base, func(cfg *hellgate.Config) { cfg.MaxRetries = 2; cfg.Clock = waits })
 	_, err := c.ListAPIKeys(t.Context(), hellgate.ListAPIKeysInput{})
+	// Each retry waited the mock's Retry-After, on the client's clock.
+	if got := waits.Slept(); !slices.Equal(got, []time.Duration{3 * time.Second, 3 * time.Second}) {
+		t.Errorf("waits = %v, want the Retry-After of 3s twice", got)
+	}
 	var e *hellgate.Error
 	if !errors.As(err, &e) || e.StatusCode != 429 || e.Attempts != 3 || e.RequestID == "" || e.Code != "too_many_requests" {
 		t.Fatalf("err = %v, want a 429 after 3 attempts with the last request id", err)

@@ -78,7 +78,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			return nil, lastErr
 		}
 
-		wait := c.retry.wait(attempt, res.header.Get("Retry-After"), time.Now())
+		wait := c.retry.wait(attempt, res.header.Get("Retry-After"), c.clock.Now())
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			// Waiting would outlive the caller's deadline: report the real
 			// problem now instead of a deadline error later.
@@ -94,7 +94,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			"http.status":    res.status,
 			"http.requestid": res.header.Get(headerRequestID),
 		})
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.clock.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("stopped retrying after %d attempt(s): %w; last error: %w", attempt, err, lastErr)
 		}
 	}
