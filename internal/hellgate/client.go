@@ -146,22 +146,27 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{baseURL: base, userAgent: cfg.UserAgent, clock: clock.OrReal(cfg.Clock)}
+	var credentialName string
 	switch {
 	case cfg.APIKey != "" && cfg.AdminToken != "":
 		return nil, errors.New("hellgate: set either an API key or an admin token, not both")
 	case cfg.APIKey != "":
-		c.authHeader, c.credential = headerAPIKey, cfg.APIKey
+		c.authHeader, c.credential, credentialName = headerAPIKey, cfg.APIKey, "API key"
 	case cfg.AdminToken != "":
-		c.authHeader, c.credential = headerAdminToken, cfg.AdminToken
+		c.authHeader, c.credential, credentialName = headerAdminToken, cfg.AdminToken, "admin token"
 	default:
 		return nil, errors.New("hellgate: an API key or an admin token is required")
 	}
-	if strings.ContainsAny(c.credential, "\r\n") {
-		// Go would refuse to send such a header; say so without echoing it.
-		return nil, errors.New("hellgate: the credential contains a line break")
+	if err := CheckCredential(c.credential); err != nil {
+		// Go would refuse to send it, or a server would read another
+		// value; say so without echoing it.
+		return nil, fmt.Errorf("hellgate: the %s is not a valid HTTP header value: %w", credentialName, err)
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
+	}
+	if b, bad := badHeaderByte(c.userAgent); bad {
+		return nil, fmt.Errorf("hellgate: the user agent contains the control character 0x%02x", b)
 	}
 
 	c.retry, err = newRetryPolicy(cfg)

@@ -44,12 +44,19 @@ func autoClock() *clock.Fake {
 	return f
 }
 
+// newServer starts h on an httptest server.
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
 // newTestClient starts h on an httptest server and returns a client for it,
 // after letting edit change the config.
 func newTestClient(t *testing.T, h http.Handler, edit ...func(*Config)) (*Client, *httptest.Server) {
 	t.Helper()
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
+	ts := newServer(t, h)
 	cfg := testConfig(ts.URL)
 	for _, e := range edit {
 		e(&cfg)

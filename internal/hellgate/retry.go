@@ -110,7 +110,7 @@ func retryableError(err error) bool {
 		errors.As(err, &invalidCert), errors.As(err, &verification),
 		errors.As(err, &recordHeader):
 		return false
-	case errors.Is(err, ErrRedirect):
+	case errors.Is(err, ErrRedirect), isPreSend(err):
 		return false
 	case isHostNotFound(err):
 		// A host name that does not exist (a mistyped cluster id) will not
