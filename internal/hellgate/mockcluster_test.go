@@ -377,6 +377,30 @@ func TestMockChaos(t *testing.T) {
 	}
 }
 
+// The story of a key left behind: the first create reaches the mock and
+// makes the key, its answer is lost, and every retry is throttled until the
+// client gives up. The call must still say that it may have made a key.
+func TestMockLostCreateThenThrottled(t *testing.T) {
+	t.Parallel()
+	script, err := mockcluster.ParseFaultScript("drop,throttle*10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{Script: script}})
+	c := client(t, base, func(cfg *hellgate.Config) { cfg.MaxRetries = 3 })
+	_, err = c.CreateAPIKey(t.Context(), hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+	var e *hellgate.Error
+	if !errors.As(err, &e) || e.StatusCode != 429 || e.Attempts != 4 {
+		t.Fatalf("err = %v, want a 429 after 4 attempts", err)
+	}
+	if !hellgate.MayHaveCommitted(err) || hellgate.NeverSent(err) {
+		t.Errorf("MayHaveCommitted = %v, NeverSent = %v; want true, false", hellgate.MayHaveCommitted(err), hellgate.NeverSent(err))
+	}
+	if st := srv.Stats(); st.LiveKeys != 1 || st.Faults.Drop != 1 || st.Faults.Throttle != 3 {
+		t.Errorf("stats = %+v, want the one key the dropped create made, after 1 drop and 3 throttles", st)
+	}
+}
+
 func TestMockGivesUpWithAttemptCount(t *testing.T) {
 	t.Parallel()
 	_, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{ThrottleRate: 1, ThrottleRetryAfter: 3 * time.Second}})
