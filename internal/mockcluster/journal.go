@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -242,8 +243,13 @@ func replaceFile(path string, data []byte, syncDir func(string) error) (f *os.Fi
 	return tmp, nil
 }
 
-// syncDir syncs a directory, making the renames in it durable.
+// syncDir syncs a directory, making the renames in it durable. Windows
+// cannot sync a directory (NTFS journals renames itself), so there it does
+// nothing.
 func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	d, err := os.Open(dir) //nolint:gosec // the state file's own directory
 	if err != nil {
 		return err
