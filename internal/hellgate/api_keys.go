@@ -1,5 +1,8 @@
 package hellgate
 
+// The API-key operations (create, get, list one page or all pages, delete)
+// and their wire forms.
+
 import (
 	"context"
 	"crypto/rand"

@@ -1,5 +1,8 @@
 package hellgate
 
+// Errors from a non-2xx answer: the *Error type, status predicates, and
+// reading Hellgate's message out of an error body of any shape.
+
 import (
 	"bytes"
 	"encoding/json"

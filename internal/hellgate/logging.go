@@ -1,5 +1,8 @@
 package hellgate
 
+// Logging through terraform-plugin-log, and keeping secrets out of logs and
+// error messages.
+
 import (
 	"context"
 	"strings"

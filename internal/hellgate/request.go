@@ -1,5 +1,8 @@
 package hellgate
 
+// One API call: its attempts, what each attempt sends and reads, and the
+// error built from the last one.
+
 import (
 	"bytes"
 	"context"

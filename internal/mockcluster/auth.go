@@ -1,5 +1,8 @@
 package mockcluster
 
+// Credentials and scopes: who a request is, and whether it may do what it
+// asks.
+
 import (
 	"crypto/sha256"
 	"crypto/subtle"

@@ -1,13 +1,13 @@
 package mockcluster
 
+// The direct-access API for tests: it bypasses HTTP, credentials and
+// faults, is not counted in Stats, and validates its input as the API does.
+// Changes are written to the state file like any other.
+
 import (
 	"slices"
 	"time"
 )
-
-// This file is the direct-access API for tests: it bypasses HTTP,
-// credentials and faults, is not counted in Stats, and validates its input
-// as the API does. Changes are written to the state file like any other.
 
 // Keys returns the live keys (expired ones included) in creation order.
 func (s *Server) Keys() []Key {

@@ -1,5 +1,8 @@
 package mockcluster
 
+// The mock's error type, rendered as {"code", "message"}, and the
+// sentinels of its direct-access API.
+
 import (
 	"errors"
 	"fmt"

@@ -1,5 +1,8 @@
 package mockcluster
 
+// Fault injection: the settings, and the draw (or script step) that
+// decides each request's fault.
+
 import (
 	"context"
 	"fmt"

@@ -1,5 +1,8 @@
 package mockcluster
 
+// Routing and the handlers of the API-key endpoints, with their JSON
+// forms.
+
 import (
 	"net"
 	"net/http"

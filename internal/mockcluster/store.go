@@ -1,5 +1,8 @@
 package mockcluster
 
+// The in-memory store of keys and idempotency records, and every change to
+// it.
+
 import (
 	"crypto/rand"
 	"crypto/sha256"

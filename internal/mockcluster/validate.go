@@ -1,5 +1,7 @@
 package mockcluster
 
+// Strict validation of request bodies and query strings.
+
 import (
 	"bytes"
 	"encoding/json"

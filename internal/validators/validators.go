@@ -1,5 +1,8 @@
 package validators
 
+// The schema validators (cluster id, endpoint, scopes, durations,
+// seconds) built on the plain checks in checks.go.
+
 import (
 	"context"
 	"fmt"
