@@ -49,6 +49,12 @@ const (
 	defaultRequestTimeout = 30 * time.Second
 	minRequestTimeout     = time.Second
 	maxRequestTimeout     = 10 * time.Minute
+
+	// The default timeouts of the resource's and the ephemeral resource's
+	// operations (their timeouts blocks override them).
+	defaultCreateTimeout = 5 * time.Minute
+	defaultReadTimeout   = 2 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
 )
 
 // Option adjusts a provider instance; tests use it to inject a clock.
@@ -100,6 +106,15 @@ type providerModel struct {
 type providerData struct {
 	client *hellgate.Client
 	now    func() time.Time
+}
+
+// clock returns the provider's time source; the system clock when the
+// provider was not configured.
+func (d *providerData) clock() time.Time {
+	if d == nil || d.now == nil {
+		return time.Now()
+	}
+	return d.now()
 }
 
 func (p *hellgateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
