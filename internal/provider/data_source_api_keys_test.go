@@ -49,22 +49,12 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 	})
 
 	dir := t.TempDir()
-	writeMainTF(t, dir, `terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-
-provider "hellgate" {}
-
-data "hellgate_api_keys" "all" {}
+	writeMainTF(t, dir, rootModule("", `data "hellgate_api_keys" "all" {}
 
 output "ids" {
   value = [for k in data.hellgate_api_keys.all.keys : k.id]
 }
-`)
+`))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock.Now))
 	tf.mustRun("init", "-input=false", "-no-color")
 

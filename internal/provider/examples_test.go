@@ -227,14 +227,7 @@ func testExample(t *testing.T, src string) {
 func setUpExample(t *testing.T, dir, allTF, endpoint string) {
 	t.Helper()
 	if !reRequiredProviders.MatchString(allTF) {
-		writeFile(t, filepath.Join(dir, exampleSetupFile), `terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-`)
+		writeFile(t, filepath.Join(dir, exampleSetupFile), requiredProviders)
 	}
 	var override strings.Builder
 	for _, block := range providerBlocks(allTF) {
