@@ -87,7 +87,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " +
-					scopeList() + ". Changing it replaces the key.",
+					scopeList() + ". Changing it replaces the key, so that a secret already handed out never gains privileges.",
 				ElementType:   types.StringType,
 				Required:      true,
 				Validators:    validators.ScopeSet(),
