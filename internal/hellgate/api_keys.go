@@ -29,7 +29,7 @@ type APIKey struct {
 	// KeyValue is the secret itself, returned only by CreateAPIKey.
 	KeyValue string
 	// MaskedKeyValue is a display form such as "key_123xxxx", returned by
-	// GetAPIKey, ListAPIKeys and UpdateAPIKeyScopes.
+	// GetAPIKey and ListAPIKeys.
 	MaskedKeyValue string
 }
 
@@ -218,25 +218,6 @@ func (c *Client) ListAllAPIKeys(ctx context.Context, pageSize int) ([]APIKey, er
 	}
 }
 
-// UpdateAPIKeyScopes replaces the scopes of an API key.
-func (c *Client) UpdateAPIKeyScopes(ctx context.Context, id string, scopes []string) (*APIKey, error) {
-	path, err := apiKeyPath(id)
-	if err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(struct {
-		Scopes []string `json:"scopes"`
-	}{Scopes: nonNil(scopes)})
-	if err != nil {
-		return nil, fmt.Errorf("encoding the update request: %w", err)
-	}
-	resp, err := c.do(ctx, apiRequest{method: http.MethodPatch, path: path, body: body})
-	if err != nil {
-		return nil, err
-	}
-	return decodeAPIKey(http.MethodPatch, path, resp)
-}
-
 // DeleteAPIKey revokes and deletes an API key. An unknown id comes back as an
 // *Error for which IsNotFound is true; callers that only want the key gone
 // treat that as success.
@@ -275,7 +256,7 @@ func apiKeyPath(id string) (string, error) {
 	return apiKeysPath + "/" + seg, nil
 }
 
-// decodeAPIKey decodes a Get or Update response.
+// decodeAPIKey decodes a Get response.
 func decodeAPIKey(method, path string, resp *apiResponse) (*APIKey, error) {
 	var k apiKeyJSON
 	if err := json.Unmarshal(resp.body, &k); err != nil {

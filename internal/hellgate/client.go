@@ -1,5 +1,5 @@
 // Package hellgate is a small client for the API-key endpoints of the
-// Hellgate Guardian API: create, read, list, update and delete API keys.
+// Hellgate Guardian API: create, read, list and delete API keys.
 //
 // It owns everything about talking to a cluster: authentication headers,
 // retries with backoff and Retry-After, refusal of redirects, typed errors

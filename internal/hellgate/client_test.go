@@ -151,9 +151,6 @@ func TestEmptyIDIsRejected(t *testing.T) {
 	if _, err := c.GetAPIKey(t.Context(), ""); err == nil {
 		t.Error("GetAPIKey(\"\") succeeded")
 	}
-	if _, err := c.UpdateAPIKeyScopes(t.Context(), "", []string{"x"}); err == nil {
-		t.Error("UpdateAPIKeyScopes(\"\") succeeded")
-	}
 	if err := c.DeleteAPIKey(t.Context(), ""); err == nil {
 		t.Error("DeleteAPIKey(\"\") succeeded")
 	}

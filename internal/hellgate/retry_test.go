@@ -65,8 +65,8 @@ func TestShouldRetry(t *testing.T) {
 		{http.MethodGet, false, 0, connErr, true},
 		{http.MethodDelete, false, 429, nil, true},
 		{http.MethodDelete, false, 0, connErr, true},
-		{http.MethodPatch, false, 502, nil, true},
-		{http.MethodPatch, false, 0, connErr, true},
+		{http.MethodPatch, false, 502, nil, false},
+		{http.MethodPatch, false, 0, connErr, false},
 		{http.MethodPost, true, 500, nil, true},
 		{http.MethodPost, true, 0, connErr, true},
 		{http.MethodPost, false, 500, nil, false},
@@ -283,7 +283,7 @@ func TestDeadlineBeforeRetryAfterGivesUpAtOnce(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("returned after %v, want at once", d)
 	}
-	if !IsThrottled(err) || !strings.Contains(err.Error(), "deadline") {
+	if !hasStatus(err, http.StatusTooManyRequests) || !strings.Contains(err.Error(), "deadline") {
 		t.Errorf("err = %v, want the 429 and a note about the deadline", err)
 	}
 }
@@ -395,24 +395,6 @@ func TestCreateReusesIdempotencyKeyAcrossAttempts(t *testing.T) {
 	}
 	if got := reqs[5].Header.Get(headerIdempotencyKey); got != "mine-1" {
 		t.Errorf("explicit idempotency key sent as %q", got)
-	}
-}
-
-func TestPatchResendsBodyIntact(t *testing.T) {
-	t.Parallel()
-	rec := replies(status(http.StatusBadGateway, ""), drop, jsonStatus(http.StatusOK, keyJSON("a")))
-	c, _ := newTestClient(t, rec)
-	if _, err := c.UpdateAPIKeyScopes(t.Context(), "a", []string{"pci:tokens:read", "pci:tokens:create"}); err != nil {
-		t.Fatal(err)
-	}
-	reqs := rec.requests()
-	if len(reqs) != 3 {
-		t.Fatalf("attempts = %d, want 3", len(reqs))
-	}
-	for i, r := range reqs {
-		if r.Method != http.MethodPatch || r.Body != `{"scopes":["pci:tokens:read","pci:tokens:create"]}` {
-			t.Errorf("attempt %d: %s %s", i+1, r.Method, r.Body)
-		}
 	}
 }
 

@@ -4,7 +4,7 @@
 // A Server is an http.Handler: tests mount it on an httptest.Server, and the
 // hellgate-mock command serves it on a port. It checks credentials and scopes
 // as Guardian does, validates every request strictly, supports idempotent
-// creates, lets keys expire on an injectable clock, can keep its state in a
+// creates, lets keys expire on an injectable clock (package clock), can keep its state in a
 // file across restarts, and can inject faults (5xx, 429, dropped
 // connections, latency) to exercise a client's retries.
 //
@@ -47,13 +47,20 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 // Options configures a Server.
 type Options struct {
 	// AdminToken is the x-admin-token that may do everything. Required.
 	AdminToken string
-	// Now is the clock for creation and expiry times; nil means time.Now.
+	// Clock is the clock for creation times, expiry and the idempotency
+	// window; nil means the system clock. Latency faults wait on real time
+	// whatever the clock, since they stand for a slow network.
+	Clock clock.Clock
+	// Now is the older way to set the clock, a function that reads it; new
+	// code sets Clock. Setting both is an error.
 	Now func() time.Time
 	// Faults is the initial fault injection; the zero value injects none.
 	Faults Faults
@@ -72,7 +79,6 @@ type Options struct {
 // Server is the mock cluster. Its methods are safe for concurrent use.
 type Server struct {
 	adminToken         string
-	now                func() time.Time
 	logger             *log.Logger
 	publishedNextLinks bool
 	store              *store
@@ -88,13 +94,15 @@ func New(opts Options) (*Server, error) {
 	if err := opts.Faults.validate(); err != nil {
 		return nil, err
 	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	now := clock.OrReal(opts.Clock).Now
+	switch {
+	case opts.Now != nil && opts.Clock != nil:
+		return nil, errors.New("mockcluster: set Options.Clock or Options.Now, not both")
+	case opts.Now != nil:
+		now = opts.Now
 	}
 	s := &Server{
 		adminToken:         opts.AdminToken,
-		now:                now,
 		logger:             opts.Logger,
 		publishedNextLinks: opts.PublishedNextLinks,
 		store:              newStore(now, opts.StateFile),
