@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -195,26 +196,50 @@ func parseNextLink(next string, limit int) (*ListAPIKeysInput, error) {
 // means MaxPageSize, the fewest requests. A server that names the same next
 // page twice is reported as an error instead of being followed forever.
 func (c *Client) ListAllAPIKeys(ctx context.Context, pageSize int) ([]APIKey, error) {
-	if pageSize <= 0 {
-		pageSize = MaxPageSize
-	}
 	var all []APIKey
-	in := ListAPIKeysInput{Limit: pageSize}
-	seen := map[string]bool{}
-	for {
-		page, err := c.ListAPIKeys(ctx, in)
+	for k, err := range c.APIKeys(ctx, pageSize) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, page.Keys...)
-		if page.Next == nil {
-			return all, nil
+		all = append(all, k)
+	}
+	return all, nil
+}
+
+// APIKeys yields every API key, fetching a page only when the keys before
+// it have been consumed: a caller that stops early (for example at a
+// limit) makes no further requests. pageSize 0 (or negative) means
+// MaxPageSize. An error ends the sequence; it is yielded once, with a zero
+// APIKey. A server that names the same next page twice is reported as an
+// error instead of being followed forever.
+func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, error] {
+	if pageSize <= 0 {
+		pageSize = MaxPageSize
+	}
+	return func(yield func(APIKey, error) bool) {
+		in := ListAPIKeysInput{Limit: pageSize}
+		seen := map[string]bool{}
+		for {
+			page, err := c.ListAPIKeys(ctx, in)
+			if err != nil {
+				yield(APIKey{}, err)
+				return
+			}
+			for _, k := range page.Keys {
+				if !yield(k, nil) {
+					return
+				}
+			}
+			if page.Next == nil {
+				return
+			}
+			if seen[page.Next.After] || page.Next.After == in.After {
+				yield(APIKey{}, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After))
+				return
+			}
+			seen[page.Next.After] = true
+			in = *page.Next
 		}
-		if seen[page.Next.After] || page.Next.After == in.After {
-			return nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After)
-		}
-		seen[page.Next.After] = true
-		in = *page.Next
 	}
 }
 
