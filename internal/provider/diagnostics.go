@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"net"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -55,9 +54,8 @@ func apiErrorDetail(what string, err error) string {
 			hint = " The provider's API key lacks the scope this operation needs (admin:api-keys:create, :read or :delete); use a key with that scope, or an admin token."
 		}
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", dnsErr.Name)
+	if host, ok := hellgate.IsHostNotFound(err); ok {
+		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", host)
 	}
 	return fmt.Sprintf("%s.%s\n\n%s", what, hint, err.Error())
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
@@ -55,15 +56,17 @@ const (
 	defaultCreateTimeout = 5 * time.Minute
 	defaultReadTimeout   = 2 * time.Minute
 	defaultDeleteTimeout = 5 * time.Minute
+	// defaultListTimeout bounds the list data source's read of every page.
+	defaultListTimeout = 5 * time.Minute
 )
 
 // Option adjusts a provider instance; tests use it to inject a clock.
 type Option func(*hellgateProvider)
 
 // WithClock makes the provider and everything it configures read the time
-// from now instead of the system clock.
-func WithClock(now func() time.Time) Option {
-	return func(p *hellgateProvider) { p.now = now }
+// from c instead of the system clock.
+func WithClock(c clock.Clock) Option {
+	return func(p *hellgateProvider) { p.clock = c }
 }
 
 // WithEnv makes the provider read environment variables through lookup
@@ -76,7 +79,7 @@ func WithEnv(lookup func(string) (string, bool)) Option {
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &hellgateProvider{version: version, now: time.Now, lookupEnv: os.LookupEnv}
+		p := &hellgateProvider{version: version, clock: clock.Real(), lookupEnv: os.LookupEnv}
 		for _, o := range opts {
 			o(p)
 		}
@@ -86,7 +89,7 @@ func New(version string, opts ...Option) func() provider.Provider {
 
 type hellgateProvider struct {
 	version   string
-	now       func() time.Time
+	clock     clock.Clock
 	lookupEnv func(string) (string, bool)
 }
 
@@ -105,16 +108,16 @@ type providerModel struct {
 // error if they must.
 type providerData struct {
 	client *hellgate.Client
-	now    func() time.Time
+	time   clock.Clock
 }
 
-// clock returns the provider's time source; the system clock when the
-// provider was not configured.
+// clock returns the time by the provider's clock; the system clock's when
+// the provider was not configured.
 func (d *providerData) clock() time.Time {
-	if d == nil || d.now == nil {
+	if d == nil {
 		return time.Now()
 	}
-	return d.now()
+	return clock.OrReal(d.time).Now()
 }
 
 func (p *hellgateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -202,7 +205,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		data := &providerData{now: p.now}
+		data := &providerData{time: p.clock}
 		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 		return
 	}
@@ -227,7 +230,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	data := &providerData{client: client, now: p.now}
+	data := &providerData{client: client, time: p.clock}
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 }
 
