@@ -16,6 +16,11 @@ import (
 // apiKeysPath is the collection path of the API-key endpoints.
 const apiKeysPath = "/api/admin/api-keys" //nolint:gosec // a URL path, not a credential (G101 matches "keys")
 
+// MaxListPages is how many pages a listing of every key reads at the most
+// (a million keys at MaxPageSize), so that a server that keeps naming new
+// pages cannot keep a listing going for ever.
+const MaxListPages = 10000
+
 // MaxPageSize is the largest page Hellgate's list endpoint accepts, and the
 // page size ListAllAPIKeys uses by default.
 const MaxPageSize = 100
@@ -219,7 +224,7 @@ func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, er
 	return func(yield func(APIKey, error) bool) {
 		in := ListAPIKeysInput{Limit: pageSize}
 		seen := map[string]bool{}
-		for {
+		for pages := 1; ; pages++ {
 			page, err := c.ListAPIKeys(ctx, in)
 			if err != nil {
 				yield(APIKey{}, err)
@@ -235,6 +240,11 @@ func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, er
 			}
 			if seen[page.Next.After] || page.Next.After == in.After {
 				yield(APIKey{}, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After))
+				return
+			}
+			if pages == MaxListPages {
+				yield(APIKey{}, fmt.Errorf("GET %s: the server still names a next page after %d pages (%d keys); "+
+					"stopping, since a listing of every key reads at most %d pages", apiKeysPath, pages, pages*pageSize, MaxListPages))
 				return
 			}
 			seen[page.Next.After] = true
