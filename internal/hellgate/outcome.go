@@ -9,6 +9,7 @@ package hellgate
 import (
 	"errors"
 	"net"
+	"net/http"
 )
 
 // NeverSent reports whether err is from a call whose every attempt failed
@@ -60,3 +61,8 @@ func isHostNotFound(err error) bool {
 	_, ok := IsHostNotFound(err)
 	return ok
 }
+
+// IsConflict reports whether err is or wraps a 409 *Error: an idempotency
+// key reused with another body, or by Hellgate's own rules another request
+// in the way of this one.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }

@@ -7,7 +7,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -179,25 +178,18 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var scopeValues []string
-	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &scopeValues, false)...)
+	in, diags := createInput(ctx, plan.Scopes, plan.ExpiresIn)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Sorted, so that the same configuration always sends the same body
-	// (a create is found again by repeating it, see revokeUnconfirmed).
-	slices.Sort(scopeValues)
-	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues}
-	if v, ok := wholeSeconds(plan.ExpiresIn); ok {
-		in.ExpiresIn = &v
-	}
-
 	// The idempotency key is chosen here, not in the client, so that a
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
+	attempted := r.data.clock()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
-		if !createMayHaveSucceeded(err) {
+		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError("Unable to Create API Key",
 				apiErrorDetail("Hellgate did not create the API key", err))
 			return
@@ -206,7 +198,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, in.IdempotencyKey, resp)...)
+		u := unansweredCreate{in: in, from: attempted, until: r.data.clock()}
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
 				"the next apply revokes the key if Hellgate created it, and creates a new one", err))
@@ -240,7 +233,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+	if isPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
 		return
@@ -295,8 +288,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	if ik, ok := strings.CutPrefix(state.ID.ValueString(), unconfirmedIDPrefix); ok {
-		r.revokeUnconfirmed(ctx, &state, ik, resp)
+	if isPlaceholderID(state.ID.ValueString()) {
+		r.revokeUnconfirmed(ctx, &state, resp)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
