@@ -90,17 +90,18 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 		return nil, err
 	}
 
+	// Hellgate answered 2xx: it made a key, even if the answer is unusable.
 	var k apiKeyJSON
 	if err := json.Unmarshal(resp.body, &k); err != nil {
 		// The body holds the secret: describe the problem, never quote it.
-		return nil, fmt.Errorf("POST %s: the response (status %d) is not a valid API key object", apiKeysPath, resp.status)
+		return nil, committed(fmt.Errorf("POST %s: the response (status %d) is not a valid API key object", apiKeysPath, resp.status))
 	}
 	c.maskSecret(ctx, k.KeyValue)
 	switch {
 	case k.ID == "":
-		return nil, fmt.Errorf("POST %s: the response (status %d) has no id", apiKeysPath, resp.status)
+		return nil, committed(fmt.Errorf("POST %s: the response (status %d) has no id", apiKeysPath, resp.status))
 	case k.KeyValue == "":
-		return nil, fmt.Errorf("POST %s: the response for API key %s has no key_value; delete that key and try again", apiKeysPath, k.ID)
+		return nil, committed(fmt.Errorf("POST %s: the response for API key %s has no key_value; delete that key and try again", apiKeysPath, k.ID))
 	}
 	out := k.apiKey()
 	return &out, nil

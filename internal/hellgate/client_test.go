@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 func TestClusterURL(t *testing.T) {
@@ -61,6 +63,9 @@ func TestNewAppliesDefaults(t *testing.T) {
 	}
 	if c.retry != want {
 		t.Errorf("policy = %+v, want %+v", c.retry, want)
+	}
+	if c.clock != clock.Real() {
+		t.Errorf("clock = %T, want the system clock", c.clock)
 	}
 	if c.userAgent != DefaultUserAgent {
 		t.Errorf("user agent = %q", c.userAgent)

@@ -40,19 +40,20 @@ func startMock(t *testing.T, opts mockcluster.Options) (*mockcluster.Server, str
 	return srv, ts.URL
 }
 
-// client returns a client for base with tiny retry waits, after letting
-// edit change the config.
+// client returns a client for base with the default retry waits on an
+// auto-advancing fake clock (so retries wait on no wall clock), after
+// letting edit change the config.
 func client(t *testing.T, base string, edit ...func(*hellgate.Config)) *hellgate.Client {
 	t.Helper()
+	waits := clock.NewFake(fixedNow)
+	waits.SetAutoAdvance(true)
 	cfg := hellgate.Config{
 		BaseURL:        base,
 		AdminToken:     adminToken,
 		UserAgent:      "hellgate-client-test",
 		MaxRetries:     hellgate.DefaultMaxRetries,
 		RequestTimeout: 5 * time.Second,
-		RetryWaitMin:   time.Millisecond,
-		RetryWaitMax:   5 * time.Millisecond,
-		MaxRetryAfter:  5 * time.Millisecond, // the mock's Retry-After is at least 1s
+		Clock:          waits,
 	}
 	for _, e := range edit {
 		e(&cfg)
@@ -376,11 +377,41 @@ func TestMockChaos(t *testing.T) {
 	}
 }
 
+// The story of a key left behind: the first create reaches the mock and
+// makes the key, its answer is lost, and every retry is throttled until the
+// client gives up. The call must still say that it may have made a key.
+func TestMockLostCreateThenThrottled(t *testing.T) {
+	t.Parallel()
+	script, err := mockcluster.ParseFaultScript("drop,throttle*10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{Script: script}})
+	c := client(t, base, func(cfg *hellgate.Config) { cfg.MaxRetries = 3 })
+	_, err = c.CreateAPIKey(t.Context(), hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+	var e *hellgate.Error
+	if !errors.As(err, &e) || e.StatusCode != 429 || e.Attempts != 4 {
+		t.Fatalf("err = %v, want a 429 after 4 attempts", err)
+	}
+	if !hellgate.MayHaveCommitted(err) || hellgate.NeverSent(err) {
+		t.Errorf("MayHaveCommitted = %v, NeverSent = %v; want true, false", hellgate.MayHaveCommitted(err), hellgate.NeverSent(err))
+	}
+	if st := srv.Stats(); st.LiveKeys != 1 || st.Faults.Drop != 1 || st.Faults.Throttle != 3 {
+		t.Errorf("stats = %+v, want the one key the dropped create made, after 1 drop and 3 throttles", st)
+	}
+}
+
 func TestMockGivesUpWithAttemptCount(t *testing.T) {
 	t.Parallel()
-	_, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{ThrottleRate: 1}})
-	c := client(t, base, func(cfg *hellgate.Config) { cfg.MaxRetries = 2 })
+	_, base := startMock(t, mockcluster.Options{Faults: mockcluster.Faults{ThrottleRate: 1, ThrottleRetryAfter: 3 * time.Second}})
+	waits := clock.NewFake(fixedNow)
+	waits.SetAutoAdvance(true)
+	c := client(t, base, func(cfg *hellgate.Config) { cfg.MaxRetries = 2; cfg.Clock = waits })
 	_, err := c.ListAPIKeys(t.Context(), hellgate.ListAPIKeysInput{})
+	// Each retry waited the mock's Retry-After, on the client's clock.
+	if got := waits.Slept(); !slices.Equal(got, []time.Duration{3 * time.Second, 3 * time.Second}) {
+		t.Errorf("waits = %v, want the Retry-After of 3s twice", got)
+	}
 	var e *hellgate.Error
 	if !errors.As(err, &e) || e.StatusCode != 429 || e.Attempts != 3 || e.RequestID == "" || e.Code != "too_many_requests" {
 		t.Fatalf("err = %v, want a 429 after 3 attempts with the last request id", err)

@@ -15,7 +15,6 @@ package hellgate
 // directly.
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -111,7 +110,7 @@ func retryableError(err error) bool {
 		errors.As(err, &invalidCert), errors.As(err, &verification),
 		errors.As(err, &recordHeader):
 		return false
-	case errors.Is(err, ErrRedirect):
+	case errors.Is(err, ErrRedirect), isPreSend(err):
 		return false
 	case isHostNotFound(err):
 		// A host name that does not exist (a mistyped cluster id) will not
@@ -193,19 +192,4 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
-}
-
-// sleep waits for d or until ctx is done, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -6,7 +6,8 @@
 // as Guardian does, validates every request strictly, supports idempotent
 // creates, lets keys expire on an injectable clock (package clock), can keep its state in a
 // file across restarts, and can inject faults (5xx, 429, dropped
-// connections, latency) to exercise a client's retries.
+// connections, latency), drawn at random or played from a script, to
+// exercise a client's retries.
 //
 // Every answer carries a unique x-request-id header. Errors have the body
 // {"code": "<snake_case>", "message": "<sentence>"} and Content-Type
@@ -205,7 +206,7 @@ func (s *Server) serveAPI(r *http.Request) (reply, faultKind) {
 	case faultError:
 		s.counters.faultError.Add(1)
 		return errorReply(newError(status, "injected_fault",
-			"The mock injected a %d %s; nothing was done.", status, http.StatusText(status))), kind
+			"The mock injected a %d%s; nothing was done.", status, httpStatusText(status))), kind
 	case faultThrottle:
 		s.counters.faultThrottle.Add(1)
 		rep := errorReply(newError(http.StatusTooManyRequests, "too_many_requests",
@@ -321,11 +322,13 @@ type RequestStats struct {
 	Delete int64 `json:"delete"`
 }
 
-// FaultStats counts the injected faults of each kind.
+// FaultStats counts the injected faults of each kind, scripted or drawn,
+// and the script steps not yet used.
 type FaultStats struct {
-	Error    int64 `json:"error"`
-	Throttle int64 `json:"throttle"`
-	Drop     int64 `json:"drop"`
+	Error      int64 `json:"error"`
+	Throttle   int64 `json:"throttle"`
+	Drop       int64 `json:"drop"`
+	ScriptLeft int   `json:"script_left"`
 }
 
 // Stats returns the counters and the number of live keys (not deleted,
@@ -339,6 +342,7 @@ func (s *Server) Stats() Stats {
 		},
 		Faults: FaultStats{
 			Error: c.faultError.Load(), Throttle: c.faultThrottle.Load(), Drop: c.faultDrop.Load(),
+			ScriptLeft: s.faults.scriptLeft(),
 		},
 		LiveKeys: s.store.liveCount(),
 	}
