@@ -223,6 +223,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		MaxRetries:     settings.maxRetries,
 		RequestTimeout: settings.requestTimeout,
+		Clock:          p.clock,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Hellgate Client",

@@ -363,3 +363,47 @@ func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 		},
 	})
 }
+
+// The order of failures seen in real life: the first create reaches
+// Hellgate and makes the key, its answer is lost, and every retry is then
+// throttled until the retries run out. The create is judged by all its
+// attempts, not by the last 429: the key is recorded as a placeholder, and
+// the next apply revokes it before creating the replacement. The retries
+// wait on the fake clock, so the test waits on no wall clock.
+func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
+	clock := newKeyClock()
+	clock.SetAutoAdvance(true)
+	c := newClockedCluster(t, clock)
+	cfg := c.providerBlock("max_retries = 5") + recoveryKey
+	var orphan string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{
+						mockcluster.StepDrop, mockcluster.StepThrottle, mockcluster.StepThrottle,
+						mockcluster.StepThrottle, mockcluster.StepThrottle, mockcluster.StepThrottle,
+					}})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Hellgate did not confirm that it created the API\s+key.*429`),
+			},
+			{
+				PreConfig: func() {
+					if st := c.srv.Stats().Requests; st.Create != 6 {
+						t.Fatalf("expected 6 create attempts (1 dropped, 5 throttled), stats %+v", st)
+					}
+					recordOrphan(t, c, &orphan)
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
