@@ -137,6 +137,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 	expiresIn, _ := wholeSeconds(cfg.ExpiresIn) // required and validated
+	warnEscalation(&resp.Diagnostics, scopeValues, "Terraform opens an ephemeral API key for this run")
 	// One idempotency key for this Open, reused by the client's retries, so a
 	// create whose answer was lost is replayed rather than made twice.
 	key, err := r.data.client.CreateAPIKey(ctx, hellgate.CreateAPIKeyInput{
