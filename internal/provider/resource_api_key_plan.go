@@ -2,9 +2,9 @@ package provider
 
 // The plan of hellgate_api_key: ModifyPlan and its steps (the expiry and
 // rotation decision, judged by the time of the last refresh kept in private
-// state, and the warning about scopes that mint or widen keys), and the
-// configuration rules that tie rotate_before and revoke_on_destroy to
-// expires_in.
+// state, and the warning about scopes that mint or widen keys), the
+// replacement on a change of keepers, and the configuration rules that tie
+// rotate_before and revoke_on_destroy to expires_in.
 
 import (
 	"context"
@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -105,7 +107,7 @@ func planEscalationWarning(ctx context.Context, plan planAttributes, subject str
 // configReplaces reports whether the configuration replaces the key in
 // state, as the attributes' RequiresReplace plan modifiers decide.
 func configReplaces(plan, state planAttributes) bool {
-	return !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn)
+	return !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn) || keepersChanged(plan.Keepers, state.Keepers)
 }
 
 // planExpiry judges a key in state by its expiry, at the time of the last
@@ -183,6 +185,7 @@ type planAttributes struct {
 	ExpiresIn    types.Number
 	ExpiresAt    types.String
 	RotateBefore types.String
+	Keepers      types.Map
 }
 
 // attributeGetter is tfsdk.Plan or tfsdk.State.
@@ -198,6 +201,7 @@ func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttribut
 	diags.Append(from.GetAttribute(ctx, path.Root("expires_in"), &a.ExpiresIn)...)
 	diags.Append(from.GetAttribute(ctx, path.Root("expires_at"), &a.ExpiresAt)...)
 	diags.Append(from.GetAttribute(ctx, path.Root("rotate_before"), &a.RotateBefore)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("keepers"), &a.Keepers)...)
 	return a, diags
 }
 
@@ -255,6 +259,25 @@ func setRefreshedAt(ctx context.Context, private privateState, now time.Time) di
 		return diags
 	}
 	return private.SetKey(ctx, privateRefreshedAt, raw)
+}
+
+// keepersRequireReplace replaces the key when keepers change.
+func keepersRequireReplace() planmodifier.Map {
+	return mapplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = keepersChanged(req.PlanValue, req.StateValue)
+		},
+		"Changing keepers replaces the key.", "Changing `keepers` replaces the key.")
+}
+
+// keepersChanged reports whether keepers changed in a way that replaces the
+// key: any change, except between null and an empty map, which both mean
+// no keepers.
+func keepersChanged(plan, state types.Map) bool {
+	if !plan.IsUnknown() && !state.IsUnknown() && len(plan.Elements()) == 0 && len(state.Elements()) == 0 {
+		return false
+	}
+	return !plan.Equal(state)
 }
 
 type rotation int
