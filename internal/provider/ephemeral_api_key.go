@@ -138,6 +138,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	warnEscalation(&resp.Diagnostics, in.Scopes, "Terraform opens an ephemeral API key for this run")
 	// One idempotency key for this Open, reused by the client's retries, so a
 	// create whose answer was lost is replayed rather than made twice.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,6 +33,7 @@ var (
 	_ provider.Provider                       = (*hellgateProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -251,6 +253,12 @@ func (p *hellgateProvider) DataSources(context.Context) []func() datasource.Data
 func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAPIKeyEphemeralResource,
+	}
+}
+
+func (p *hellgateProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewScopesFunction,
 	}
 }
 

@@ -61,6 +61,7 @@ type apiKeyModel struct {
 
 	RotateBefore    types.String `tfsdk:"rotate_before"`
 	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
+	Keepers         types.Map    `tfsdk:"keepers"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
@@ -74,7 +75,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "An API key of a Hellgate Guardian cluster, with the scopes a service needs. " +
 			"The key's secret, `key_value`, is returned by Hellgate only when the key is created; " +
 			"the provider keeps it in state (as a sensitive value) so it can be passed to a secret store or another resource. " +
-			"Changing `scopes` or `expires_in` replaces the key: a new key is created and the old one revoked.\n\n" +
+			"Changing `scopes`, `expires_in` or `keepers` replaces the key: a new key is created and the old one revoked.\n\n" +
 			"A plan replaces a key that has expired, and with `rotate_before` one that is about to; " +
 			"with `lifecycle { create_before_destroy = true }` the new key exists before the old one is revoked. " +
 			"Run `terraform apply` regularly (more often than `rotate_before`) to rotate keys on time.",
@@ -138,6 +139,16 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
+			},
+			"keepers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary strings that, when any of them changes, replace the key: a new key is created " +
+					"and the old one revoked (with `lifecycle { create_before_destroy = true }`, the new key exists first). " +
+					"Feed it what a rotation should follow, such as a release version or a date bumped by a scheduled job. " +
+					"Adding, changing or removing a value replaces the key; null and an empty map are the same. " +
+					"Nothing is sent to Hellgate. Null for an imported key, so a configuration without `keepers` plans no change.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{keepersRequireReplace()},
 			},
 		},
 		Blocks: map[string]schema.Block{

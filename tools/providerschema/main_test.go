@@ -31,14 +31,15 @@ func exportOurs(t *testing.T) map[string]json.RawMessage {
 	return p
 }
 
-// Every kind of object is exported, ephemeral resources included, which
-// the pinned Terraform CLI leaves out.
+// Every kind of object is exported, ephemeral resources (which the pinned
+// Terraform CLI leaves out) and functions included.
 func TestExportHasEveryObject(t *testing.T) {
 	p := exportOurs(t)
 	for kind, name := range map[string]string{
 		"resource_schemas":           "hellgate_api_key",
 		"data_source_schemas":        "hellgate_api_keys",
 		"ephemeral_resource_schemas": "hellgate_api_key",
+		"functions":                  "scopes",
 	} {
 		var m map[string]any
 		if err := json.Unmarshal(p[kind], &m); err != nil {
