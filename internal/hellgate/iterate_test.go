@@ -1,9 +1,9 @@
 package hellgate_test
 
 import (
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"testing"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
