@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,6 +32,7 @@ var (
 	_ provider.Provider                       = (*hellgateProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
+	_ provider.ProviderWithListResources      = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -202,8 +204,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		data := &providerData{now: p.now}
-		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		p.share(resp, &providerData{now: p.now})
 		return
 	}
 
@@ -227,8 +228,13 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	data := &providerData{client: client, now: p.now}
+	p.share(resp, &providerData{client: client, now: p.now})
+}
+
+// share hands data to every kind of object the provider serves.
+func (p *hellgateProvider) share(resp *provider.ConfigureResponse, data *providerData) {
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	resp.ListResourceData = data
 }
 
 func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource {
@@ -247,6 +253,12 @@ func (p *hellgateProvider) DataSources(context.Context) []func() datasource.Data
 func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAPIKeyEphemeralResource,
+	}
+}
+
+func (p *hellgateProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIKeyListResource,
 	}
 }
 
