@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -33,6 +34,7 @@ var (
 	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
 	_ provider.ProviderWithListResources      = (*hellgateProvider)(nil)
+	_ provider.ProviderWithActions            = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -234,7 +236,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 // share hands data to every kind of object the provider serves.
 func (p *hellgateProvider) share(resp *provider.ConfigureResponse, data *providerData) {
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
-	resp.ListResourceData = data
+	resp.ListResourceData, resp.ActionData = data, data
 }
 
 func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource {
@@ -259,6 +261,12 @@ func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemera
 func (p *hellgateProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewAPIKeyListResource,
+	}
+}
+
+func (p *hellgateProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeAPIKeyAction,
 	}
 }
 
