@@ -31,14 +31,17 @@ func exportOurs(t *testing.T) map[string]json.RawMessage {
 	return p
 }
 
-// Every kind of object is exported, ephemeral resources included, which
-// the pinned Terraform CLI leaves out.
+// Every kind of object is exported, including those Terraform 1.8 leaves
+// out: ephemeral resources, list resources, actions and identities.
 func TestExportHasEveryObject(t *testing.T) {
 	p := exportOurs(t)
 	for kind, name := range map[string]string{
 		"resource_schemas":           "hellgate_api_key",
 		"data_source_schemas":        "hellgate_api_keys",
 		"ephemeral_resource_schemas": "hellgate_api_key",
+		"list_resource_schemas":      "hellgate_api_key",
+		"action_schemas":             "hellgate_revoke_api_key",
+		"resource_identity_schemas":  "hellgate_api_key",
 	} {
 		var m map[string]any
 		if err := json.Unmarshal(p[kind], &m); err != nil {
