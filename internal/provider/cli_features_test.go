@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,7 @@ type cliFeature struct {
 
 var (
 	// Import blocks that name a key by identity = { ... }.
-	featureIdentity = cliFeature{name: "resource identity", terraform: tfversion.Version1_12_0}
+	featureIdentity = cliFeature{name: "resource identity", terraform: tfversion.Version1_12_0, openTofu: true}
 	// terraform query, list blocks and -generate-config-out from a query.
 	featureQuery = cliFeature{name: "terraform query and list resources", terraform: tfversion.Version1_14_0}
 	// action blocks and terraform apply -invoke.
@@ -46,6 +47,15 @@ func requireCLIFeature(t *testing.T, f cliFeature) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
+	if ok, why := cliSupports(t, f); !ok {
+		t.Skip(why)
+	}
+}
+
+// cliSupports reports whether the CLI the acceptance tests run under
+// offers f, and if not, why.
+func cliSupports(t *testing.T, f cliFeature) (bool, string) {
+	t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output() //nolint:gosec // the CLI named by TF_ACC_TERRAFORM_PATH
 	if err != nil {
@@ -59,17 +69,18 @@ func requireCLIFeature(t *testing.T, f cliFeature) {
 	}
 	if isOpenTofu() {
 		if !f.openTofu {
-			t.Skipf("OpenTofu %s does not support %s", v.Version, f.name)
+			return false, fmt.Sprintf("OpenTofu %s does not support %s", v.Version, f.name)
 		}
-		return
+		return true, ""
 	}
 	got, err := version.NewVersion(v.Version)
 	if err != nil {
 		t.Fatalf("parsing Terraform version %q: %v", v.Version, err)
 	}
 	if got.Core().LessThan(f.terraform) {
-		t.Skipf("Terraform %s does not support %s (Terraform %s+ needed)", v.Version, f.name, f.terraform)
+		return false, fmt.Sprintf("Terraform %s does not support %s (Terraform %s+ needed)", v.Version, f.name, f.terraform)
 	}
+	return true, ""
 }
 
 // skipUnsupported is a TerraformVersionCheck for terraform-plugin-testing
