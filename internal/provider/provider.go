@@ -12,10 +12,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,6 +36,8 @@ var (
 	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*hellgateProvider)(nil)
+	_ provider.ProviderWithListResources      = (*hellgateProvider)(nil)
+	_ provider.ProviderWithActions            = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -207,8 +211,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		data := &providerData{time: p.clock}
-		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		p.share(resp, &providerData{time: p.clock})
 		return
 	}
 
@@ -233,8 +236,13 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	data := &providerData{client: client, time: p.clock}
+	p.share(resp, &providerData{client: client, time: p.clock})
+}
+
+// share hands data to every kind of object the provider serves.
+func (p *hellgateProvider) share(resp *provider.ConfigureResponse, data *providerData) {
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	resp.ListResourceData, resp.ActionData = data, data
 }
 
 func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource {
@@ -259,6 +267,18 @@ func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemera
 func (p *hellgateProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewScopesFunction,
+	}
+}
+
+func (p *hellgateProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIKeyListResource,
+	}
+}
+
+func (p *hellgateProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeAPIKeyAction,
 	}
 }
 

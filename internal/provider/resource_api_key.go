@@ -7,7 +7,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -211,6 +210,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// new one, so no key is left behind.
 		u := unansweredCreate{in: in, from: attempted, until: r.data.clock()}
 		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
 				"the next apply revokes the key if Hellgate created it, and creates a new one", err))
@@ -222,6 +222,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
@@ -244,6 +245,10 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// Recorded before anything else: a state written by a version without
+	// identities gets one on its first refresh, and the framework requires
+	// one even when the key turns out to be gone.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	if isPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
@@ -271,6 +276,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
@@ -286,6 +292,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	plan.ID, plan.CreatedAt, plan.ExpiresAt, plan.KeyValue = state.ID, state.CreatedAt, state.ExpiresAt, state.KeyValue
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// A plan made with -refresh=false from a state without identity plans
+	// none; the framework requires one after an update.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -331,13 +340,13 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected the id of an existing API key, a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", req.ID))
+	id, diags := importedID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.ToLower(id))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.AddWarning("Imported API Key Has No key_value",
 		fmt.Sprintf("Hellgate returns an API key's secret only when the key is created, so the imported key %s has no key_value in state "+
 			"(it is null). Everything else is managed as usual. If a configuration needs the secret, create a new key instead "+
