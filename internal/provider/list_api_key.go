@@ -95,29 +95,56 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	includeExpired := cfg.IncludeExpired.ValueBool() // null: false
 	client, now := l.data.client, l.data.clock()
+	selects := func(k *hellgate.APIKey) bool {
+		return (includeExpired || !keyExpired(k, now)) && hasAllScopes(k.Scopes, want)
+	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		var sent int64
-		// APIKeys fetches the next page only when this loop asks for it,
-		// so returning at the limit ends the listing.
-		for key, err := range client.APIKeys(ctx, hellgate.MaxPageSize) {
+		// APIKeyPages fetches the next page only when this loop asks for
+		// it, so returning at the limit ends the listing.
+		for page, err := range client.APIKeyPages(ctx, hellgate.MaxPageSize) {
 			if err != nil {
 				var d diag.Diagnostics
 				d.AddError("Unable to List API Keys", apiErrorDetail("Hellgate did not list the API keys", err))
 				push(list.ListResult{Diagnostics: d})
 				return
 			}
-			if (!includeExpired && keyExpired(&key, now)) || !hasAllScopes(key.Scopes, want) {
-				continue
-			}
-			if !push(listResult(ctx, req, &key, now)) {
-				return
-			}
-			if sent++; req.Limit > 0 && sent >= req.Limit {
-				return
+			for i := range page.Keys {
+				if !selects(&page.Keys[i]) {
+					continue
+				}
+				result := listResult(ctx, req, &page.Keys[i], now)
+				sent++
+				atLimit := req.Limit > 0 && sent >= req.Limit
+				if atLimit {
+					// Terraform drops whatever follows the limit without a
+					// word; say so, judged by the page at hand (no request
+					// is made for it).
+					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return selects(&k) })
+					if more || page.Next != nil {
+						result.Diagnostics.AddWarning("API Key List Stopped at Its Limit", limitDetail(req.Limit, more))
+					}
+				}
+				if !push(result) || atLimit {
+					return
+				}
 			}
 		}
 	}
+}
+
+// limitDetail explains a listing cut short by the list block's limit:
+// more is true when a further key is known to match, false when only
+// further pages are known to exist.
+func limitDetail(limit int64, more bool) string {
+	what := "The cluster holds more keys that match this list block"
+	if !more {
+		what = "The cluster holds more keys, which were not fetched, so more may match this list block"
+	}
+	return fmt.Sprintf("terraform query listed the first %d API keys, the list block's limit (100 when limit is not set). "+
+		"%s: configuration generated now leaves them out. Set limit in the list block to a number above the count of keys "+
+		"(for example limit = 1000) to list them all.", limit, what)
 }
 
 // listResult is one key as a list result: its display name, its identity

@@ -7,6 +7,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -324,12 +325,11 @@ func (f queryCheckFunc) CheckQuery(ctx context.Context, req querycheck.CheckQuer
 }
 
 // queryConfig is the query file of the adoption tests: every key the
-// cluster has, with the resource object that generated configuration is
-// written from.
+// cluster has. -generate-config-out asks for each key's resource object
+// without include_resource.
 const queryConfig = `list "hellgate_api_key" "adopted" {
-  provider         = hellgate
-  include_resource = true
-  limit            = 1000
+  provider = hellgate
+  limit    = 1000
 }
 `
 
@@ -522,4 +522,89 @@ func TestAccListAPIKey_adopt250Keys(t *testing.T) {
 	for _, p := range phases {
 		t.Logf("  %s", p)
 	}
+}
+
+// Terraform drops the results beyond a list block's limit without a word,
+// so the provider warns when it stops at the limit with more keys known to
+// match (on the page at hand) or further pages unfetched, and stays quiet
+// when the listing ended within the limit.
+func TestAccListAPIKey_limitWarning(t *testing.T) {
+	requireCLIFeature(t, featureQuery)
+	t.Parallel()
+	c := newTestCluster(t)
+	for range 101 {
+		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("", ""))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+
+	for _, tt := range []struct {
+		limit, found int
+		lists        int64
+		warning      string
+	}{
+		{limit: 50, found: 50, lists: 1, warning: "The cluster holds more keys that match this list block"},
+		{limit: 100, found: 100, lists: 1, warning: "The cluster holds more keys, which were not fetched, so more may match"},
+		{limit: 101, found: 101, lists: 2},
+		{limit: 1000, found: 101, lists: 2},
+	} {
+		writeFile(t, filepath.Join(dir, "keys.tfquery.hcl"), fmt.Sprintf(`list "hellgate_api_key" "keys" {
+  provider = hellgate
+  limit    = %d
+}
+`, tt.limit))
+		before := c.srv.Stats().Requests.List
+		found, diags := tf.query()
+		if len(found) != tt.found {
+			t.Errorf("limit %d: found %d keys, want %d", tt.limit, len(found), tt.found)
+		}
+		if n := c.srv.Stats().Requests.List - before; n != tt.lists {
+			t.Errorf("limit %d: %d list requests, want %d", tt.limit, n, tt.lists)
+		}
+		var warnings []string
+		for _, d := range diags {
+			warnings = append(warnings, d.Summary+": "+d.Detail)
+		}
+		switch {
+		case tt.warning == "" && len(warnings) > 0:
+			t.Errorf("limit %d: unexpected diagnostics %q", tt.limit, warnings)
+		case tt.warning != "":
+			if len(warnings) != 1 {
+				t.Fatalf("limit %d: diagnostics %q, want one warning", tt.limit, warnings)
+			}
+			mustContain(t, warnings[0], "API Key List Stopped at Its Limit",
+				fmt.Sprintf("terraform query listed the first %d API keys, the list block's limit", tt.limit), tt.warning)
+		}
+	}
+}
+
+// query runs terraform query -json and returns the ids it found and the
+// diagnostics it reported.
+func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
+	tf.t.Helper()
+	out := tf.mustRun("query", "-json")
+	for line := range strings.SplitSeq(out, "\n") {
+		var msg struct {
+			Type  string `json:"type"`
+			Found struct {
+				Identity map[string]any `json:"identity"`
+			} `json:"list_resource_found"`
+			Diagnostic *jsonDiagnostic `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) != nil {
+			continue
+		}
+		switch {
+		case msg.Type == "list_resource_found":
+			id, _ := msg.Found.Identity["id"].(string)
+			ids = append(ids, id)
+		case msg.Diagnostic != nil:
+			diags = append(diags, *msg.Diagnostic)
+		}
+	}
+	return ids, diags
 }
