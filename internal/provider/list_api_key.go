@@ -51,8 +51,9 @@ func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 		MarkdownDescription: "Lists the API keys of the Hellgate Guardian cluster for `terraform query` (Terraform 1.14+), " +
 			"so that keys made outside Terraform can be brought under management: " +
 			"`terraform query -generate-config-out=FILE` writes a `hellgate_api_key` resource block and an `import` block " +
-			"(by identity) for each key found. Keys are listed in the order Hellgate lists them (oldest first), " +
-			"100 per request, and listing stops as soon as the `list` block's `limit` (default 100) is reached. " +
+			"(by identity) for each key found. Keys are listed in the order Hellgate lists them, " +
+			"100 per request, and listing stops as soon as the `list` block's `limit` (default 100) is reached, " +
+			"with a warning when more keys are left. " +
 			"Each result is named by the key's id, scopes and expiry. With `include_resource = true`, each result carries " +
 			"the resource as an import would record it: `key_value` is null (Hellgate returns a key's secret only when it is created), " +
 			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`) and `revoke_on_destroy` is `true`.",
