@@ -1,9 +1,15 @@
 package hellgate_test
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
@@ -68,5 +74,26 @@ func TestAPIKeysYieldsErrorOnce(t *testing.T) {
 	}
 	if errs != 1 {
 		t.Errorf("yielded %d errors, want 1", errs)
+	}
+}
+
+// A server that names a new next page for ever is read for MaxListPages
+// pages, then the listing stops with an error that says why.
+func TestListAllAPIKeysStopsAtThePageCap(t *testing.T) {
+	t.Parallel()
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"data":[],"links":{"next":"/admin/api-keys?after=%08d-0000-4000-8000-000000000000&limit=100"}}`, n)
+	}))
+	t.Cleanup(srv.Close)
+
+	_, err := client(t, srv.URL).ListAllAPIKeys(t.Context(), 0)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("after %d pages", hellgate.MaxListPages)) {
+		t.Fatalf("got %v, want the page cap's error", err)
+	}
+	if got := requests.Load(); got != hellgate.MaxListPages {
+		t.Errorf("%d requests, want %d", got, hellgate.MaxListPages)
 	}
 }

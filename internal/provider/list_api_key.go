@@ -56,7 +56,7 @@ func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"with a warning when more keys are left. " +
 			"Each result is named by the key's id, scopes and expiry. With `include_resource = true`, each result carries " +
 			"the resource as an import would record it: `key_value` is null (Hellgate returns a key's secret only when it is created), " +
-			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`) and `revoke_on_destroy` is `true`.",
+			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`), `revoke_on_destroy` is `true` and `keepers` is null.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.ListAttribute{
 				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
@@ -163,6 +163,7 @@ func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, n
 		KeyValue:        types.StringNull(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolValue(true),
+		Keepers:         types.MapNull(types.StringType), // an imported key has none
 	}
 	result.Diagnostics.Append(applyAPIKey(ctx, &m, k)...)
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)

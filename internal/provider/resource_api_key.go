@@ -7,8 +7,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -62,6 +60,7 @@ type apiKeyModel struct {
 
 	RotateBefore    types.String `tfsdk:"rotate_before"`
 	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
+	Keepers         types.Map    `tfsdk:"keepers"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
@@ -75,7 +74,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "An API key of a Hellgate Guardian cluster, with the scopes a service needs. " +
 			"The key's secret, `key_value`, is returned by Hellgate only when the key is created; " +
 			"the provider keeps it in state (as a sensitive value) so it can be passed to a secret store or another resource. " +
-			"Changing `scopes` or `expires_in` replaces the key: a new key is created and the old one revoked.\n\n" +
+			"Changing `scopes`, `expires_in` or `keepers` replaces the key: a new key is created and the old one revoked.\n\n" +
 			"A plan replaces a key that has expired, and with `rotate_before` one that is about to; " +
 			"with `lifecycle { create_before_destroy = true }` the new key exists before the old one is revoked. " +
 			"Run `terraform apply` regularly (more often than `rotate_before`) to rotate keys on time.",
@@ -87,7 +86,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " +
-					scopeList() + ". Changing it replaces the key.",
+					scopeList() + ". Changing it replaces the key, so that a secret already handed out never gains privileges.",
 				ElementType:   types.StringType,
 				Required:      true,
 				Validators:    validators.ScopeSet(),
@@ -140,6 +139,16 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
+			"keepers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary strings that, when any of them changes, replace the key: a new key is created " +
+					"and the old one revoked (with `lifecycle { create_before_destroy = true }`, the new key exists first). " +
+					"Feed it what a rotation should follow, such as a release version or a date bumped by a scheduled job. " +
+					"Adding, changing or removing a value replaces the key; null and an empty map are the same. " +
+					"Nothing is sent to Hellgate. Null for an imported key, so a configuration without `keepers` plans no change.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{keepersRequireReplace()},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -179,25 +188,18 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var scopeValues []string
-	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &scopeValues, false)...)
+	in, diags := createInput(ctx, plan.Scopes, plan.ExpiresIn)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Sorted, so that the same configuration always sends the same body
-	// (a create is found again by repeating it, see revokeUnconfirmed).
-	slices.Sort(scopeValues)
-	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues}
-	if v, ok := wholeSeconds(plan.ExpiresIn); ok {
-		in.ExpiresIn = &v
-	}
-
 	// The idempotency key is chosen here, not in the client, so that a
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
+	attempted := r.data.clock()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
-		if !createMayHaveSucceeded(err) {
+		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError("Unable to Create API Key",
 				apiErrorDetail("Hellgate did not create the API key", err))
 			return
@@ -206,7 +208,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, in.IdempotencyKey, resp)...)
+		u := unansweredCreate{in: in, from: attempted, until: r.data.clock()}
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
@@ -246,7 +249,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// identities gets one on its first refresh, and the framework requires
 	// one even when the key turns out to be gone.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+	if isPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
 		return
@@ -305,8 +308,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	if ik, ok := strings.CutPrefix(state.ID.ValueString(), unconfirmedIDPrefix); ok {
-		r.revokeUnconfirmed(ctx, &state, ik, resp)
+	if isPlaceholderID(state.ID.ValueString()) {
+		r.revokeUnconfirmed(ctx, &state, resp)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {

@@ -2,19 +2,21 @@ package provider
 
 // The plan of hellgate_api_key: ModifyPlan and its steps (the expiry and
 // rotation decision, judged by the time of the last refresh kept in private
-// state), and the configuration rules that tie rotate_before and
-// revoke_on_destroy to expires_in.
+// state, and the warning about scopes that mint or widen keys), the
+// replacement on a change of keepers, and the configuration rules that tie
+// rotate_before and revoke_on_destroy to expires_in.
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -31,9 +33,10 @@ const (
 )
 
 // ModifyPlan refines Terraform's plan of a key in a few steps: a destroy
-// says whether the key is revoked, a new key says whether it will expire, a
-// placeholder of an unanswered create is always replaced, and a key in state
-// is judged for expiry and rotation.
+// says whether the key is revoked, a new key says whether it will expire
+// and warns when its scopes let it mint or widen keys, a placeholder of an
+// unanswered create is always replaced, and a key in state is judged for
+// expiry and rotation.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		r.modifyDestroyPlan(ctx, req, resp)
@@ -46,6 +49,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if req.State.Raw.IsNull() || plan.ID.IsUnknown() {
 		planNewKey(ctx, plan, resp)
+		if req.State.Raw.IsNull() {
+			planEscalationWarning(ctx, plan, "This plan creates a new API key", resp)
+		}
 		return
 	}
 
@@ -54,12 +60,15 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+	if isPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
 		planReplacement(ctx, resp, path.Root("id"))
-		return
+	} else {
+		r.planExpiry(ctx, req.Private, plan, state, resp)
 	}
-	r.planExpiry(ctx, req.Private, plan, state, resp)
+	if !resp.Diagnostics.HasError() && (len(resp.RequiresReplace) > 0 || configReplaces(plan, state)) {
+		planEscalationWarning(ctx, plan, fmt.Sprintf("This plan replaces the API key %s with a new key", state.ID.ValueString()), resp)
+	}
 }
 
 // planNewKey says in the plan that a new key without expires_in never
@@ -68,6 +77,36 @@ func planNewKey(ctx context.Context, plan planAttributes, resp *resource.ModifyP
 	if plan.ExpiresIn.IsNull() && plan.ExpiresAt.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
 	}
+}
+
+// planEscalationWarning warns about a new key whose scopes let it mint or
+// widen API keys; subject says which key. It is a step of every plan that
+// creates or replaces a key, and of no other: a key that stays (a no-op,
+// an in-place update, a refresh) is never warned about. A replacement is
+// warned about in the plan that has the key in state, because Terraform
+// drops the warnings of the second plan it asks for the new key, and so a
+// replacement forced with -replace, which the provider does not see, is
+// warned about by the apply. Scopes not known yet are judged by the plan
+// made while applying.
+func planEscalationWarning(ctx context.Context, plan planAttributes, subject string, resp *resource.ModifyPlanResponse) {
+	if plan.Scopes.IsNull() || plan.Scopes.IsUnknown() {
+		return
+	}
+	var elems []types.String
+	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &elems, false)...)
+	values := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if !e.IsNull() && !e.IsUnknown() {
+			values = append(values, e.ValueString())
+		}
+	}
+	warnEscalation(&resp.Diagnostics, values, subject)
+}
+
+// configReplaces reports whether the configuration replaces the key in
+// state, as the attributes' RequiresReplace plan modifiers decide.
+func configReplaces(plan, state planAttributes) bool {
+	return !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn) || keepersChanged(plan.Keepers, state.Keepers)
 }
 
 // planExpiry judges a key in state by its expiry, at the time of the last
@@ -84,7 +123,7 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 				state.ID.ValueString(), state.ExpiresAt.ValueString(), bugReport))
 		return
 	}
-	if !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn) {
+	if configReplaces(plan, state) {
 		return // replaced anyway, for the change of configuration
 	}
 	now, diags := r.planTime(ctx, private)
@@ -145,6 +184,7 @@ type planAttributes struct {
 	ExpiresIn    types.Number
 	ExpiresAt    types.String
 	RotateBefore types.String
+	Keepers      types.Map
 }
 
 // attributeGetter is tfsdk.Plan or tfsdk.State.
@@ -160,6 +200,7 @@ func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttribut
 	diags.Append(from.GetAttribute(ctx, path.Root("expires_in"), &a.ExpiresIn)...)
 	diags.Append(from.GetAttribute(ctx, path.Root("expires_at"), &a.ExpiresAt)...)
 	diags.Append(from.GetAttribute(ctx, path.Root("rotate_before"), &a.RotateBefore)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("keepers"), &a.Keepers)...)
 	return a, diags
 }
 
@@ -217,6 +258,25 @@ func setRefreshedAt(ctx context.Context, private privateState, now time.Time) di
 		return diags
 	}
 	return private.SetKey(ctx, privateRefreshedAt, raw)
+}
+
+// keepersRequireReplace replaces the key when keepers change.
+func keepersRequireReplace() planmodifier.Map {
+	return mapplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = keepersChanged(req.PlanValue, req.StateValue)
+		},
+		"Changing keepers replaces the key.", "Changing `keepers` replaces the key.")
+}
+
+// keepersChanged reports whether keepers changed in a way that replaces the
+// key: any change, except between null and an empty map, which both mean
+// no keepers.
+func keepersChanged(plan, state types.Map) bool {
+	if !plan.IsUnknown() && !state.IsUnknown() && len(plan.Elements()) == 0 && len(state.Elements()) == 0 {
+		return false
+	}
+	return !plan.Equal(state)
 }
 
 type rotation int

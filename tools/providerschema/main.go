@@ -1,6 +1,6 @@
 // Command providerschema prints the provider's schema in the JSON form of
 // `terraform providers schema -json`, ephemeral resources, list resources,
-// actions and resource identities included, for tfplugindocs'
+// actions, resource identities and functions included, for tfplugindocs'
 // --providers-schema.
 //
 // Terraform 1.8 predates ephemeral resources, list resources, actions and
@@ -53,6 +53,7 @@ func run(w io.Writer) error {
 				"resource_schemas":           schemas(resp.ResourceSchemas),
 				"data_source_schemas":        schemas(resp.DataSourceSchemas),
 				"ephemeral_resource_schemas": schemas(resp.EphemeralResourceSchemas),
+				"functions":                  functions(resp.Functions),
 				"list_resource_schemas":      schemas(resp.ListResourceSchemas),
 				"action_schemas":             actionSchemas(resp.ActionSchemas),
 				"resource_identity_schemas":  identitySchemas(identities.IdentitySchemas),
@@ -68,6 +69,56 @@ func schemas(in map[string]*tfprotov6.Schema) map[string]any {
 	out := make(map[string]any, len(in))
 	for name, s := range in {
 		out[name] = schema(s)
+	}
+	return out
+}
+
+// functions exports provider functions as Terraform's jsonfunction does:
+// no description kind, and a parameter's AllowNullValue as is_nullable.
+func functions(in map[string]*tfprotov6.Function) map[string]any {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(in))
+	for name, f := range in {
+		sig := map[string]any{}
+		if f.Description != "" {
+			sig["description"] = f.Description
+		}
+		if f.Summary != "" {
+			sig["summary"] = f.Summary
+		}
+		if f.DeprecationMessage != "" {
+			sig["deprecation_message"] = f.DeprecationMessage
+		}
+		if f.Return != nil {
+			sig["return_type"] = f.Return.Type
+		}
+		if len(f.Parameters) > 0 {
+			params := make([]any, 0, len(f.Parameters))
+			for _, p := range f.Parameters {
+				params = append(params, parameter(p))
+			}
+			sig["parameters"] = params
+		}
+		if f.VariadicParameter != nil {
+			sig["variadic_parameter"] = parameter(f.VariadicParameter)
+		}
+		out[name] = sig
+	}
+	return out
+}
+
+func parameter(p *tfprotov6.FunctionParameter) map[string]any {
+	out := map[string]any{"type": p.Type}
+	if p.Name != "" {
+		out["name"] = p.Name
+	}
+	if p.Description != "" {
+		out["description"] = p.Description
+	}
+	if p.AllowNullValue {
+		out["is_nullable"] = true
 	}
 	return out
 }

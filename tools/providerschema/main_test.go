@@ -32,13 +32,15 @@ func exportOurs(t *testing.T) map[string]json.RawMessage {
 }
 
 // Every kind of object is exported, including those Terraform 1.8 leaves
-// out: ephemeral resources, list resources, actions and identities.
+// out: ephemeral resources, list resources, actions, identities and
+// functions.
 func TestExportHasEveryObject(t *testing.T) {
 	p := exportOurs(t)
 	for kind, name := range map[string]string{
 		"resource_schemas":           "hellgate_api_key",
 		"data_source_schemas":        "hellgate_api_keys",
 		"ephemeral_resource_schemas": "hellgate_api_key",
+		"functions":                  "scopes",
 		"list_resource_schemas":      "hellgate_api_key",
 		"action_schemas":             "hellgate_revoke_api_key",
 		"resource_identity_schemas":  "hellgate_api_key",
