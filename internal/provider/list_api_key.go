@@ -101,6 +101,8 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)
+		defer cancel()
 		var sent int64
 		// APIKeyPages fetches the next page only when this loop asks for
 		// it, so returning at the limit ends the listing.
