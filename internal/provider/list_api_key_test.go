@@ -609,3 +609,28 @@ func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
 	}
 	return ids, diags
 }
+
+// A credential that may not read keys fails the query with Hellgate's
+// answer: the status, its message and the request id, and what to do.
+func TestAccListAPIKey_forbidden(t *testing.T) {
+	c := newTestCluster(t)
+	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   queryChecks,
+		ProtoV6ProviderFactories: c.factories(),
+		Steps: []resource.TestStep{
+			{Config: providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", key.KeyValue))},
+			{
+				Query: true,
+				Config: `list "hellgate_api_key" "keys" {
+  provider = hellgate
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*Hellgate did not list the API keys\..*lacks the scope.*GET /api/admin/api-keys: 403 Forbidden.*\(request id [0-9a-f-]+\)`),
+			},
+		},
+	})
+}
