@@ -216,17 +216,10 @@ func (c *Client) ListAllAPIKeys(ctx context.Context, pageSize int) ([]APIKey, er
 // it have been consumed: a caller that stops early (for example at a
 // limit) makes no further requests. pageSize 0 (or negative) means
 // MaxPageSize. An error ends the sequence; it is yielded once, with a zero
-// APIKey. A server that names the same next page twice is reported as an
-// error instead of being followed forever.
+// APIKey.
 func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, error] {
-	if pageSize <= 0 {
-		pageSize = MaxPageSize
-	}
 	return func(yield func(APIKey, error) bool) {
-		in := ListAPIKeysInput{Limit: pageSize}
-		seen := map[string]bool{}
-		for pages := 1; ; pages++ {
-			page, err := c.ListAPIKeys(ctx, in)
+		for page, err := range c.APIKeyPages(ctx, pageSize) {
 			if err != nil {
 				yield(APIKey{}, err)
 				return
@@ -236,15 +229,38 @@ func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, er
 					return
 				}
 			}
-			if page.Next == nil {
+		}
+	}
+}
+
+// APIKeyPages yields the pages of the API-key list in order, fetching each
+// only when the one before it has been consumed; a page's Next says
+// whether another follows. pageSize 0 (or negative) means MaxPageSize. An
+// error ends the sequence; it is yielded once, with a nil page. A server
+// that names the same next page twice, or still names a next page after
+// MaxListPages, is reported as an error instead of being followed forever.
+func (c *Client) APIKeyPages(ctx context.Context, pageSize int) iter.Seq2[*APIKeyPage, error] {
+	if pageSize <= 0 {
+		pageSize = MaxPageSize
+	}
+	return func(yield func(*APIKeyPage, error) bool) {
+		in := ListAPIKeysInput{Limit: pageSize}
+		seen := map[string]bool{}
+		for pages := 1; ; pages++ {
+			page, err := c.ListAPIKeys(ctx, in)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(page, nil) || page.Next == nil {
 				return
 			}
 			if seen[page.Next.After] || page.Next.After == in.After {
-				yield(APIKey{}, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After))
+				yield(nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After))
 				return
 			}
 			if pages == MaxListPages {
-				yield(APIKey{}, fmt.Errorf("GET %s: the server still names a next page after %d pages (%d keys); "+
+				yield(nil, fmt.Errorf("GET %s: the server still names a next page after %d pages (%d keys); "+
 					"stopping, since a listing of every key reads at most %d pages", apiKeysPath, pages, pages*pageSize, MaxListPages))
 				return
 			}

@@ -227,3 +227,45 @@ func TestAccRevokeAPIKeyAction_managedKeyIsRecreated(t *testing.T) {
 	tf.planIsEmpty()
 	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
 }
+
+// A credential that may not revoke keys fails the action with Hellgate's
+// answer: the status, its message and the request id.
+func TestAccRevokeAPIKeyAction_forbidden(t *testing.T) {
+	requireCLIFeature(t, featureActions)
+	t.Parallel()
+	c := newTestCluster(t)
+	reader, err := c.srv.CreateKey([]string{"admin:api-keys:read"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
+  config {
+    id = %q
+  }
+}
+`, reader.ID)))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+
+	run, err := tf.invoke()
+	if err == nil {
+		t.Fatal("the action succeeded with a credential that may not revoke keys")
+	}
+	var failed bool
+	for _, d := range run.diagnostics {
+		if d.Severity == "error" && strings.Contains(d.Summary+": "+d.Detail, "Unable to Revoke API Key") {
+			failed = true
+			mustContain(t, d.Detail, "Hellgate did not revoke the API key "+reader.ID, "403 Forbidden", "(request id ")
+			if strings.Contains(d.Detail, reader.KeyValue) {
+				t.Error("the error shows the credential")
+			}
+		}
+	}
+	if !failed {
+		t.Errorf("no \"Unable to Revoke API Key\" error among %+v", run.diagnostics)
+	}
+	if _, ok := c.srv.Key(reader.ID); !ok {
+		t.Error("the key was revoked")
+	}
+}

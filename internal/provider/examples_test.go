@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -256,19 +255,10 @@ func testExample(t *testing.T, src string) {
 // find the key with id want.
 func testExampleQuery(t *testing.T, tf *terraformCLI, want string) {
 	t.Helper()
-	out := tf.mustRun("query", "-json")
-	for line := range strings.SplitSeq(out, "\n") {
-		var msg struct {
-			Type  string `json:"type"`
-			Found struct {
-				Identity map[string]any `json:"identity"`
-			} `json:"list_resource_found"`
-		}
-		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "list_resource_found" && msg.Found.Identity["id"] == want {
-			return
-		}
+	found, diags := tf.query()
+	if !slices.Contains(found, want) {
+		t.Errorf("terraform query found %v (diagnostics %+v), not the key %s", found, diags, want)
 	}
-	t.Errorf("terraform query did not find the key %s:\n%s", want, out)
 }
 
 // setUpExample adds what a copy of an example needs to run against the

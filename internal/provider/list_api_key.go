@@ -51,11 +51,12 @@ func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 		MarkdownDescription: "Lists the API keys of the Hellgate Guardian cluster for `terraform query` (Terraform 1.14+), " +
 			"so that keys made outside Terraform can be brought under management: " +
 			"`terraform query -generate-config-out=FILE` writes a `hellgate_api_key` resource block and an `import` block " +
-			"(by identity) for each key found. Keys are listed in the order Hellgate lists them (oldest first), " +
-			"100 per request, and listing stops as soon as the `list` block's `limit` (default 100) is reached. " +
+			"(by identity) for each key found. Keys are listed in the order Hellgate lists them, " +
+			"100 per request, and listing stops as soon as the `list` block's `limit` (default 100) is reached, " +
+			"with a warning when more keys are left. " +
 			"Each result is named by the key's id, scopes and expiry. With `include_resource = true`, each result carries " +
 			"the resource as an import would record it: `key_value` is null (Hellgate returns a key's secret only when it is created), " +
-			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`) and `revoke_on_destroy` is `true`.",
+			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`), `revoke_on_destroy` is `true` and `keepers` is null.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.ListAttribute{
 				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
@@ -95,29 +96,58 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	includeExpired := cfg.IncludeExpired.ValueBool() // null: false
 	client, now := l.data.client, l.data.clock()
+	selects := func(k *hellgate.APIKey) bool {
+		return (includeExpired || !keyExpired(k, now)) && hasAllScopes(k.Scopes, want)
+	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)
+		defer cancel()
 		var sent int64
-		// APIKeys fetches the next page only when this loop asks for it,
-		// so returning at the limit ends the listing.
-		for key, err := range client.APIKeys(ctx, hellgate.MaxPageSize) {
+		// APIKeyPages fetches the next page only when this loop asks for
+		// it, so returning at the limit ends the listing.
+		for page, err := range client.APIKeyPages(ctx, hellgate.MaxPageSize) {
 			if err != nil {
 				var d diag.Diagnostics
 				d.AddError("Unable to List API Keys", apiErrorDetail("Hellgate did not list the API keys", err))
 				push(list.ListResult{Diagnostics: d})
 				return
 			}
-			if (!includeExpired && keyExpired(&key, now)) || !hasAllScopes(key.Scopes, want) {
-				continue
-			}
-			if !push(listResult(ctx, req, &key, now)) {
-				return
-			}
-			if sent++; req.Limit > 0 && sent >= req.Limit {
-				return
+			for i := range page.Keys {
+				if !selects(&page.Keys[i]) {
+					continue
+				}
+				result := listResult(ctx, req, &page.Keys[i], now)
+				sent++
+				atLimit := req.Limit > 0 && sent >= req.Limit
+				if atLimit {
+					// Terraform drops whatever follows the limit without a
+					// word; say so, judged by the page at hand (no request
+					// is made for it).
+					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return selects(&k) })
+					if more || page.Next != nil {
+						result.Diagnostics.AddWarning("API Key List Stopped at Its Limit", limitDetail(req.Limit, more))
+					}
+				}
+				if !push(result) || atLimit {
+					return
+				}
 			}
 		}
 	}
+}
+
+// limitDetail explains a listing cut short by the list block's limit:
+// more is true when a further key is known to match, false when only
+// further pages are known to exist.
+func limitDetail(limit int64, more bool) string {
+	what := "The cluster holds more keys that match this list block"
+	if !more {
+		what = "The cluster holds more keys, which were not fetched, so more may match this list block"
+	}
+	return fmt.Sprintf("terraform query listed the first %d API keys, the list block's limit (100 when limit is not set). "+
+		"%s: configuration generated now leaves them out. Set limit in the list block to a number above the count of keys "+
+		"(for example limit = 1000) to list them all.", limit, what)
 }
 
 // listResult is one key as a list result: its display name, its identity

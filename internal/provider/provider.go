@@ -62,7 +62,7 @@ const (
 	defaultCreateTimeout = 5 * time.Minute
 	defaultReadTimeout   = 2 * time.Minute
 	defaultDeleteTimeout = 5 * time.Minute
-	// defaultListTimeout bounds the list data source's read of every page.
+	// defaultListTimeout bounds a listing of every page (data source, list resource).
 	defaultListTimeout = 5 * time.Minute
 )
 

@@ -158,7 +158,7 @@ func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
 		CheckDestroy:           c.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				ProtoV6ProviderFactories: c.factoriesWithoutIdentity(),
+				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
 				Config:                   cfg,
 				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), c.matchesMock(keyAddr)},
 			},
@@ -190,7 +190,7 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 		CheckDestroy:           c.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
-				ProtoV6ProviderFactories: c.factoriesWithoutIdentity(),
+				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
 				Config:                   cfg,
 				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), captureString("id", &first)},
 			},
@@ -306,10 +306,11 @@ func noIdentity(addr string) statecheck.StateCheck {
 // identity: the same objects and schemas, but hellgate_api_key declares no
 // identity schema (so Terraform stores none), and there are no list
 // resources or actions. It writes the state the previous release wrote.
-func (c *testCluster) factoriesWithoutIdentity() map[string]func() (tfprotov6.ProviderServer, error) {
+func factoriesWithoutIdentity(t *testing.T) map[string]func() (tfprotov6.ProviderServer, error) {
+	t.Helper()
 	p, ok := New("test")().(*hellgateProvider)
 	if !ok {
-		panic("New does not return *hellgateProvider")
+		t.Fatal("New does not return *hellgateProvider")
 	}
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"hellgate": providerserver.NewProtocol6WithError(providerWithoutIdentity{p}),

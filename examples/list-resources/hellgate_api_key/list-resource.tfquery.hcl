@@ -1,10 +1,8 @@
-# Every key that can tokenise cards, with what an import of each would
-# record, ready for terraform query -generate-config-out=FILE. Without a
-# limit, terraform query stops at 100 results.
+# Every key that can tokenise cards, for terraform query (Terraform 1.14+).
+# terraform query stops at limit results, 100 when it is not set.
 list "hellgate_api_key" "card_keys" {
-  provider         = hellgate
-  include_resource = true
-  limit            = 1000
+  provider = hellgate
+  limit    = 1000
 
   config {
     scopes = ["pci:tokens:create"]
