@@ -26,9 +26,10 @@
 //   - expires_in must be an integer literal: 60.0 and 6e1 are rejected.
 //   - Unknown query parameters, and a parameter given twice, are rejected
 //     (400), like unknown body fields; an empty after or limit is invalid.
-//   - The id of a deleted key remains a valid after cursor, so a client
-//     paging while keys are deleted still gets the rest of the list; an id
-//     never issued is 400 unknown_after.
+//   - The id of a deleted key remains a valid after cursor for at least 24
+//     hours, so a client paging while keys are deleted still gets the rest
+//     of the list; an id never issued (or deleted long ago) is 400
+//     unknown_after.
 //   - Ids in paths compare case-insensitively; any well-formed UUID is a
 //     valid id (unknown ones are 404).
 //   - The request's Content-Type is not checked, so that a plain
@@ -66,7 +67,9 @@ type Options struct {
 	// Faults is the initial fault injection; the zero value injects none.
 	Faults Faults
 	// StateFile, when set, keeps keys and idempotency records across
-	// restarts: loaded by New, rewritten atomically after each change.
+	// restarts: loaded by New; each change is appended to it and synced
+	// before it is answered, and it is compacted from time to time, so
+	// that a change costs the same however many keys were ever made.
 	// "" means in memory only.
 	StateFile string
 	// PublishedNextLinks makes links.next take the form of the published

@@ -99,6 +99,23 @@ func TestStateFileCorrupt(t *testing.T) {
 		"version":  `{"version":99,"keys":[]}`,
 		"bad id":   `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
 		"no value": `{"version":1,"keys":[{"seq":1,"id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
+		"v2 delete of no key": `{"version":2,"next_seq":1}
+{"op":"delete","id":"123e4567-e89b-12d3-a456-426614174000"}
+{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
+`,
+		"v2 unknown record": `{"version":2,"next_seq":1}
+{"op":"rename","id":"123e4567-e89b-12d3-a456-426614174000"}
+{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
+`,
+		"v2 keys out of order": `{"version":2,"next_seq":1}
+{"op":"key","seq":2,"id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
+{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}
+`,
+		"v2 scopes of a deleted key": `{"version":2,"next_seq":1}
+{"op":"tombstone","seq":1,"id":"123e4567-e89b-12d3-a456-426614174000"}
+{"op":"scopes","id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"]}
+{"op":"key","seq":2,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}
+`,
 	} {
 		file := filepath.Join(dir, strings.ReplaceAll(name, " ", "_"))
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {

@@ -84,7 +84,7 @@ Flags:
 	fs.StringVar(&c.adminToken, "admin-token", "",
 		"admin `token` accepted in the x-admin-token header (default: $"+tokenEnv+", else a random token printed on stdout)")
 	fs.StringVar(&c.opts.StateFile, "state-file", "",
-		"JSON `file` that keeps keys across restarts, loaded at start and rewritten after each change (default: memory only)")
+		"`file` that keeps keys across restarts (JSON lines), loaded at start; each change is appended and synced, and the file is compacted from time to time (default: memory only)")
 	fs.Float64Var(&c.opts.Faults.ErrorRate, "error-rate", 0, "`probability` (0..1) of answering a request to /api with a 500, 502, 503 or 504 without doing anything")
 	fs.Float64Var(&c.opts.Faults.ThrottleRate, "throttle-rate", 0, "`probability` (0..1) of answering a request to /api with 429 and Retry-After without doing anything")
 	fs.Float64Var(&c.opts.Faults.DropRate, "drop-rate", 0, "`probability` (0..1) of doing a request to /api and then closing the connection without an answer")
