@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -188,47 +187,4 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.httpClient = &hc
 	return c, nil
-}
-
-// parseBaseURL checks a Config.BaseURL and returns it without a trailing
-// slash. Its errors may repeat the URL, which is why user info is refused.
-func parseBaseURL(raw string) (*url.URL, error) {
-	if raw == "" {
-		return nil, errors.New("hellgate: the base URL is required")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("hellgate: invalid base URL: %w", err)
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("hellgate: base URL %q must start with https:// or http://", raw)
-	case u.Host == "":
-		return nil, fmt.Errorf("hellgate: base URL %q has no host", raw)
-	case u.User != nil:
-		return nil, errors.New("hellgate: the base URL must not contain user info; use the API key or admin token settings")
-	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, fmt.Errorf("hellgate: base URL %q must not have a query or fragment", raw)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = strings.TrimRight(u.RawPath, "/")
-	return u, nil
-}
-
-// endpoint returns the absolute URL of an API path (already escaped, starting
-// with "/") with an optional query.
-func (c *Client) endpoint(escapedPath string, query url.Values) *url.URL {
-	u := *c.baseURL
-	u.RawPath = ""
-	u.Path = ""
-	// Parse the joined escaped path so that escapes such as %2F survive.
-	joined := c.baseURL.EscapedPath() + escapedPath
-	if p, err := url.PathUnescape(joined); err == nil {
-		u.Path = p
-		u.RawPath = joined
-	} else {
-		u.Path = joined
-	}
-	u.RawQuery = query.Encode()
-	return &u
 }

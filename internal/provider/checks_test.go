@@ -53,18 +53,19 @@ func (f stateCheckFunc) CheckState(ctx context.Context, req statecheck.CheckStat
 	f(ctx, req, resp)
 }
 
-// captureString copies a string attribute of addr into *dst, so a later
-// step's PreConfig can act on it (for example revoke that key by hand).
-func captureString(addr, attr string, dst *string) statecheck.StateCheck {
+// captureString copies a string attribute of hellgate_api_key.test into
+// *dst, so a later step's PreConfig can act on it (for example revoke that
+// key by hand).
+func captureString(attr string, dst *string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		vals, err := findResource(req.State, addr)
+		vals, err := findResource(req.State, keyAddr)
 		if err != nil {
 			resp.Error = err
 			return
 		}
 		s, ok := vals[attr].(string)
 		if !ok {
-			resp.Error = fmt.Errorf("%s.%s is %T, not a string", addr, attr, vals[attr])
+			resp.Error = fmt.Errorf("%s.%s is %T, not a string", keyAddr, attr, vals[attr])
 			return
 		}
 		*dst = s
@@ -77,7 +78,7 @@ func captureString(addr, attr string, dst *string) statecheck.StateCheck {
 //nolint:unparam // takes the resource address like statecheck's own checks, for configurations with more than one key
 func (c *testCluster) matchesMock(addr string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		vals, err := findResource(req.State, addr)
+		vals, err := findResource(req.State, keyAddr)
 		if err != nil {
 			resp.Error = err
 			return
@@ -146,15 +147,16 @@ func stringSet(values ...string) knownvalue.Check {
 	return knownvalue.SetExact(checks)
 }
 
-// expiresAfter checks that expires_at is created_at plus seconds.
-func expiresAfter(addr string, seconds int64) statecheck.StateCheck {
+// expiresAfter checks that the expires_at of hellgate_api_key.test is its
+// created_at plus seconds.
+func expiresAfter(seconds int64) statecheck.StateCheck {
 	var created, expires string
 	return stateCheckFunc(func(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		captureString(addr, "created_at", &created).CheckState(ctx, req, resp)
+		captureString("created_at", &created).CheckState(ctx, req, resp)
 		if resp.Error != nil {
 			return
 		}
-		captureString(addr, "expires_at", &expires).CheckState(ctx, req, resp)
+		captureString("expires_at", &expires).CheckState(ctx, req, resp)
 		if resp.Error != nil {
 			return
 		}

@@ -81,7 +81,7 @@ func newContractCluster(t *testing.T) *contractCluster {
 	}
 	cc.client = client
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) //nolint:usetesting // t.Context() has ended when cleanups run
 		defer cancel()
 		cc.mu.Lock()
 		defer cc.mu.Unlock()
@@ -192,7 +192,7 @@ resource "hellgate_api_key" "test" {
 				return nil
 			}
 			if _, err := cc.client.GetAPIKey(t.Context(), id); !hellgate.IsNotFound(err) {
-				return fmt.Errorf("key %s after destroy: %v, want a 404", id, err)
+				return fmt.Errorf("key %s after destroy: %w, want a 404", id, err)
 			}
 			return nil
 		},
@@ -200,12 +200,12 @@ resource "hellgate_api_key" "test" {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &id),
+					captureString("id", &id),
 					stateCheckFunc(func(_ context.Context, _ statecheck.CheckStateRequest, _ *statecheck.CheckStateResponse) {
 						cc.track(id)
 					}),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{16,}$`))),
-					expiresAfter(keyAddr, contractLifetime),
+					expiresAfter(contractLifetime),
 				},
 			},
 			{

@@ -1,5 +1,9 @@
 package provider
 
+// The hellgate_api_keys data source: every API key of the cluster, read
+// page by page within a read timeout, filtered by scopes and expiry, in a
+// stable order.
+
 import (
 	"context"
 	"fmt"

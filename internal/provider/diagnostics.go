@@ -1,5 +1,9 @@
 package provider
 
+// Diagnostics shared by several objects, so that their wording cannot
+// drift apart: Configure's type check, an unknown provider configuration,
+// API errors with what the user can do, and escalation warnings.
+
 import (
 	"errors"
 	"fmt"
@@ -11,9 +15,6 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
-
-// Diagnostics shared by several objects live here, so their wording cannot
-// drift apart.
 
 const bugReport = "This is always a bug in the provider and should be reported to the provider developers."
 

@@ -1,5 +1,9 @@
 package provider
 
+// The ephemeral hellgate_api_key: a key made when Terraform opens it and
+// revoked when the run closes it, never written to state or a plan; Open
+// recovers a create that got no answer at once.
+
 import (
 	"context"
 	"encoding/json"

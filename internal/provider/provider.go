@@ -158,7 +158,7 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Exactly one of `api_key` or `admin_token` must be set.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{validators.NotEmpty()},
+				Validators: []validator.String{validators.NotEmpty(), validators.Credential()},
 			},
 			"admin_token": schema.StringAttribute{
 				MarkdownDescription: "An admin token (`x-admin-token`), allowed every API-key operation. " +
@@ -166,7 +166,7 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Exactly one of `api_key` or `admin_token` must be set.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{validators.NotEmpty()},
+				Validators: []validator.String{validators.NotEmpty(), validators.Credential()},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request that failed transiently "+
@@ -373,8 +373,10 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 					EnvAPIKey, EnvAdminToken))
 		case apiKey != "":
 			s.apiKey = apiKey
+			diags.Append(checkEnvCredential(EnvAPIKey, "api_key", apiKey)...)
 		case adminToken != "":
 			s.adminToken = adminToken
+			diags.Append(checkEnvCredential(EnvAdminToken, "admin_token", adminToken)...)
 		default:
 			diags.AddAttributeError(path.Root("api_key"), "Missing Hellgate Credentials",
 				fmt.Sprintf("The provider needs a credential. Set exactly one of api_key (or the %s environment variable) "+
@@ -395,4 +397,16 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 		s.requestTimeout = d
 	}
 	return s, diags
+}
+
+// checkEnvCredential checks a credential read from the environment variable
+// name, as the validator of attr checks one in the provider block, without
+// ever quoting it.
+func checkEnvCredential(name, attr, value string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if err := validators.CheckCredential(value); err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid Credential",
+			fmt.Sprintf("The %s environment variable (used because %s is not set in the provider block) %s.", name, attr, err))
+	}
+	return diags
 }

@@ -192,7 +192,7 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 			{
 				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
 				Config:                   cfg,
-				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), captureString(keyAddr, "id", &first)},
+				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), captureString("id", &first)},
 			},
 			{
 				PreConfig: func() {

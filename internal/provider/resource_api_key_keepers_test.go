@@ -40,7 +40,7 @@ func TestAccAPIKey_keepers(t *testing.T) {
 			{
 				Config: cfg(`  keepers = { release = "1.0.0" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &firstID),
+					captureString("id", &firstID),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
 						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.0.0")})),
 					c.matchesMock(keyAddr),
@@ -63,7 +63,7 @@ func TestAccAPIKey_keepers(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &secondID),
+					captureString("id", &secondID),
 					c.keyGone(&firstID),
 					c.liveKeys(1),
 					c.matchesMock(keyAddr),

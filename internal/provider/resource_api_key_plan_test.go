@@ -39,7 +39,7 @@ func TestAccAPIKey_rotateBeforeWindow(t *testing.T) {
 			{
 				Config: cfg("30m"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &firstID),
+					captureString("id", &firstID),
 					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 					newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("rotate_before"), knownvalue.StringExact("30m")),
@@ -82,7 +82,7 @@ func TestAccAPIKey_rotateBeforeWindow(t *testing.T) {
 					c.keyGone(&firstID),
 					c.liveKeys(1),
 					c.matchesMock(keyAddr),
-					expiresAfter(keyAddr, 3600),
+					expiresAfter(3600),
 				},
 			},
 			{
@@ -161,7 +161,7 @@ func TestAccAPIKey_revokeOnDestroyFalse(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &firstID),
+					captureString("id", &firstID),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(false)),
 				},
 			},
@@ -174,7 +174,7 @@ func TestAccAPIKey_revokeOnDestroyFalse(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &secondID),
+					captureString("id", &secondID),
 					c.matchesMock(keyAddr),
 					c.liveKeys(2), // the old key is left to expire in 10 minutes
 				},

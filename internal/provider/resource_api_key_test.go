@@ -59,7 +59,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Regexp)),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
 					statecheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
-					expiresAfter(keyAddr, 3600),
+					expiresAfter(3600),
 					c.matchesMock(keyAddr),
 					c.liveKeys(1),
 				},
@@ -122,7 +122,7 @@ func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
 			{
 				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &firstID),
+					captureString("id", &firstID),
 					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -161,7 +161,7 @@ func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 600"),
-				ConfigStateChecks: []statecheck.StateCheck{captureString(keyAddr, "id", &firstID)},
+				ConfigStateChecks: []statecheck.StateCheck{captureString("id", &firstID)},
 			},
 			{
 				Config: apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 1200"),
@@ -172,7 +172,7 @@ func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1200)),
-					expiresAfter(keyAddr, 1200),
+					expiresAfter(1200),
 					c.keyGone(&firstID),
 					c.liveKeys(1),
 				},
@@ -207,8 +207,8 @@ func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
 			{
 				Config: apiKeyConfig(c, `["generic:tokens:read"]`, lifecycle),
 				ConfigStateChecks: []statecheck.StateCheck{
-					captureString(keyAddr, "id", &firstID),
-					captureString(keyAddr, "key_value", &firstSecret),
+					captureString("id", &firstID),
+					captureString("key_value", &firstSecret),
 					secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
 				},
 			},
@@ -240,7 +240,7 @@ func TestAccAPIKey_deletedOutOfBandIsRecreated(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{captureString(keyAddr, "id", &id)},
+				ConfigStateChecks: []statecheck.StateCheck{captureString("id", &id)},
 			},
 			{
 				PreConfig: func() {
@@ -274,7 +274,7 @@ func TestAccAPIKey_scopesChangedOutOfBandPlanReplace(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{captureString(keyAddr, "id", &id)},
+				ConfigStateChecks: []statecheck.StateCheck{captureString("id", &id)},
 			},
 			{
 				PreConfig: func() {

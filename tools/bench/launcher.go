@@ -1,3 +1,7 @@
+// The launcher: the benchmark's own binary standing in for the provider in
+// the mirror, so that it can record each provider process's peak memory and
+// CPU time.
+
 package main
 
 import (
