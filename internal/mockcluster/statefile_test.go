@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
 
@@ -141,8 +142,8 @@ func TestStateFileWriteFailureChangesNothing(t *testing.T) {
 
 func TestStateFileDropsOldIdempotencyRecords(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.json")
-	clock := newFakeClock()
-	m1, err := New(Options{AdminToken: "t", StateFile: file, Now: clock.Now})
+	clk := clock.NewFake(epoch)
+	m1, err := New(Options{AdminToken: "t", StateFile: file, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,8 +151,8 @@ func TestStateFileDropsOldIdempotencyRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(25 * time.Hour)
-	m2, err := New(Options{AdminToken: "t", StateFile: file, Now: clock.Now})
+	clk.Advance(25 * time.Hour)
+	m2, err := New(Options{AdminToken: "t", StateFile: file, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}

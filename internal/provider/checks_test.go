@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
@@ -170,33 +170,17 @@ func expiresAfter(addr string, seconds int64) statecheck.StateCheck {
 	})
 }
 
-// keyClock is one fake clock shared by the mock cluster and the provider,
-// advanced by hand (in PreConfig or between CLI runs) instead of sleeping.
-type keyClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newKeyClock() *keyClock {
-	return &keyClock{t: time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *keyClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *keyClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newKeyClock returns one fake clock to share between the mock cluster and
+// the provider, advanced by hand (in PreConfig or between CLI runs) instead
+// of sleeping.
+func newKeyClock() *clock.Fake {
+	return clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
 }
 
 // newClockedCluster starts a mock cluster on clock.
-func newClockedCluster(t *testing.T, clock *keyClock) *testCluster {
+func newClockedCluster(t *testing.T, clk *clock.Fake) *testCluster {
 	t.Helper()
-	return newTestCluster(t, func(o *mockcluster.Options) { o.Now = clock.Now })
+	return newTestCluster(t, func(o *mockcluster.Options) { o.Clock = clk })
 }
 
 // onlyKey returns the single key on the mock, failing unless there is

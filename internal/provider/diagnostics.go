@@ -1,9 +1,12 @@
 package provider
 
+// Diagnostics shared by several objects, so that their wording cannot
+// drift apart: Configure's type check, an unknown provider configuration,
+// API errors with what the user can do, and escalation warnings.
+
 import (
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,9 +15,6 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
-
-// Diagnostics shared by several objects live here, so their wording cannot
-// drift apart.
 
 const bugReport = "This is always a bug in the provider and should be reported to the provider developers."
 
@@ -58,9 +58,8 @@ func apiErrorDetail(what string, err error) string {
 			hint = " The provider's API key lacks the scope this operation needs (admin:api-keys:create, :read or :delete); use a key with that scope, or an admin token."
 		}
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", dnsErr.Name)
+	if host, ok := hellgate.IsHostNotFound(err); ok {
+		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", host)
 	}
 	return fmt.Sprintf("%s.%s\n\n%s", what, hint, err.Error())
 }

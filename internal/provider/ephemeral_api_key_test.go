@@ -655,3 +655,32 @@ func openableEphemeralKey(t *testing.T, endpoint tftypes.Value, token string, ma
 	}
 	return server, &cfg, ephType
 }
+
+// An Open whose create got no answer, on a cluster that answers nothing:
+// the provider repeats the create at once to find and revoke its key, and
+// when that cannot be done either, it warns which key may be left live and
+// until when, besides failing the run.
+func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 3}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out, err := tf.run("plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
+	}
+	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
+		"Hellgate may have made an ephemeral API key with the scopes pci:tokens:read that nobody received")
+	if st := c.srv.Stats().Requests; st.Create != 2 {
+		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
+	}
+}

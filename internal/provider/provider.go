@@ -12,10 +12,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -24,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
@@ -33,6 +36,8 @@ var (
 	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*hellgateProvider)(nil)
+	_ provider.ProviderWithListResources      = (*hellgateProvider)(nil)
+	_ provider.ProviderWithActions            = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -57,15 +62,17 @@ const (
 	defaultCreateTimeout = 5 * time.Minute
 	defaultReadTimeout   = 2 * time.Minute
 	defaultDeleteTimeout = 5 * time.Minute
+	// defaultListTimeout bounds the list data source's read of every page.
+	defaultListTimeout = 5 * time.Minute
 )
 
 // Option adjusts a provider instance; tests use it to inject a clock.
 type Option func(*hellgateProvider)
 
 // WithClock makes the provider and everything it configures read the time
-// from now instead of the system clock.
-func WithClock(now func() time.Time) Option {
-	return func(p *hellgateProvider) { p.now = now }
+// from c instead of the system clock.
+func WithClock(c clock.Clock) Option {
+	return func(p *hellgateProvider) { p.clock = c }
 }
 
 // WithEnv makes the provider read environment variables through lookup
@@ -78,7 +85,7 @@ func WithEnv(lookup func(string) (string, bool)) Option {
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &hellgateProvider{version: version, now: time.Now, lookupEnv: os.LookupEnv}
+		p := &hellgateProvider{version: version, clock: clock.Real(), lookupEnv: os.LookupEnv}
 		for _, o := range opts {
 			o(p)
 		}
@@ -88,7 +95,7 @@ func New(version string, opts ...Option) func() provider.Provider {
 
 type hellgateProvider struct {
 	version   string
-	now       func() time.Time
+	clock     clock.Clock
 	lookupEnv func(string) (string, bool)
 }
 
@@ -107,16 +114,16 @@ type providerModel struct {
 // error if they must.
 type providerData struct {
 	client *hellgate.Client
-	now    func() time.Time
+	time   clock.Clock
 }
 
-// clock returns the provider's time source; the system clock when the
-// provider was not configured.
+// clock returns the time by the provider's clock; the system clock's when
+// the provider was not configured.
 func (d *providerData) clock() time.Time {
-	if d == nil || d.now == nil {
+	if d == nil {
 		return time.Now()
 	}
-	return d.now()
+	return clock.OrReal(d.time).Now()
 }
 
 func (p *hellgateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -204,8 +211,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		data := &providerData{now: p.now}
-		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		p.share(resp, &providerData{time: p.clock})
 		return
 	}
 
@@ -222,6 +228,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		MaxRetries:     settings.maxRetries,
 		RequestTimeout: settings.requestTimeout,
+		Clock:          p.clock,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Hellgate Client",
@@ -229,8 +236,13 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	data := &providerData{client: client, now: p.now}
+	p.share(resp, &providerData{client: client, time: p.clock})
+}
+
+// share hands data to every kind of object the provider serves.
+func (p *hellgateProvider) share(resp *provider.ConfigureResponse, data *providerData) {
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	resp.ListResourceData, resp.ActionData = data, data
 }
 
 func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource {
@@ -255,6 +267,18 @@ func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemera
 func (p *hellgateProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewScopesFunction,
+	}
+}
+
+func (p *hellgateProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIKeyListResource,
+	}
+}
+
+func (p *hellgateProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeAPIKeyAction,
 	}
 }
 

@@ -7,8 +7,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -88,7 +86,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " +
-					scopeList() + ". Changing it replaces the key.",
+					scopeList() + ". Changing it replaces the key, so that a secret already handed out never gains privileges.",
 				ElementType:   types.StringType,
 				Required:      true,
 				Validators:    validators.ScopeSet(),
@@ -190,25 +188,18 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var scopeValues []string
-	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &scopeValues, false)...)
+	in, diags := createInput(ctx, plan.Scopes, plan.ExpiresIn)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Sorted, so that the same configuration always sends the same body
-	// (a create is found again by repeating it, see revokeUnconfirmed).
-	slices.Sort(scopeValues)
-	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues}
-	if v, ok := wholeSeconds(plan.ExpiresIn); ok {
-		in.ExpiresIn = &v
-	}
-
 	// The idempotency key is chosen here, not in the client, so that a
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
+	attempted := r.data.clock()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
-		if !createMayHaveSucceeded(err) {
+		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError("Unable to Create API Key",
 				apiErrorDetail("Hellgate did not create the API key", err))
 			return
@@ -217,7 +208,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, in.IdempotencyKey, resp)...)
+		u := unansweredCreate{in: in, from: attempted, until: r.data.clock()}
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
 				"the next apply revokes the key if Hellgate created it, and creates a new one", err))
@@ -229,6 +222,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
@@ -251,7 +245,11 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+	// Recorded before anything else: a state written by a version without
+	// identities gets one on its first refresh, and the framework requires
+	// one even when the key turns out to be gone.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	if isPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
 		return
@@ -278,6 +276,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
@@ -293,6 +292,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	plan.ID, plan.CreatedAt, plan.ExpiresAt, plan.KeyValue = state.ID, state.CreatedAt, state.ExpiresAt, state.KeyValue
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// A plan made with -refresh=false from a state without identity plans
+	// none; the framework requires one after an update.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -306,8 +308,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	if ik, ok := strings.CutPrefix(state.ID.ValueString(), unconfirmedIDPrefix); ok {
-		r.revokeUnconfirmed(ctx, &state, ik, resp)
+	if isPlaceholderID(state.ID.ValueString()) {
+		r.revokeUnconfirmed(ctx, &state, resp)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
@@ -338,13 +340,13 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected the id of an existing API key, a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", req.ID))
+	id, diags := importedID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.ToLower(id))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.AddWarning("Imported API Key Has No key_value",
 		fmt.Sprintf("Hellgate returns an API key's secret only when the key is created, so the imported key %s has no key_value in state "+
 			"(it is null). Everything else is managed as usual. If a configuration needs the secret, create a new key instead "+

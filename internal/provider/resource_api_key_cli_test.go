@@ -90,7 +90,7 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
   expires_in    = 5
   rotate_before = "3s"
 `+cbdLifecycle))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock.Now))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
@@ -138,7 +138,7 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
   expires_in = 3600`))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock.Now))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
@@ -172,7 +172,7 @@ func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
   expires_in = 691200 # 8 days`))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock.Now))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
@@ -214,7 +214,7 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
   rotate_before = %q
 ` + cbdLifecycle
 	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "10m")))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock.Now))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")

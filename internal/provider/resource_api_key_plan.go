@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -61,7 +60,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+	if isPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
 		planReplacement(ctx, resp, path.Root("id"))
 	} else {

@@ -33,7 +33,7 @@ func TestAccAPIKey_rotateBeforeWindow(t *testing.T) {
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock.Now)),
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
 		CheckDestroy:             c.checkDestroyed,
 		Steps: []resource.TestStep{
 			{
@@ -141,7 +141,7 @@ func TestAccAPIKey_revokeOnDestroyFalse(t *testing.T) {
 	var firstID, secondID string
 
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock.Now)),
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
 		CheckDestroy: func(*terraform.State) error {
 			// Both keys outlive Terraform, each until its expiry.
 			for _, id := range []string{firstID, secondID} {

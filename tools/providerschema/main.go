@@ -1,10 +1,12 @@
 // Command providerschema prints the provider's schema in the JSON form of
-// `terraform providers schema -json`, ephemeral resources and functions
-// included, for tfplugindocs' --providers-schema.
+// `terraform providers schema -json`, ephemeral resources, list resources,
+// actions, resource identities and functions included, for tfplugindocs'
+// --providers-schema.
 //
-// The pinned Terraform CLI (1.8) predates ephemeral resources and leaves
-// them out of its schema export; asking the provider itself gives every
-// object, needs no `terraform init`, and does not depend on the CLI.
+// Terraform 1.8 predates ephemeral resources, list resources, actions and
+// identities and leaves them out of its schema export; asking the provider
+// itself gives every object, needs no `terraform init`, and does not depend
+// on the CLI.
 package main
 
 import (
@@ -33,7 +35,11 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, d := range resp.Diagnostics {
+	identities, err := server.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		return err
+	}
+	for _, d := range append(resp.Diagnostics, identities.Diagnostics...) {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
 			return fmt.Errorf("%s: %s", d.Summary, d.Detail)
 		}
@@ -48,6 +54,9 @@ func run(w io.Writer) error {
 				"data_source_schemas":        schemas(resp.DataSourceSchemas),
 				"ephemeral_resource_schemas": schemas(resp.EphemeralResourceSchemas),
 				"functions":                  functions(resp.Functions),
+				"list_resource_schemas":      schemas(resp.ListResourceSchemas),
+				"action_schemas":             actionSchemas(resp.ActionSchemas),
+				"resource_identity_schemas":  identitySchemas(identities.IdentitySchemas),
 			},
 		},
 	}
@@ -110,6 +119,42 @@ func parameter(p *tfprotov6.FunctionParameter) map[string]any {
 	}
 	if p.AllowNullValue {
 		out["is_nullable"] = true
+	}
+	return out
+}
+
+// actionSchemas is an action's configuration block, without a version,
+// as Terraform writes it.
+func actionSchemas(in map[string]*tfprotov6.ActionSchema) map[string]any {
+	out := make(map[string]any, len(in))
+	for name, s := range in {
+		var b *tfprotov6.SchemaBlock
+		if s != nil && s.Schema != nil {
+			b = s.Schema.Block
+		}
+		out[name] = map[string]any{"block": block(b)}
+	}
+	return out
+}
+
+func identitySchemas(in map[string]*tfprotov6.ResourceIdentitySchema) map[string]any {
+	out := make(map[string]any, len(in))
+	for name, s := range in {
+		attrs := map[string]any{}
+		for _, a := range s.IdentityAttributes {
+			m := map[string]any{"type": a.Type}
+			if a.Description != "" {
+				m["description"] = a.Description
+			}
+			if a.RequiredForImport {
+				m["required_for_import"] = true
+			}
+			if a.OptionalForImport {
+				m["optional_for_import"] = true
+			}
+			attrs[a.Name] = m
+		}
+		out[name] = map[string]any{"version": s.Version, "attributes": attrs}
 	}
 	return out
 }

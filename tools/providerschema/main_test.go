@@ -31,8 +31,9 @@ func exportOurs(t *testing.T) map[string]json.RawMessage {
 	return p
 }
 
-// Every kind of object is exported, ephemeral resources (which the pinned
-// Terraform CLI leaves out) and functions included.
+// Every kind of object is exported, including those Terraform 1.8 leaves
+// out: ephemeral resources, list resources, actions, identities and
+// functions.
 func TestExportHasEveryObject(t *testing.T) {
 	p := exportOurs(t)
 	for kind, name := range map[string]string{
@@ -40,6 +41,9 @@ func TestExportHasEveryObject(t *testing.T) {
 		"data_source_schemas":        "hellgate_api_keys",
 		"ephemeral_resource_schemas": "hellgate_api_key",
 		"functions":                  "scopes",
+		"list_resource_schemas":      "hellgate_api_key",
+		"action_schemas":             "hellgate_revoke_api_key",
+		"resource_identity_schemas":  "hellgate_api_key",
 	} {
 		var m map[string]any
 		if err := json.Unmarshal(p[kind], &m); err != nil {
