@@ -1,5 +1,5 @@
-// Package azure stands in for Terraform's azure backend, which this build leaves
-// out: every use of it fails with "this build has no azure backend".
+// Package azure stands in for Terraform's azurerm backend, which this build
+// leaves out: every use of it fails with "this build has no azurerm backend".
 package azure
 
 import (
@@ -9,5 +9,5 @@ import (
 
 // New returns the backend that says it is not in this build.
 func New() backend.Backend {
-	return nobackend.New("azure")
+	return nobackend.New("azurerm")
 }
