@@ -684,3 +684,37 @@ func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
 		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
 	}
 }
+
+// An Open whose create got no answer, on a cluster that answers again at
+// once: the repeated create returns the key the lost one made, which is
+// revoked there and then, so the failed run leaves no key live and needs
+// no warning.
+func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out, err := tf.run("plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
+	}
+	mustContain(t, out, "Unable to Create Ephemeral API Key")
+	if strings.Contains(out, "May Be Left Live") {
+		t.Errorf("the plan warns about a key that was revoked:\n%s", out)
+	}
+	if n := len(c.srv.Keys()); n != 0 {
+		t.Errorf("the mock holds %d live keys after the failed Open, want none", n)
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates (lost, repeated) and 1 delete", st)
+	}
+}
