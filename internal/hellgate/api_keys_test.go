@@ -156,8 +156,8 @@ func TestDecodeProblems(t *testing.T) {
 			_, err := c.GetAPIKey(t.Context(), "a")
 			return err
 		}},
-		{"update bad time", jsonStatus(http.StatusOK, map[string]any{"id": "a", "created_at": "yesterday"}), func(c *Client) error {
-			_, err := c.UpdateAPIKeyScopes(t.Context(), "a", []string{"x"})
+		{"get bad time", jsonStatus(http.StatusOK, map[string]any{"id": "a", "created_at": "yesterday"}), func(c *Client) error {
+			_, err := c.GetAPIKey(t.Context(), "a")
 			return err
 		}},
 		{"list not json", status(http.StatusOK, "<html>"), func(c *Client) error {

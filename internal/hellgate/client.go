@@ -1,5 +1,5 @@
 // Package hellgate is a small client for the API-key endpoints of the
-// Hellgate Guardian API: create, read, list, update and delete API keys.
+// Hellgate Guardian API: create, read, list and delete API keys.
 //
 // It owns everything about talking to a cluster: authentication headers,
 // retries with backoff and Retry-After, refusal of redirects, typed errors
@@ -12,11 +12,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 // Defaults applied by New when the corresponding Config field is zero.
@@ -93,6 +94,13 @@ type Config struct {
 	// MaxRetryAfter caps the wait a server may ask for with Retry-After.
 	// 0 means DefaultMaxRetryAfter.
 	MaxRetryAfter time.Duration
+
+	// Clock times the waits between attempts (backoff and Retry-After) and
+	// reads the time an HTTP-date Retry-After is measured from. Nil means
+	// the system clock; tests pass a clock.Fake so that retries wait on no
+	// wall clock. Per-attempt timeouts and the caller's deadline are
+	// context deadlines and run on real time whatever the clock.
+	Clock clock.Clock
 }
 
 // Client calls one Hellgate cluster. It is safe for concurrent use.
@@ -103,6 +111,7 @@ type Client struct {
 	userAgent  string
 	httpClient *http.Client
 	retry      retryPolicy
+	clock      clock.Clock
 
 	// secrets holds every key_value this client has seen in a response, so
 	// that later logs and error messages can mask them too.
@@ -135,23 +144,28 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 
-	c := &Client{baseURL: base, userAgent: cfg.UserAgent}
+	c := &Client{baseURL: base, userAgent: cfg.UserAgent, clock: clock.OrReal(cfg.Clock)}
+	var credentialName string
 	switch {
 	case cfg.APIKey != "" && cfg.AdminToken != "":
 		return nil, errors.New("hellgate: set either an API key or an admin token, not both")
 	case cfg.APIKey != "":
-		c.authHeader, c.credential = headerAPIKey, cfg.APIKey
+		c.authHeader, c.credential, credentialName = headerAPIKey, cfg.APIKey, "API key"
 	case cfg.AdminToken != "":
-		c.authHeader, c.credential = headerAdminToken, cfg.AdminToken
+		c.authHeader, c.credential, credentialName = headerAdminToken, cfg.AdminToken, "admin token"
 	default:
 		return nil, errors.New("hellgate: an API key or an admin token is required")
 	}
-	if strings.ContainsAny(c.credential, "\r\n") {
-		// Go would refuse to send such a header; say so without echoing it.
-		return nil, errors.New("hellgate: the credential contains a line break")
+	if err := CheckCredential(c.credential); err != nil {
+		// Go would refuse to send it, or a server would read another
+		// value; say so without echoing it.
+		return nil, fmt.Errorf("hellgate: the %s is not a valid HTTP header value: %w", credentialName, err)
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
+	}
+	if b, bad := badHeaderByte(c.userAgent); bad {
+		return nil, fmt.Errorf("hellgate: the user agent contains the control character 0x%02x", b)
 	}
 
 	c.retry, err = newRetryPolicy(cfg)
@@ -173,47 +187,4 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.httpClient = &hc
 	return c, nil
-}
-
-// parseBaseURL checks a Config.BaseURL and returns it without a trailing
-// slash. Its errors may repeat the URL, which is why user info is refused.
-func parseBaseURL(raw string) (*url.URL, error) {
-	if raw == "" {
-		return nil, errors.New("hellgate: the base URL is required")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("hellgate: invalid base URL: %w", err)
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("hellgate: base URL %q must start with https:// or http://", raw)
-	case u.Host == "":
-		return nil, fmt.Errorf("hellgate: base URL %q has no host", raw)
-	case u.User != nil:
-		return nil, errors.New("hellgate: the base URL must not contain user info; use the API key or admin token settings")
-	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, fmt.Errorf("hellgate: base URL %q must not have a query or fragment", raw)
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = strings.TrimRight(u.RawPath, "/")
-	return u, nil
-}
-
-// endpoint returns the absolute URL of an API path (already escaped, starting
-// with "/") with an optional query.
-func (c *Client) endpoint(escapedPath string, query url.Values) *url.URL {
-	u := *c.baseURL
-	u.RawPath = ""
-	u.Path = ""
-	// Parse the joined escaped path so that escapes such as %2F survive.
-	joined := c.baseURL.EscapedPath() + escapedPath
-	if p, err := url.PathUnescape(joined); err == nil {
-		u.Path = p
-		u.RawPath = joined
-	} else {
-		u.Path = joined
-	}
-	u.RawQuery = query.Encode()
-	return &u
 }

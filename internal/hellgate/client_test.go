@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 func TestClusterURL(t *testing.T) {
@@ -61,6 +63,9 @@ func TestNewAppliesDefaults(t *testing.T) {
 	}
 	if c.retry != want {
 		t.Errorf("policy = %+v, want %+v", c.retry, want)
+	}
+	if c.clock != clock.Real() {
+		t.Errorf("clock = %T, want the system clock", c.clock)
 	}
 	if c.userAgent != DefaultUserAgent {
 		t.Errorf("user agent = %q", c.userAgent)
@@ -150,9 +155,6 @@ func TestEmptyIDIsRejected(t *testing.T) {
 	c, _ := newTestClient(t, rec)
 	if _, err := c.GetAPIKey(t.Context(), ""); err == nil {
 		t.Error("GetAPIKey(\"\") succeeded")
-	}
-	if _, err := c.UpdateAPIKeyScopes(t.Context(), "", []string{"x"}); err == nil {
-		t.Error("UpdateAPIKeyScopes(\"\") succeeded")
 	}
 	if err := c.DeleteAPIKey(t.Context(), ""); err == nil {
 		t.Error("DeleteAPIKey(\"\") succeeded")

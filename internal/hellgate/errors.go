@@ -18,21 +18,6 @@ import (
 // x-api-key / x-admin-token header to the new location as well.
 var ErrRedirect = errors.New("the Hellgate provider does not follow redirects")
 
-// NeverSent reports whether err is from a call whose every attempt failed
-// before reaching a server (the host did not resolve, no connection could
-// be made, TLS failed), so Hellgate certainly did not act on it. A create
-// that failed otherwise may still have made its key.
-func NeverSent(err error) bool {
-	var ns *neverSentError
-	return errors.As(err, &ns)
-}
-
-// neverSentError marks such an error without changing its text.
-type neverSentError struct{ err error }
-
-func (e *neverSentError) Error() string { return e.err.Error() }
-func (e *neverSentError) Unwrap() error { return e.err }
-
 // Error is a non-2xx answer from Hellgate. It never contains a credential or
 // an API key's value: those are redacted from Message.
 type Error struct {
@@ -84,14 +69,6 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // IsForbidden reports whether err is or wraps a 403 *Error: the credential is
 // valid but lacks a scope.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
-
-// IsConflict reports whether err is or wraps a 409 *Error, e.g. an
-// idempotency key reused with a different body.
-func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
-
-// IsThrottled reports whether err is or wraps a 429 *Error (returned only
-// once the retries are used up).
-func IsThrottled(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
 
 func hasStatus(err error, status int) bool {
 	var e *Error

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 // Test credentials: distinctive strings, so a leak is easy to grep for.
@@ -18,8 +20,8 @@ const (
 	testAPIKey = "key_CREDENTIAL-0815"
 )
 
-// testConfig returns a Config for base with tiny retry waits, so that retry
-// tests take milliseconds.
+// testConfig returns a Config for base with the default retry waits on an
+// auto-advancing fake clock, so that retry tests wait on no wall clock.
 func testConfig(base string) Config {
 	return Config{
 		BaseURL:        base,
@@ -27,18 +29,34 @@ func testConfig(base string) Config {
 		UserAgent:      "hellgate-test/1.0",
 		MaxRetries:     3,
 		RequestTimeout: 2 * time.Second,
-		RetryWaitMin:   time.Millisecond,
-		RetryWaitMax:   5 * time.Millisecond,
-		MaxRetryAfter:  50 * time.Millisecond,
+		Clock:          autoClock(),
 	}
+}
+
+// clockStart is where the tests' fake clocks start.
+var clockStart = time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
+
+// autoClock returns a fake clock on which every wait passes at once, and
+// which records the waits asked of it.
+func autoClock() *clock.Fake {
+	f := clock.NewFake(clockStart)
+	f.SetAutoAdvance(true)
+	return f
+}
+
+// newServer starts h on an httptest server.
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
 }
 
 // newTestClient starts h on an httptest server and returns a client for it,
 // after letting edit change the config.
 func newTestClient(t *testing.T, h http.Handler, edit ...func(*Config)) (*Client, *httptest.Server) {
 	t.Helper()
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
+	ts := newServer(t, h)
 	cfg := testConfig(ts.URL)
 	for _, e := range edit {
 		e(&cfg)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -45,44 +46,47 @@ type attemptResult struct {
 // do sends r, retrying transient failures as retryPolicy and shouldRetry
 // allow, and returns the 2xx response. Any other outcome is an error: *Error
 // for a non-2xx answer, one wrapping ErrRedirect for a redirect, and a
-// wrapped transport or context error otherwise.
+// wrapped transport or context error otherwise. Every such error carries
+// what all the attempts tell about the server's side (see NeverSent and
+// MayHaveCommitted), whatever the last attempt's outcome.
 func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 	ctx = c.logContext(ctx)
 	u := c.endpoint(r.path, r.query)
 
-	// reached stays false while every attempt failed before reaching a
-	// server; the final error then says so (NeverSent).
-	reached := false
+	var outcome callError
+	fail := func(err error) error {
+		outcome.err = err
+		return &outcome
+	}
 	for attempt := 1; ; attempt++ {
-		res := c.attempt(ctx, r, u, attempt)
-		if res.err == nil || !notSent(res.err) {
-			reached = true
+		if err := ctx.Err(); err != nil {
+			// Nothing of this attempt was sent.
+			return nil, fail(fmt.Errorf("%s %s: %w", r.method, r.path, err))
 		}
+		res := c.attempt(ctx, r, u, attempt)
+		outcome.judge(res)
 
 		if res.err == nil && res.status >= 200 && res.status < 300 {
 			return &apiResponse{status: res.status, header: res.header, body: res.body}, nil
 		}
 		if ctx.Err() != nil {
 			// The caller gave up; say so rather than blaming the server.
-			return nil, fmt.Errorf("%s %s: %w", r.method, r.path, ctx.Err())
+			return nil, fail(fmt.Errorf("%s %s: %w", r.method, r.path, ctx.Err()))
 		}
 		if res.err == nil && isRedirect(res.status) {
-			return nil, c.redirectError(r, u, res)
+			return nil, fail(c.redirectError(r, u, res))
 		}
 
 		lastErr := c.resultError(r, res, attempt)
-		if !reached {
-			lastErr = &neverSentError{err: lastErr}
-		}
 		if attempt > c.retry.maxRetries || !shouldRetry(r.method, r.idempotencyKey != "", res.status, res.err) {
-			return nil, lastErr
+			return nil, fail(lastErr)
 		}
 
-		wait := c.retry.wait(attempt, res.header.Get("Retry-After"), time.Now())
+		wait := c.retry.wait(attempt, res.header.Get("Retry-After"), c.clock.Now())
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 			// Waiting would outlive the caller's deadline: report the real
 			// problem now instead of a deadline error later.
-			return nil, fmt.Errorf("%w (not retrying: the next attempt would be due after the deadline)", lastErr)
+			return nil, fail(fmt.Errorf("%w (not retrying: the next attempt would be due after the deadline)", lastErr))
 		}
 		logWarn(ctx, "Retrying Hellgate API request", map[string]any{
 			"http.method":    r.method,
@@ -94,8 +98,8 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 			"http.status":    res.status,
 			"http.requestid": res.header.Get(headerRequestID),
 		})
-		if err := sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("stopped retrying after %d attempt(s): %w; last error: %w", attempt, err, lastErr)
+		if err := c.clock.Sleep(ctx, wait); err != nil {
+			return nil, fail(fmt.Errorf("stopped retrying after %d attempt(s): %w; last error: %w", attempt, err, lastErr))
 		}
 	}
 }
@@ -112,7 +116,7 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 	}
 	req, err := http.NewRequestWithContext(actx, r.method, u.String(), body)
 	if err != nil {
-		return attemptResult{err: err}
+		return attemptResult{err: &preSendError{err: fmt.Errorf("building the request: %w", err)}}
 	}
 	req.Header.Set(c.authHeader, c.credential)
 	req.Header.Set("User-Agent", c.userAgent)
@@ -122,6 +126,16 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 	}
 	if r.idempotencyKey != "" {
 		req.Header.Set(headerIdempotencyKey, r.idempotencyKey)
+	}
+	// Go's client would refuse such a header on every attempt; refuse it
+	// here, naming the header but not quoting a value that may be secret.
+	for name, values := range req.Header {
+		for _, v := range values {
+			if b, bad := badHeaderByte(v); bad {
+				return attemptResult{err: &preSendError{err: fmt.Errorf(
+					"the %s header value contains the control character 0x%02x, so the request was not sent", strings.ToLower(name), b)}}
+			}
+		}
 	}
 
 	fields := map[string]any{

@@ -15,7 +15,6 @@ package hellgate
 // directly.
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -78,14 +77,13 @@ func retryableStatus(status int) bool {
 
 // safeToRepeat reports whether sending the request again cannot do harm if
 // the first one reached the server. GET, HEAD, OPTIONS, PUT and DELETE are
-// idempotent by definition. PATCH is not in general, but the only PATCH this
-// client sends sets the complete scope list, so repeating it with the same
-// body has the same effect. A POST is repeated only with an idempotency key,
-// which makes the server replay the first result instead of acting twice.
+// idempotent by definition; PATCH is not in general (and this client sends
+// none). A POST is repeated only with an idempotency key, which makes the
+// server replay the first result instead of acting twice.
 func safeToRepeat(method string, hasIdempotencyKey bool) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions,
-		http.MethodPut, http.MethodDelete, http.MethodPatch:
+		http.MethodPut, http.MethodDelete:
 		return true
 	case http.MethodPost:
 		return hasIdempotencyKey
@@ -96,8 +94,9 @@ func safeToRepeat(method string, hasIdempotencyKey bool) bool {
 // retryableError reports whether a failure to get a response is worth
 // another attempt. Connection refused/reset, a connection closed without a
 // response and a per-attempt timeout are; certificate problems, a plain HTTP
-// server behind an https URL and an unusable URL are not, since they will
-// fail the same way again.
+// server behind an https URL, a redirect and an unknown host are not, since
+// they will fail the same way again. (A URL with another scheme cannot get
+// here: New accepts only http and https base URLs.)
 func retryableError(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
@@ -111,9 +110,7 @@ func retryableError(err error) bool {
 		errors.As(err, &invalidCert), errors.As(err, &verification),
 		errors.As(err, &recordHeader):
 		return false
-	case errors.Is(err, ErrRedirect):
-		return false
-	case strings.Contains(err.Error(), "unsupported protocol scheme"):
+	case errors.Is(err, ErrRedirect), isPreSend(err):
 		return false
 	case isHostNotFound(err):
 		// A host name that does not exist (a mistyped cluster id) will not
@@ -121,12 +118,6 @@ func retryableError(err error) bool {
 		return false
 	}
 	return true
-}
-
-// isHostNotFound reports whether err says the host name does not resolve.
-func isHostNotFound(err error) bool {
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
 }
 
 // notSent reports whether a failed attempt certainly never reached a
@@ -201,19 +192,4 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
-}
-
-// sleep waits for d or until ctx is done, whichever comes first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -11,6 +11,21 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
 
+// The clock can still be given as a function (Options.Now).
+func TestClockAsFunction(t *testing.T) {
+	m, err := New(Options{AdminToken: "t", Now: func() time.Time { return epoch.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := m.CreateKey([]string{scopes.APIKeysRead}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !k.CreatedAt.Equal(epoch.Add(time.Hour)) {
+		t.Errorf("created at %v, want %v", k.CreatedAt, epoch.Add(time.Hour))
+	}
+}
+
 func TestDirectAccess(t *testing.T) {
 	h := newHarness(t)
 	k, err := h.mock.CreateKey([]string{scopes.APIKeysRead}, 1500*time.Millisecond)

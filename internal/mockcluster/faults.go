@@ -12,8 +12,14 @@ import (
 
 // Faults configures fault injection on the /api/... routes. The zero value
 // injects nothing. Each request draws from one random source seeded with
-// Seed, so the same sequence of requests meets the same faults on every run.
+// Seed, so the same sequence of requests meets the same faults on every run;
+// a Script fixes the faults of the next requests exactly.
 type Faults struct {
+	// Script, when not empty, decides the faults of the next len(Script)
+	// requests to /api, one step each, in order, instead of the rates
+	// below; once it is used up the rates apply again. Latency applies to
+	// scripted requests too.
+	Script []FaultStep
 	// ErrorRate is the probability (0..1) of answering a 5xx (500, 502, 503
 	// or 504, picked at random) before doing anything.
 	// ThrottleRate is the probability (0..1) of answering 429 with
@@ -42,6 +48,11 @@ func (f Faults) validate() error {
 			return fmt.Errorf("mockcluster: Faults.%s must be within 0..1, got %v", r.name, r.v)
 		}
 	}
+	for i, step := range f.Script {
+		if _, _, ok := step.fault(); !ok {
+			return fmt.Errorf("mockcluster: Faults.Script step %d is %q: expected pass, drop, throttle or a status from 500 to 599", i+1, step)
+		}
+	}
 	if f.ThrottleRetryAfter < 0 {
 		return fmt.Errorf("mockcluster: Faults.ThrottleRetryAfter must not be negative, got %s", f.ThrottleRetryAfter)
 	}
@@ -51,7 +62,8 @@ func (f Faults) validate() error {
 	return nil
 }
 
-// clamped returns f with every setting forced into range (NaN counts as 0).
+// clamped returns f with every setting forced into range (NaN counts as 0,
+// an invalid script step passes) and a script of its own.
 func (f Faults) clamped() Faults {
 	clamp := func(v float64) float64 {
 		if math.IsNaN(v) || v < 0 {
@@ -62,6 +74,14 @@ func (f Faults) clamped() Faults {
 	f.ErrorRate, f.ThrottleRate, f.DropRate = clamp(f.ErrorRate), clamp(f.ThrottleRate), clamp(f.DropRate)
 	f.ThrottleRetryAfter = max(f.ThrottleRetryAfter, 0)
 	f.Latency = max(f.Latency, 0)
+	script := make([]FaultStep, len(f.Script))
+	for i, step := range f.Script {
+		if _, _, ok := step.fault(); !ok {
+			step = StepPass
+		}
+		script[i] = step
+	}
+	f.Script = script
 	return f
 }
 
@@ -105,6 +125,7 @@ var errorStatuses = []int{
 }
 
 // faultInjector holds the current fault settings and their random source.
+// cfg.Script holds the steps not yet used.
 type faultInjector struct {
 	mu  sync.Mutex
 	cfg Faults
@@ -137,6 +158,12 @@ func (fi *faultInjector) decide() (faultKind, int, Faults) {
 	defer fi.mu.Unlock()
 	e, t, d := fi.rng.Float64(), fi.rng.Float64(), fi.rng.Float64()
 	status := errorStatuses[fi.rng.IntN(len(errorStatuses))]
+	if len(fi.cfg.Script) > 0 {
+		step := fi.cfg.Script[0]
+		fi.cfg.Script = fi.cfg.Script[1:]
+		kind, status, _ := step.fault()
+		return kind, status, fi.cfg
+	}
 	switch {
 	case e < fi.cfg.ErrorRate:
 		return faultError, status, fi.cfg
@@ -146,6 +173,13 @@ func (fi *faultInjector) decide() (faultKind, int, Faults) {
 		return faultDrop, 0, fi.cfg
 	}
 	return faultNone, 0, fi.cfg
+}
+
+// scriptLeft returns how many script steps are not yet used.
+func (fi *faultInjector) scriptLeft() int {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return len(fi.cfg.Script)
 }
 
 // sleep waits for d or until ctx ends, and reports whether it waited fully.

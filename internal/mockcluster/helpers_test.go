@@ -9,9 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 const testAdminToken = "test-admin-token"
@@ -19,39 +20,19 @@ const testAdminToken = "test-admin-token"
 // epoch is where the fake clocks of the tests start.
 var epoch = time.Date(2023, 10, 1, 10, 0, 0, 0, time.UTC)
 
-// fakeClock is a clock the tests advance by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: epoch} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // harness is a mock served over real HTTP with a fake clock.
 type harness struct {
 	t     *testing.T
 	mock  *Server
 	http  *httptest.Server
-	clock *fakeClock
+	clock *clock.Fake
 }
 
 // newHarness starts a mock; opt, if given, adjusts the options first.
 func newHarness(t *testing.T, opt ...func(*Options)) *harness {
 	t.Helper()
-	clock := newFakeClock()
-	opts := Options{AdminToken: testAdminToken, Now: clock.Now}
+	clk := clock.NewFake(epoch)
+	opts := Options{AdminToken: testAdminToken, Clock: clk}
 	for _, f := range opt {
 		f(&opts)
 	}
@@ -61,7 +42,7 @@ func newHarness(t *testing.T, opt ...func(*Options)) *harness {
 	}
 	hs := httptest.NewServer(mock)
 	t.Cleanup(hs.Close)
-	return &harness{t: t, mock: mock, http: hs, clock: clock}
+	return &harness{t: t, mock: mock, http: hs, clock: clk}
 }
 
 // response is a finished HTTP exchange.

@@ -4,9 +4,10 @@
 // A Server is an http.Handler: tests mount it on an httptest.Server, and the
 // hellgate-mock command serves it on a port. It checks credentials and scopes
 // as Guardian does, validates every request strictly, supports idempotent
-// creates, lets keys expire on an injectable clock, can keep its state in a
+// creates, lets keys expire on an injectable clock (package clock), can keep its state in a
 // file across restarts, and can inject faults (5xx, 429, dropped
-// connections, latency) to exercise a client's retries.
+// connections, latency), drawn at random or played from a script, to
+// exercise a client's retries.
 //
 // Every answer carries a unique x-request-id header. Errors have the body
 // {"code": "<snake_case>", "message": "<sentence>"} and Content-Type
@@ -25,9 +26,10 @@
 //   - expires_in must be an integer literal: 60.0 and 6e1 are rejected.
 //   - Unknown query parameters, and a parameter given twice, are rejected
 //     (400), like unknown body fields; an empty after or limit is invalid.
-//   - The id of a deleted key remains a valid after cursor, so a client
-//     paging while keys are deleted still gets the rest of the list; an id
-//     never issued is 400 unknown_after.
+//   - The id of a deleted key remains a valid after cursor for at least 24
+//     hours, so a client paging while keys are deleted still gets the rest
+//     of the list; an id never issued (or deleted long ago) is 400
+//     unknown_after.
 //   - Ids in paths compare case-insensitively; any well-formed UUID is a
 //     valid id (unknown ones are 404).
 //   - The request's Content-Type is not checked, so that a plain
@@ -47,18 +49,27 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 // Options configures a Server.
 type Options struct {
 	// AdminToken is the x-admin-token that may do everything. Required.
 	AdminToken string
-	// Now is the clock for creation and expiry times; nil means time.Now.
+	// Clock is the clock for creation times, expiry and the idempotency
+	// window; nil means the system clock. Latency faults wait on real time
+	// whatever the clock, since they stand for a slow network.
+	Clock clock.Clock
+	// Now is the older way to set the clock, a function that reads it; new
+	// code sets Clock. Setting both is an error.
 	Now func() time.Time
 	// Faults is the initial fault injection; the zero value injects none.
 	Faults Faults
 	// StateFile, when set, keeps keys and idempotency records across
-	// restarts: loaded by New, rewritten atomically after each change.
+	// restarts: loaded by New; each change is appended to it and synced
+	// before it is answered, and it is compacted from time to time, so
+	// that a change costs the same however many keys were ever made.
 	// "" means in memory only.
 	StateFile string
 	// PublishedNextLinks makes links.next take the form of the published
@@ -72,7 +83,6 @@ type Options struct {
 // Server is the mock cluster. Its methods are safe for concurrent use.
 type Server struct {
 	adminToken         string
-	now                func() time.Time
 	logger             *log.Logger
 	publishedNextLinks bool
 	store              *store
@@ -88,13 +98,15 @@ func New(opts Options) (*Server, error) {
 	if err := opts.Faults.validate(); err != nil {
 		return nil, err
 	}
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	now := clock.OrReal(opts.Clock).Now
+	switch {
+	case opts.Now != nil && opts.Clock != nil:
+		return nil, errors.New("mockcluster: set Options.Clock or Options.Now, not both")
+	case opts.Now != nil:
+		now = opts.Now
 	}
 	s := &Server{
 		adminToken:         opts.AdminToken,
-		now:                now,
 		logger:             opts.Logger,
 		publishedNextLinks: opts.PublishedNextLinks,
 		store:              newStore(now, opts.StateFile),
@@ -197,7 +209,7 @@ func (s *Server) serveAPI(r *http.Request) (reply, faultKind) {
 	case faultError:
 		s.counters.faultError.Add(1)
 		return errorReply(newError(status, "injected_fault",
-			"The mock injected a %d %s; nothing was done.", status, http.StatusText(status))), kind
+			"The mock injected a %d%s; nothing was done.", status, httpStatusText(status))), kind
 	case faultThrottle:
 		s.counters.faultThrottle.Add(1)
 		rep := errorReply(newError(http.StatusTooManyRequests, "too_many_requests",
@@ -313,11 +325,13 @@ type RequestStats struct {
 	Delete int64 `json:"delete"`
 }
 
-// FaultStats counts the injected faults of each kind.
+// FaultStats counts the injected faults of each kind, scripted or drawn,
+// and the script steps not yet used.
 type FaultStats struct {
-	Error    int64 `json:"error"`
-	Throttle int64 `json:"throttle"`
-	Drop     int64 `json:"drop"`
+	Error      int64 `json:"error"`
+	Throttle   int64 `json:"throttle"`
+	Drop       int64 `json:"drop"`
+	ScriptLeft int   `json:"script_left"`
 }
 
 // Stats returns the counters and the number of live keys (not deleted,
@@ -331,6 +345,7 @@ func (s *Server) Stats() Stats {
 		},
 		Faults: FaultStats{
 			Error: c.faultError.Load(), Throttle: c.faultThrottle.Load(), Drop: c.faultDrop.Load(),
+			ScriptLeft: s.faults.scriptLeft(),
 		},
 		LiveKeys: s.store.liveCount(),
 	}

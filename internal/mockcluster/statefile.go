@@ -1,34 +1,52 @@
 package mockcluster
 
+// The state file's format and how it is read back. Writing it is in
+// journal.go.
+//
+// Version 2 (written since): JSON lines. The first line is a header,
+// {"version":2,"next_seq":N}; every other line is one record with an "op":
+//
+//	key        a live key: seq, id, scopes, created_at, expires_at, key_value
+//	tombstone  a deleted key that is still a valid list cursor: seq, id, deleted_at
+//	idem       an idempotency record: owner, idempotency_key, fingerprint,
+//	           stored_at, and the response it replays
+//	scopes     a key's new scopes: id, scopes
+//	delete     a key deleted: id, deleted_at
+//
+// A compaction writes the header and the state as key, tombstone and idem
+// lines; changes are appended after it. A deleted key's key_value is
+// overwritten with asterisks in place, so the file keeps no secret of a
+// deleted key (idempotency records excepted, as they must replay it).
+//
+// Version 1 (read only): one JSON document with every key ever made and the
+// idempotency records. It is rewritten as version 2 when loaded.
+
 import (
-	"cmp"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
 
-// stateVersion is the format version of the state file.
-const stateVersion = 1
+// stateVersion is the format version the mock writes.
+const stateVersion = 2
 
-// stateDoc is the JSON form of the state file. It holds secrets (the
-// key_value of every live key, and of keys an idempotency record may replay),
-// so it is written with mode 0600.
-type stateDoc struct {
+// stateHeader is the first line of a version 2 file, and (with Keys and
+// Idempotency) the whole of a version 1 file.
+type stateHeader struct {
 	Version     int          `json:"version"`
 	NextSeq     uint64       `json:"next_seq"`
-	Keys        []stateKey   `json:"keys"`
-	Idempotency []stateIdemp `json:"idempotency"`
+	Keys        []stateKey   `json:"keys,omitempty"`
+	Idempotency []stateIdemp `json:"idempotency,omitempty"`
 }
 
+// stateKey is a key in a version 1 file and in an idem record's response.
 type stateKey struct {
-	Seq       uint64     `json:"seq"`
+	Seq       uint64     `json:"seq,omitempty"`
 	ID        string     `json:"id"`
 	Scopes    []string   `json:"scopes,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
@@ -37,6 +55,7 @@ type stateKey struct {
 	Deleted   bool       `json:"deleted,omitempty"`
 }
 
+// stateIdemp is an idempotency record in a version 1 file.
 type stateIdemp struct {
 	Owner       string    `json:"owner"`
 	Key         string    `json:"key"`
@@ -45,47 +64,49 @@ type stateIdemp struct {
 	Response    stateKey  `json:"response"`
 }
 
-// persist writes the whole state to the state file, atomically: into a
-// temporary file in the same directory, synced, then renamed over the old
-// one, so that a crash leaves either the old or the new state, never half of
-// one. The caller holds st.mu.
-func (st *store) persist() error {
-	if st.file == "" {
-		return nil
-	}
-	doc := stateDoc{Version: stateVersion, NextSeq: st.nextSeq, Keys: []stateKey{}, Idempotency: []stateIdemp{}}
-	for _, sk := range st.order {
-		k := toStateKey(sk.Key)
-		k.Seq, k.Deleted = sk.seq, sk.deleted
-		doc.Keys = append(doc.Keys, k)
-	}
-	for id, rec := range st.idem {
-		doc.Idempotency = append(doc.Idempotency, stateIdemp{
-			Owner: id.owner, Key: id.key, Fingerprint: rec.fingerprint,
-			StoredAt: rec.storedAt, Response: toStateKey(rec.key),
-		})
-	}
-	// Map order is random; sort so that the file is stable for the same state.
-	slices.SortFunc(doc.Idempotency, func(a, b stateIdemp) int {
-		return cmp.Or(a.StoredAt.Compare(b.StoredAt), strings.Compare(a.Owner, b.Owner), strings.Compare(a.Key, b.Key))
-	})
-	data, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return stateError(err)
-	}
-	return stateError(writeFileAtomic(st.file, append(data, '\n')))
+// stateLine is one record of a version 2 file.
+type stateLine struct {
+	Op          string     `json:"op"`
+	Seq         uint64     `json:"seq,omitempty"`
+	ID          string     `json:"id,omitempty"`
+	Scopes      []string   `json:"scopes,omitempty"`
+	CreatedAt   *time.Time `json:"created_at,omitempty"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
+	KeyValue    string     `json:"key_value,omitempty"`
+	DeletedAt   *time.Time `json:"deleted_at,omitempty"`
+	Owner       string     `json:"owner,omitempty"`
+	IdemKey     string     `json:"idempotency_key,omitempty"`
+	Fingerprint string     `json:"fingerprint,omitempty"`
+	StoredAt    *time.Time `json:"stored_at,omitempty"`
+	Response    *stateKey  `json:"response,omitempty"`
+
+	// sk is the key of a key line, whose secret's offset in the file is
+	// noted once the line is written.
+	sk *storedKey
 }
 
-// stateError turns a state-file failure into a 500 for the client.
-func stateError(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &apiError{
-		status:  http.StatusInternalServerError,
-		code:    "state_file_error",
-		message: fmt.Sprintf("The mock could not write its state file, so nothing was changed: %v.", err),
-	}
+const (
+	lineKey       = "key"
+	lineTombstone = "tombstone"
+	lineIdem      = "idem"
+	lineScopes    = "scopes"
+	lineDelete    = "delete"
+)
+
+func keyLine(sk *storedKey) stateLine {
+	created := sk.CreatedAt
+	return stateLine{Op: lineKey, Seq: sk.seq, ID: sk.ID, Scopes: sk.Scopes, CreatedAt: &created,
+		ExpiresAt: sk.ExpiresAt, KeyValue: sk.KeyValue, sk: sk}
+}
+
+func tombstoneLine(sk *storedKey) stateLine {
+	at := sk.deletedAt
+	return stateLine{Op: lineTombstone, Seq: sk.seq, ID: sk.ID, DeletedAt: &at}
+}
+
+func idemLine(id idemID, rec *idemRecord) stateLine {
+	at, resp := rec.storedAt, toStateKey(rec.key)
+	return stateLine{Op: lineIdem, Owner: id.owner, IdemKey: id.key, Fingerprint: rec.fingerprint, StoredAt: &at, Response: &resp}
 }
 
 func toStateKey(k Key) stateKey {
@@ -101,37 +122,14 @@ func (k stateKey) toKey() Key {
 	return key
 }
 
-// writeFileAtomic replaces path with data, mode 0600, via a temporary file
-// and a rename.
-func writeFileAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+// blanked reports whether a key_value was overwritten on delete.
+func blanked(v string) bool { return v != "" && strings.Trim(v, "*") == "" }
 
-// load reads the state file, if it exists, into an empty store. A missing
-// file is an empty state; an unreadable or inconsistent one is an error, so
-// that a typo in the path of a corrupt file does not silently start afresh.
+// load reads the state file, if it exists, into an empty store, and then
+// rewrites it compacted. A missing file is an empty state; an unreadable or
+// inconsistent one is an error, so that a typo in the path of a corrupt file
+// does not silently start afresh. A last line cut short (a write that a
+// crash interrupted, never acknowledged) is dropped.
 func (st *store) load() error {
 	if st.file == "" {
 		return nil
@@ -143,44 +141,156 @@ func (st *store) load() error {
 	if err != nil {
 		return fmt.Errorf("read state file: %w", err)
 	}
-	var doc stateDoc
-	if err := json.Unmarshal(data, &doc); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var head stateHeader
+	if err := dec.Decode(&head); err != nil {
 		return fmt.Errorf("parse state file %s: %w", st.file, err)
 	}
-	if doc.Version != stateVersion {
-		return fmt.Errorf("state file %s has version %d, want %d", st.file, doc.Version, stateVersion)
+	switch head.Version {
+	case 1:
+		err = st.loadV1(head)
+	case stateVersion:
+		err = st.loadLines(data[dec.InputOffset():])
+		st.nextSeq = max(st.nextSeq, head.NextSeq)
+	default:
+		err = fmt.Errorf("has version %d, want %d", head.Version, stateVersion)
 	}
-	var lastSeq uint64
-	for _, k := range doc.Keys {
-		switch {
-		case !validUUID(k.ID):
-			return fmt.Errorf("state file %s: invalid key id %q", st.file, k.ID)
-		case st.byID[k.ID] != nil:
-			return fmt.Errorf("state file %s: key %s appears twice", st.file, k.ID)
-		case k.Seq <= lastSeq:
-			return fmt.Errorf("state file %s: keys out of order at %s", st.file, k.ID)
-		case !k.Deleted && (k.KeyValue == "" || validateScopes(k.Scopes) != nil):
-			return fmt.Errorf("state file %s: key %s lacks a secret or valid scopes", st.file, k.ID)
-		}
-		lastSeq = k.Seq
-		sk := &storedKey{Key: k.toKey(), seq: k.Seq, deleted: k.Deleted}
-		if sk.deleted {
-			sk.KeyValue = ""
-		} else {
-			st.byHash[hashSecret(sk.KeyValue)] = sk
-		}
-		st.order = append(st.order, sk)
-		st.byID[sk.ID] = sk
+	if err != nil {
+		return fmt.Errorf("state file %s %w", st.file, err)
 	}
-	st.nextSeq = max(doc.NextSeq, lastSeq+1)
+	// Start from a compact file; if that fails, the next change retries.
+	if err := st.compact(); err != nil {
+		st.journal().stale = true
+	}
+	return nil
+}
+
+// addKey adds a key or tombstone read from the file, checking it.
+func (st *store) addKey(k stateKey, deletedAt time.Time) error {
+	switch {
+	case !validUUID(k.ID):
+		return fmt.Errorf("has an invalid key id %q", k.ID)
+	case st.byID[k.ID] != nil:
+		return fmt.Errorf("has key %s twice", k.ID)
+	case len(st.order) > 0 && k.Seq <= st.order[len(st.order)-1].seq:
+		return fmt.Errorf("has keys out of order at %s", k.ID)
+	case !k.Deleted && (k.KeyValue == "" || validateScopes(k.Scopes) != nil):
+		return fmt.Errorf("has key %s without a secret or valid scopes", k.ID)
+	}
+	sk := &storedKey{Key: k.toKey(), seq: k.Seq, deleted: k.Deleted, secretAt: -1}
+	switch {
+	case sk.deleted:
+		sk.KeyValue, sk.deletedAt = "", deletedAt
+	case blanked(sk.KeyValue):
+		// Deleted later in the file (or the delete line was lost in a
+		// crash): live, without a secret, until the end of the load.
+		sk.KeyValue = ""
+	default:
+		st.byHash[hashSecret(sk.KeyValue)] = sk
+	}
+	st.order = append(st.order, sk)
+	st.byID[sk.ID] = sk
+	st.nextSeq = max(st.nextSeq, sk.seq+1)
+	return nil
+}
+
+func (st *store) addIdem(owner, key, fingerprint string, storedAt time.Time, resp stateKey, now time.Time) {
+	if key == "" || now.Sub(storedAt) >= idempotencyTTL {
+		return
+	}
+	st.idem[idemID{owner: owner, key: key}] = &idemRecord{fingerprint: fingerprint, storedAt: storedAt, key: resp.toKey()}
+}
+
+// loadV1 loads a version 1 document. Its tombstones have no deletion time:
+// they count as deleted now.
+func (st *store) loadV1(doc stateHeader) error {
 	now := st.timestamp()
+	for _, k := range doc.Keys {
+		if err := st.addKey(k, now); err != nil {
+			return err
+		}
+	}
+	st.nextSeq = max(st.nextSeq, doc.NextSeq)
 	for _, r := range doc.Idempotency {
-		if r.Key == "" || now.Sub(r.StoredAt) >= idempotencyTTL {
+		st.addIdem(r.Owner, r.Key, r.Fingerprint, r.StoredAt, r.Response, now)
+	}
+	return nil
+}
+
+// loadLines replays the records of a version 2 file.
+func (st *store) loadLines(data []byte) error {
+	now := st.timestamp()
+	lines := bytes.Split(data, []byte{'\n'})
+	last := len(lines) - 1
+	for last >= 0 && len(bytes.TrimSpace(lines[last])) == 0 {
+		last--
+	}
+	for i, raw := range lines[:last+1] {
+		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
-		st.idem[idemID{owner: r.Owner, key: r.Key}] = &idemRecord{
-			fingerprint: r.Fingerprint, storedAt: r.StoredAt, key: r.Response.toKey(),
+		var l stateLine
+		if err := json.Unmarshal(raw, &l); err != nil {
+			if i == last {
+				return nil // a write cut short by a crash
+			}
+			return fmt.Errorf("has an unreadable record on line %d: %w", i+1, err)
 		}
+		if err := st.replay(l, now); err != nil {
+			return fmt.Errorf("line %d %w", i+1, err)
+		}
+	}
+	// A key whose secret was overwritten is deleted, even if the crash
+	// that interrupted its delete kept the delete line from the disk.
+	for _, sk := range st.order {
+		if !sk.deleted && sk.KeyValue == "" {
+			sk.deleted, sk.deletedAt = true, now
+		}
+	}
+	return nil
+}
+
+// replay applies one record read from the file.
+func (st *store) replay(l stateLine, now time.Time) error {
+	at := func(t *time.Time) time.Time {
+		if t == nil {
+			return now
+		}
+		return t.UTC()
+	}
+	switch l.Op {
+	case lineKey, lineTombstone:
+		k := stateKey{Seq: l.Seq, ID: l.ID, Scopes: l.Scopes, ExpiresAt: l.ExpiresAt, KeyValue: l.KeyValue,
+			Deleted: l.Op == lineTombstone}
+		if l.CreatedAt != nil {
+			k.CreatedAt = *l.CreatedAt
+		}
+		return st.addKey(k, at(l.DeletedAt))
+	case lineIdem:
+		if l.Response == nil {
+			return errors.New("has an idempotency record without its response")
+		}
+		st.addIdem(l.Owner, l.IdemKey, l.Fingerprint, at(l.StoredAt), *l.Response, now)
+	case lineScopes:
+		sk := st.byID[l.ID]
+		if sk == nil || sk.deleted || validateScopes(l.Scopes) != nil {
+			return fmt.Errorf("changes the scopes of %s, which is not a live key, or to invalid ones", l.ID)
+		}
+		sk.Scopes = l.Scopes
+	case lineDelete:
+		sk := st.byID[l.ID]
+		if sk == nil {
+			return fmt.Errorf("deletes %s, which is no key", l.ID)
+		}
+		if sk.deleted {
+			return fmt.Errorf("deletes %s twice", l.ID)
+		}
+		if sk.KeyValue != "" {
+			delete(st.byHash, hashSecret(sk.KeyValue))
+		}
+		sk.deleted, sk.KeyValue, sk.deletedAt = true, "", at(l.DeletedAt)
+	default:
+		return fmt.Errorf("has a record of unknown kind %q", l.Op)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
 
@@ -98,6 +99,23 @@ func TestStateFileCorrupt(t *testing.T) {
 		"version":  `{"version":99,"keys":[]}`,
 		"bad id":   `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
 		"no value": `{"version":1,"keys":[{"seq":1,"id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
+		"v2 delete of no key": `{"version":2,"next_seq":1}
+{"op":"delete","id":"123e4567-e89b-12d3-a456-426614174000"}
+{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
+`,
+		"v2 unknown record": `{"version":2,"next_seq":1}
+{"op":"rename","id":"123e4567-e89b-12d3-a456-426614174000"}
+{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
+`,
+		"v2 keys out of order": `{"version":2,"next_seq":1}
+{"op":"key","seq":2,"id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
+{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}
+`,
+		"v2 scopes of a deleted key": `{"version":2,"next_seq":1}
+{"op":"tombstone","seq":1,"id":"123e4567-e89b-12d3-a456-426614174000"}
+{"op":"scopes","id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"]}
+{"op":"key","seq":2,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}
+`,
 	} {
 		file := filepath.Join(dir, strings.ReplaceAll(name, " ", "_"))
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
@@ -141,8 +159,8 @@ func TestStateFileWriteFailureChangesNothing(t *testing.T) {
 
 func TestStateFileDropsOldIdempotencyRecords(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.json")
-	clock := newFakeClock()
-	m1, err := New(Options{AdminToken: "t", StateFile: file, Now: clock.Now})
+	clk := clock.NewFake(epoch)
+	m1, err := New(Options{AdminToken: "t", StateFile: file, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,8 +168,8 @@ func TestStateFileDropsOldIdempotencyRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(25 * time.Hour)
-	m2, err := New(Options{AdminToken: "t", StateFile: file, Now: clock.Now})
+	clk.Advance(25 * time.Hour)
+	m2, err := New(Options{AdminToken: "t", StateFile: file, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,12 +49,12 @@ func TestStatsShapeAndCounts(t *testing.T) {
 	if got := sortedKeys(requests); !slices.Equal(got, []string{"create", "delete", "get", "list", "update"}) {
 		t.Errorf("requests members = %v", got)
 	}
-	if got := sortedKeys(faults); !slices.Equal(got, []string{"drop", "error", "throttle"}) {
+	if got := sortedKeys(faults); !slices.Equal(got, []string{"drop", "error", "script_left", "throttle"}) {
 		t.Errorf("faults members = %v", got)
 	}
 	want := map[string]any{
 		"requests":  map[string]any{"create": 4.0, "get": 2.0, "list": 3.0, "update": 1.0, "delete": 2.0},
-		"faults":    map[string]any{"error": 1.0, "throttle": 1.0, "drop": 0.0},
+		"faults":    map[string]any{"error": 1.0, "throttle": 1.0, "drop": 0.0, "script_left": 0.0},
 		"live_keys": 2.0,
 	}
 	if !jsonEqual(m, want) {

@@ -44,11 +44,16 @@ func (k Key) expired(now time.Time) bool {
 
 // storedKey is a key in the store. Deleted keys stay as tombstones (with their
 // secret wiped) so that an id once issued remains a valid list cursor and is
-// never mistaken for an unknown one.
+// never mistaken for an unknown one; a compaction of the state file forgets
+// those deleted tombstoneTTL ago.
 type storedKey struct {
 	Key
-	seq     uint64
-	deleted bool
+	seq       uint64
+	deleted   bool
+	deletedAt time.Time
+	// secretAt is the offset of the key's secret in the state file, to
+	// overwrite on delete; -1 when unknown.
+	secretAt int64
 }
 
 // idemRecord remembers a successful create under its idempotency key.
@@ -75,7 +80,8 @@ type idemID struct {
 type store struct {
 	mu      sync.Mutex
 	now     func() time.Time
-	file    string // "" when in memory only
+	file    string   // "" when in memory only
+	j       *journal // the state file's writer; nil until first used
 	nextSeq uint64
 	order   []*storedKey // every key ever created, tombstones too, by seq
 	byID    map[string]*storedKey
@@ -185,7 +191,8 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 			CreatedAt: now,
 			KeyValue:  newKeyValue(),
 		},
-		seq: st.nextSeq,
+		seq:      st.nextSeq,
+		secretAt: -1,
 	}
 	if p.expiresIn > 0 {
 		t := now.Add(p.expiresIn)
@@ -195,19 +202,21 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 	st.order = append(st.order, sk)
 	st.byID[sk.ID] = sk
 	st.byHash[hashSecret(sk.KeyValue)] = sk
+	var rec *idemRecord
 	if p.idemKey != "" {
 		if len(st.idem) == 0 {
 			st.idemOldest = now
 		}
-		st.idem[id] = &idemRecord{fingerprint: p.fingerprint, storedAt: now, key: sk.clone()}
+		rec = &idemRecord{fingerprint: p.fingerprint, storedAt: now, key: sk.clone()}
+		st.idem[id] = rec
 		if now.Before(st.idemOldest) {
 			st.idemOldest = now
 		}
 	}
 
-	if err := st.persist(); err != nil {
+	if err := st.logCreate(sk, id, rec); err != nil {
 		// Undo, so that memory and file agree and the client may retry.
-		st.order = st.order[:len(st.order)-1]
+		st.order = slices.DeleteFunc(st.order, func(o *storedKey) bool { return o == sk })
 		delete(st.byID, sk.ID)
 		delete(st.byHash, hashSecret(sk.KeyValue))
 		if p.idemKey != "" {
@@ -335,7 +344,7 @@ func (st *store) updateScopes(id string, list []string) (Key, error) {
 	}
 	old := sk.Scopes
 	sk.Scopes = slices.Clone(list)
-	if err := st.persist(); err != nil {
+	if err := st.logScopes(sk); err != nil {
 		sk.Scopes = old
 		return Key{}, err
 	}
@@ -353,11 +362,11 @@ func (st *store) remove(id string) error {
 	}
 	hash := hashSecret(sk.KeyValue)
 	secret := sk.KeyValue
-	sk.deleted = true
+	sk.deleted, sk.deletedAt = true, st.timestamp()
 	sk.KeyValue = ""
 	delete(st.byHash, hash)
-	if err := st.persist(); err != nil {
-		sk.deleted = false
+	if err := st.logDelete(sk, len(secret)); err != nil {
+		sk.deleted, sk.deletedAt = false, time.Time{}
 		sk.KeyValue = secret
 		st.byHash[hash] = sk
 		return err

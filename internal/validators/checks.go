@@ -5,12 +5,15 @@
 package validators
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 )
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -32,40 +35,46 @@ func CheckClusterID(id string) error {
 // absolute https:// URL; plain http:// is accepted only for loopback hosts
 // (localhost, 127.0.0.0/8, ::1), such as a mock cluster on this machine,
 // because credentials for a card vault must never travel in clear text.
+// Its errors never repeat user information or the value as given: they
+// show at most the scheme and host, or a bare host name.
 func CheckEndpoint(raw string) (*url.URL, error) {
+	const example = `expected a base URL such as "https://my-cluster-id.on-hellgate.cloud"`
 	if raw == "" {
-		return nil, fmt.Errorf("must not be empty; expected a base URL such as \"https://my-cluster-id.on-hellgate.cloud\"")
+		return nil, errors.New("must not be empty; " + example)
 	}
-	u, err := url.Parse(raw)
+	u, err := hellgate.ParseURL(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid URL: %w", raw, err)
+		return nil, err
 	}
 	if u.Scheme == "" || u.Host == "" || u.Opaque != "" {
-		return nil, fmt.Errorf("%q is not an absolute URL: expected a base URL such as \"https://my-cluster-id.on-hellgate.cloud\"", raw)
+		if isHostName(raw) {
+			// A host name without its scheme: safe to show, and the fix is plain.
+			return nil, fmt.Errorf("%q is not an absolute URL: expected a base URL such as %q", raw, "https://"+raw)
+		}
+		return nil, errors.New("is not an absolute URL: " + example)
 	}
-	if u.User != nil {
-		return nil, fmt.Errorf("%q must not contain user information: set credentials with api_key or admin_token instead", redactUser(u))
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.ContainsAny(raw, "?#") {
+		return nil, errors.New("must not have a query or fragment (nothing from ? or # on): " + example)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%q must not have a query or fragment: expected a base URL such as \"https://my-cluster-id.on-hellgate.cloud\"", raw)
-	}
-	switch strings.ToLower(u.Scheme) {
+	switch u.Scheme {
 	case "https":
 	case "http":
 		if !IsLoopbackHost(u.Hostname()) {
-			return nil, fmt.Errorf("%q uses plain http:// with a host that is not loopback: use https://, since credentials must not travel in clear text (http:// is allowed only for localhost, 127.0.0.0/8 and ::1)", raw)
+			shown := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+			return nil, fmt.Errorf("%q uses plain http:// with a host that is not loopback: use https://, since credentials must not travel in clear text (http:// is allowed only for localhost, 127.0.0.0/8 and ::1)", shown)
 		}
 	default:
-		return nil, fmt.Errorf("%q has scheme %q: expected https:// (or http:// for localhost, 127.0.0.0/8 and ::1)", raw, u.Scheme)
+		return nil, fmt.Errorf("has scheme %q: expected https:// (or http:// for localhost, 127.0.0.0/8 and ::1)", u.Scheme)
 	}
 	return u, nil
 }
 
-func redactUser(u *url.URL) string {
-	c := *u
-	c.User = url.User("REDACTED")
-	return c.String()
-}
+// hostName matches a DNS name of at least two labels.
+var hostName = regexp.MustCompile(`^(?i:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.(?i:[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?))+$`)
+
+// isHostName reports whether s is a DNS name such as example.com, which
+// cannot be a secret typed in the wrong place.
+func isHostName(s string) bool { return len(s) <= 253 && hostName.MatchString(s) }
 
 // IsLoopbackHost reports whether host (without port) is localhost or a
 // loopback IP address.

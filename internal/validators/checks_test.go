@@ -52,7 +52,7 @@ func TestCheckEndpoint(t *testing.T) {
 		"https://example.com/?a=b":        "query or fragment",
 		"https://example.com/#x":          "query or fragment",
 		"https://exa mple.com":            "not a valid URL",
-		"mailto:x@example.com":            "not an absolute URL",
+		"mailto:someone":                  "not an absolute URL",
 	}
 	for raw, want := range bad {
 		_, err := CheckEndpoint(raw)

@@ -84,13 +84,18 @@ Flags:
 	fs.StringVar(&c.adminToken, "admin-token", "",
 		"admin `token` accepted in the x-admin-token header (default: $"+tokenEnv+", else a random token printed on stdout)")
 	fs.StringVar(&c.opts.StateFile, "state-file", "",
-		"JSON `file` that keeps keys across restarts, loaded at start and rewritten after each change (default: memory only)")
+		"`file` that keeps keys across restarts (JSON lines), loaded at start; each change is appended and synced, and the file is compacted from time to time (default: memory only)")
 	fs.Float64Var(&c.opts.Faults.ErrorRate, "error-rate", 0, "`probability` (0..1) of answering a request to /api with a 500, 502, 503 or 504 without doing anything")
 	fs.Float64Var(&c.opts.Faults.ThrottleRate, "throttle-rate", 0, "`probability` (0..1) of answering a request to /api with 429 and Retry-After without doing anything")
 	fs.Float64Var(&c.opts.Faults.DropRate, "drop-rate", 0, "`probability` (0..1) of doing a request to /api and then closing the connection without an answer")
 	fs.DurationVar(&c.opts.Faults.ThrottleRetryAfter, "throttle-retry-after", time.Second, "Retry-After of throttled answers, rounded up to whole seconds")
 	fs.DurationVar(&c.opts.Faults.Latency, "latency", 0, "`delay` added to every request to /api, e.g. 200ms")
 	fs.Int64Var(&c.opts.Faults.Seed, "seed", 0, "`seed` of the fault injection's random source; the same seed repeats the same faults")
+	var script string
+	fs.StringVar(&script, "fault-script", "",
+		"comma-separated fault `steps` for the first requests to /api, one step per request, before the rates apply: "+
+			"pass, drop (do the request, then close the connection without an answer), throttle (429), or a status 500-599; "+
+			"step*N repeats a step, e.g. drop,throttle*6 (a create made with its answer lost, then six 429s)")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests to stderr (the log never contains secrets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -120,6 +125,11 @@ Flags:
 	if c.opts.Faults.Latency < 0 {
 		return fail("--latency must not be negative, got %s", c.opts.Faults.Latency)
 	}
+	steps, err := mockcluster.ParseFaultScript(script)
+	if err != nil {
+		return fail("--fault-script: %w", err)
+	}
+	c.opts.Faults.Script = steps
 	tokenSet := false
 	fs.Visit(func(f *flag.Flag) { tokenSet = tokenSet || f.Name == "admin-token" })
 	switch {

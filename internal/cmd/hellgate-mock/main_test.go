@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -229,6 +230,26 @@ func TestRunStateFileAndFaults(t *testing.T) {
 	}
 }
 
+func TestRunFaultScript(t *testing.T) {
+	t.Setenv(tokenEnv, "")
+	s := start(t, "--addr", "127.0.0.1:0", "--admin-token", "t", "--fault-script", "throttle,503*2", "--error-rate", "0", "--quiet")
+	m := listeningRE.FindStringSubmatch(s.line(t))
+	if m == nil {
+		t.Fatal("first line is not the listening line")
+	}
+	var got []int
+	for range 4 {
+		status, _, _ := get(t, m[1]+"/api/admin/api-keys", "t")
+		got = append(got, status)
+	}
+	if want := []int{429, 503, 503, 200}; !slices.Equal(got, want) {
+		t.Errorf("statuses = %v, want %v", got, want)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRunAddressInUse(t *testing.T) {
 	ln, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -265,6 +286,8 @@ func TestFlagValidation(t *testing.T) {
 		{"--throttle-retry-after", "-1s"},
 		{"--throttle-retry-after", "5"},
 		{"--seed", "x"},
+		{"--fault-script", "boom"},
+		{"--fault-script", "drop*0"},
 		{"--admin-token", ""},
 		{"--no-such-flag"},
 		{"extra-argument"},
@@ -295,7 +318,7 @@ func TestHelp(t *testing.T) {
 	}
 	help := stderr.String()
 	for _, name := range []string{"addr", "admin-token", "state-file", "error-rate", "throttle-rate", "drop-rate",
-		"throttle-retry-after", "latency", "seed", "quiet", tokenEnv, "listening on http://HOST:PORT", "127.0.0.1:8089"} {
+		"throttle-retry-after", "latency", "seed", "fault-script", "drop,throttle*6", "quiet", tokenEnv, "listening on http://HOST:PORT", "127.0.0.1:8089"} {
 		if !strings.Contains(help, name) {
 			t.Errorf("help does not mention %q:\n%s", name, help)
 		}

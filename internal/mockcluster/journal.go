@@ -1,0 +1,265 @@
+package mockcluster
+
+// Writing the state file: each change is appended as one line and synced,
+// at a cost that does not grow with the number of keys; from time to time
+// the file is compacted (rewritten from memory, without the tombstones and
+// idempotency records that have expired) into a new file that replaces the
+// old one atomically. The format is described in statefile.go.
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// tombstoneTTL is how long a deleted key's id stays a valid list cursor
+// once the state file is compacted.
+const tombstoneTTL = 24 * time.Hour
+
+// minCompactLines is the fewest appended lines after which the file is
+// compacted. It is compacted once the lines appended since the last
+// compaction outnumber the records it wrote, so that a compaction's cost,
+// proportional to the state, is spread over at least as many changes.
+const minCompactLines = 256
+
+// journal is the open state file and what the store knows about it.
+type journal struct {
+	f       *os.File // nil until the first compaction
+	size    int64    // where the next line goes
+	lines   int      // lines appended since the last compaction
+	records int      // records the last compaction wrote
+	// stale means the file may not hold what memory holds (a write
+	// failed part way): the next change compacts instead of appending.
+	stale bool
+	// syncDir makes a rename in dir durable; tests replace it to watch.
+	syncDir func(dir string) error
+}
+
+// journal returns the store's journal, creating it on first use.
+func (st *store) journal() *journal {
+	if st.j == nil {
+		st.j = &journal{syncDir: syncDir}
+	}
+	return st.j
+}
+
+// logCreate writes a new key and, if it has one, its idempotency record.
+// The caller holds st.mu.
+func (st *store) logCreate(sk *storedKey, id idemID, rec *idemRecord) error {
+	lines := []stateLine{keyLine(sk)}
+	if rec != nil {
+		lines = append(lines, idemLine(id, rec))
+	}
+	return st.write(lines, -1, 0)
+}
+
+// logScopes writes a key's new scopes. The caller holds st.mu.
+func (st *store) logScopes(sk *storedKey) error {
+	return st.write([]stateLine{{Op: lineScopes, ID: sk.ID, Scopes: sk.Scopes}}, -1, 0)
+}
+
+// logDelete writes a delete and overwrites the key's secret where the file
+// holds it (secretLen bytes at sk.secretAt). The caller holds st.mu.
+func (st *store) logDelete(sk *storedKey, secretLen int) error {
+	at := sk.deletedAt
+	return st.write([]stateLine{{Op: lineDelete, ID: sk.ID, DeletedAt: &at}}, sk.secretAt, secretLen)
+}
+
+// write appends lines to the state file, overwrites blankLen bytes at
+// blankAt (if blankAt >= 0) with asterisks, and syncs: one write, one
+// overwrite, one fsync, whatever the size of the state. When a compaction
+// is due it compacts instead, which writes the same state. The caller holds
+// st.mu and has already changed memory.
+func (st *store) write(lines []stateLine, blankAt int64, blankLen int) error {
+	if st.file == "" {
+		return nil
+	}
+	j := st.journal()
+	if j.f == nil || j.stale || j.lines+len(lines) > max(minCompactLines, j.records) || !j.sameFile(st.file) {
+		return stateError(st.compact())
+	}
+	var buf bytes.Buffer
+	secrets := make([]int64, len(lines))
+	for i, l := range lines {
+		secrets[i] = appendLine(&buf, l, j.size)
+	}
+	err := func() error {
+		if blankAt >= 0 && blankLen > 0 {
+			if _, err := j.f.WriteAt(bytes.Repeat([]byte{'*'}, blankLen), blankAt); err != nil {
+				return err
+			}
+		}
+		if _, err := j.f.WriteAt(buf.Bytes(), j.size); err != nil {
+			return err
+		}
+		return j.f.Sync()
+	}()
+	if err != nil {
+		// Part of it may be on disk; the next change rewrites the file.
+		j.stale = true
+		return stateError(err)
+	}
+	for i, l := range lines {
+		if l.sk != nil {
+			l.sk.secretAt = secrets[i]
+		}
+	}
+	j.size += int64(buf.Len())
+	j.lines += len(lines)
+	return nil
+}
+
+// appendLine encodes l as one line at the end of buf, which starts at
+// offset base in the file, and returns the offset of its key_value in the
+// file, or -1 (no key line, or a value JSON would escape).
+func appendLine(buf *bytes.Buffer, l stateLine, base int64) int64 {
+	start := buf.Len()
+	data, _ := json.Marshal(l) // plain strings, slices and times: cannot fail
+	buf.Write(data)
+	buf.WriteByte('\n')
+	if l.Op != lineKey || l.KeyValue == "" {
+		return -1
+	}
+	field := []byte(`"key_value":"` + l.KeyValue + `"`)
+	i := bytes.Index(data, field)
+	if i < 0 {
+		return -1
+	}
+	return base + int64(start+i+len(`"key_value":"`))
+}
+
+// compact purges expired tombstones and idempotency records from memory and
+// replaces the state file with one that holds exactly the state: written to
+// a temporary file in the same directory, synced, renamed over the old one,
+// and the directory synced, so that a crash leaves the old file or the new
+// one, and the new one stays. The caller holds st.mu.
+func (st *store) compact() error {
+	j := st.journal()
+	now := st.timestamp()
+	st.purgeIdempotency(now)
+	st.purgeTombstones(now)
+
+	var buf bytes.Buffer
+	head, _ := json.Marshal(stateHeader{Version: stateVersion, NextSeq: st.nextSeq})
+	buf.Write(head)
+	buf.WriteByte('\n')
+	secrets := make([]int64, len(st.order))
+	for i, sk := range st.order {
+		if sk.deleted {
+			secrets[i] = appendLine(&buf, tombstoneLine(sk), 0)
+		} else {
+			secrets[i] = appendLine(&buf, keyLine(sk), 0)
+		}
+	}
+	ids := make([]idemID, 0, len(st.idem))
+	for id := range st.idem {
+		ids = append(ids, id)
+	}
+	// Map order is random; sort so that the same state gives the same file.
+	slices.SortFunc(ids, func(a, b idemID) int {
+		return cmp.Or(st.idem[a].storedAt.Compare(st.idem[b].storedAt), strings.Compare(a.owner, b.owner), strings.Compare(a.key, b.key))
+	})
+	for _, id := range ids {
+		appendLine(&buf, idemLine(id, st.idem[id]), 0)
+	}
+
+	f, err := replaceFile(st.file, buf.Bytes(), j.syncDir)
+	if err != nil {
+		j.stale = true
+		return err
+	}
+	if j.f != nil {
+		_ = j.f.Close()
+	}
+	for i, sk := range st.order {
+		sk.secretAt = secrets[i]
+	}
+	*j = journal{f: f, size: int64(buf.Len()), records: len(st.order) + len(ids), syncDir: j.syncDir}
+	return nil
+}
+
+// purgeTombstones forgets deleted keys deleted at least tombstoneTTL ago.
+// The caller holds st.mu.
+func (st *store) purgeTombstones(now time.Time) {
+	st.order = slices.DeleteFunc(st.order, func(sk *storedKey) bool {
+		if sk.deleted && now.Sub(sk.deletedAt) >= tombstoneTTL {
+			delete(st.byID, sk.ID)
+			return true
+		}
+		return false
+	})
+}
+
+// sameFile reports whether path is still the file the journal writes to
+// (someone may have removed or replaced it).
+func (j *journal) sameFile(path string) bool {
+	want, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	have, err := j.f.Stat()
+	return err == nil && os.SameFile(want, have)
+}
+
+// replaceFile writes data, mode 0600, to a temporary file next to path,
+// syncs it, renames it to path, and syncs the directory; it returns the
+// file, open for writing at its new name.
+func replaceFile(path string, data []byte, syncDir func(string) error) (f *os.File, err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return nil, err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return nil, err
+	}
+	if err = tmp.Sync(); err != nil {
+		return nil, err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return nil, err
+	}
+	// The rename is durable only once the directory is synced. The file is
+	// in place, so a failure here is reported but the file is kept.
+	if err = syncDir(dir); err != nil {
+		return nil, err
+	}
+	return tmp, nil
+}
+
+// syncDir syncs a directory, making the renames in it durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir) //nolint:gosec // the state file's own directory
+	if err != nil {
+		return err
+	}
+	defer func() { _ = d.Close() }()
+	return d.Sync()
+}
+
+// stateError turns a state-file failure into a 500 for the client.
+func stateError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &apiError{
+		status:  http.StatusInternalServerError,
+		code:    "state_file_error",
+		message: "The mock could not write its state file, so nothing was changed: " + err.Error() + ".",
+	}
+}
