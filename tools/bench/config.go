@@ -1,5 +1,6 @@
-// The Terraform configurations the runs use: N resources of one kind, and
-// one that reads the provider's list data source.
+// The Terraform configurations the runs use: N resources of one kind
+// (terraform_data, floor_api_key or hellgate_api_key), and one that reads
+// the provider's list data source.
 
 package main
 
@@ -27,25 +28,31 @@ func writeConfig(dir, kind string, n int) error {
   input = [%q]
 }
 `, n, keyScope)
-	case kindHellgate:
-		cfg = requiredProviders + fmt.Sprintf(`
-resource "hellgate_api_key" "k" {
+	case kindFloor, kindHellgate:
+		// floor_api_key is the floor provider's, hellgate_api_key hellgate's.
+		local, _, _ := strings.Cut(kind, "_")
+		cfg = requiredProvider(local) + fmt.Sprintf(`
+resource %q "k" {
   count  = %d
   scopes = [%q]
 }
-`, n, keyScope)
+`, kind, n, keyScope)
 	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600)
 }
 
-const requiredProviders = `terraform {
+// requiredProvider is the terraform block that finds the provider called
+// local in the mirror.
+func requiredProvider(local string) string {
+	return fmt.Sprintf(`terraform {
   required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
+    %s = {
+      source = "starfish-codes/%s"
     }
   }
 }
-`
+`, local, local)
+}
 
 // prepareDataSource finds the list data source (once) and writes and
 // initialises a configuration that reads it. It returns "" when there is
@@ -70,7 +77,7 @@ func (b *bench) prepareDataSource(ctx context.Context, env []string, keysDir, mo
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
-	cfg := requiredProviders + fmt.Sprintf("\ndata %q \"all\" {}\n", b.dsName)
+	cfg := requiredProvider("hellgate") + fmt.Sprintf("\ndata %q \"all\" {}\n", b.dsName)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
 		return "", err
 	}

@@ -34,7 +34,7 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.StringVar(&o.terraform, "terraform", envOr("TERRAFORM", "terraform"), "`path` of the Terraform CLI")
 	fs.StringVar(&ns, "n", "10,100,500", "comma-separated numbers of resources, without latency")
-	fs.StringVar(&latencyNs, "latency-n", "10,100,500", "comma-separated numbers of resources with -latency; empty: skip that mode")
+	fs.StringVar(&latencyNs, "latency-n", "10,200,500", "comma-separated numbers of resources with -latency; empty: skip that mode")
 	fs.IntVar(&o.runs, "runs", 3, "runs of each measurement; the report shows the median")
 	fs.DurationVar(&o.latency, "latency", 20*time.Millisecond, "latency the mock adds to every request in the second mode")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism for every run")

@@ -1,20 +1,25 @@
 // Command bench measures what the hellgate provider costs on top of
-// Terraform itself (make bench; issue G).
+// Terraform and the plugin framework (make bench; issues G and L).
 //
-// It builds the provider and the standalone mock cluster, installs the
-// provider in a filesystem mirror with a private CLI configuration, and for
-// each N times whole Terraform runs against the mock: apply of N
-// hellgate_api_key resources, a plan that changes nothing (it refreshes
-// every key) and destroy. The same runs with N terraform_data resources are
-// the baseline: Terraform's own cost, which no provider goes below. A second
-// mode adds latency to every mock request and compares with the lower bound
-// N / parallelism x latency added to the baseline.
+// It builds the provider, the floor (tools/bench/floor: a framework
+// provider with the same resource shape that does no work) and the
+// standalone mock cluster, installs both providers in a filesystem mirror
+// with a private CLI configuration, and for each N times whole Terraform
+// runs against the mock: apply of N hellgate_api_key resources, a plan that
+// changes nothing (it refreshes every key) and destroy. The same runs with N
+// floor_api_key resources are the floor: what any framework provider of
+// this shape costs, the headline ratio. The same runs with N terraform_data
+// resources show Terraform's own cost, with no plugin at all. A second mode
+// adds latency to every mock request (and the same sleep to every floor
+// call) and also compares with the lower bound N / parallelism x latency
+// added to the terraform_data time.
 //
 // Per run it records the wall time (median of -runs runs), the requests the
 // mock received (from /_mock/stats, before and after, per key), the peak
-// resident memory and CPU time of the provider processes (see launcher.go)
-// and the mock's CPU time. The report replaces the part of -out between the
-// markers, or is the whole file when -out has none.
+// resident memory and CPU time of the provider processes, hellgate's and
+// the floor's (see launcher.go), and the mock's CPU time. The report
+// replaces the part of -out between the markers, or is the whole file when
+// -out has none.
 //
 // Everything runs on loopback in a temporary folder that is removed at the
 // end.
@@ -44,6 +49,7 @@ import (
 // this build.
 const (
 	providerAddr  = "registry.terraform.io/starfish-codes/hellgate"
+	floorAddr     = "registry.terraform.io/starfish-codes/floor"
 	mirrorVersion = "0.0.1"
 	keyScope      = "pci:tokens:read"
 )
@@ -68,6 +74,7 @@ func main() {
 type bench struct {
 	opts      options
 	root      string // the source to build the provider and the mock from
+	repo      string // the repository: the floor is built from it
 	work      string // the temporary folder
 	rusageDir string
 	env       []string // Terraform's environment, without the mock's address
@@ -99,7 +106,7 @@ func run(ctx context.Context, args []string) error {
 	if opts.src != "" {
 		src = opts.src
 	}
-	b := &bench{opts: opts, root: src, work: work, results: results{}}
+	b := &bench{opts: opts, root: src, repo: root, work: work, results: results{}}
 	machine := describeMachine(ctx, opts.terraform)
 	start := time.Now()
 	if err := b.setUp(ctx); err != nil {

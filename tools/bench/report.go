@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,47 +30,15 @@ func (b *bench) report(m machine) string {
 
 	if len(o.ns) > 0 {
 		p("### Without latency\n\n")
-		p("| N | run | terraform_data | hellgate | ratio | requests per key | provider peak RSS | provider CPU | mock CPU |\n")
-		p("|---:|---|---:|---:|---:|---|---:|---:|---:|\n")
-		for _, n := range o.ns {
-			for _, op := range []string{opApply, opPlan, opDestroy, opList} {
-				h := b.results.summary(key{modePlain, n, kindHellgate, op})
-				if !h.ok {
-					continue
-				}
-				base := b.results.summary(key{modePlain, n, kindBaseline, op})
-				ratio, baseCol := "–", "–"
-				if base.ok {
-					baseCol = secs(base.wall)
-					ratio = fmt.Sprintf("%.2fx", h.wall.Seconds()/base.wall.Seconds())
-				}
-				p("| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, opLabel(op), baseCol, secs(h.wall), ratio,
-					reqCol(h, n), mib(h.maxRSS), cpuSecs(h.cpu), cpuSecs(h.mockCPU))
-			}
-		}
-		p("\n")
+		b.table(&w, modePlain, o.ns, []string{opApply, opPlan, opDestroy, opList})
 	}
-
 	if len(o.latencyNs) > 0 {
 		p("### With %s latency per request\n\n", o.latency)
+		p("The mock adds %s to every request, and the floor waits as long in every create, read and delete. ", o.latency)
 		p("Lower bound: the terraform_data time plus N / %d x %s, every request overlapping as `-parallelism=%d` allows. ",
 			o.parallelism, o.latency, o.parallelism)
 		p("Destroy refreshes every key before deleting it, so its lower bound counts two rounds of requests.\n\n")
-		p("| N | run | terraform_data | lower bound | hellgate | ratio to the lower bound | requests per key | provider peak RSS | provider CPU |\n")
-		p("|---:|---|---:|---:|---:|---:|---|---:|---:|\n")
-		for _, n := range o.latencyNs {
-			for _, op := range []string{opApply, opPlan, opDestroy} {
-				h := b.results.summary(key{modeLatency, n, kindHellgate, op})
-				base := b.results.summary(key{modeLatency, n, kindBaseline, op})
-				if !h.ok || !base.ok {
-					continue
-				}
-				bound := b.lowerBound(base.wall, n, op)
-				p("| %d | %s | %s | %s | %s | %.2fx | %s | %s | %s |\n", n, opLabel(op), secs(base.wall), secs(bound), secs(h.wall),
-					h.wall.Seconds()/bound.Seconds(), reqCol(h, n), mib(h.maxRSS), cpuSecs(h.cpu))
-			}
-		}
-		p("\n")
+		b.table(&w, modeLatency, o.latencyNs, []string{opApply, opPlan, opDestroy})
 	}
 
 	if len(b.goBench) > 0 {
@@ -93,11 +62,92 @@ func (b *bench) report(m machine) string {
 	}
 	return w.String()
 }
-func modeSuffix(mode string) string {
-	if mode == modeLatency {
-		return ", with latency"
+
+// table writes one mode's results: hellgate, the floor and terraform_data
+// side by side, led by the ratio of hellgate to the floor. Without latency
+// it adds the ratio to terraform_data and the mock's CPU; with latency, the
+// lower bound and the ratio to it.
+func (b *bench) table(w *strings.Builder, mode string, ns []int, ops []string) {
+	latency := mode == modeLatency
+	head := []string{"N", "run", "**hellgate / floor**", "hellgate", "floor", "terraform_data"}
+	if latency {
+		head = append(head, "lower bound", "hellgate / lower bound")
+	} else {
+		head = append(head, "hellgate / terraform_data")
 	}
-	return ""
+	head = append(head, "requests per key", "peak RSS hellgate / floor", "provider CPU hellgate / floor")
+	if !latency {
+		head = append(head, "mock CPU")
+	}
+	align := make([]string, len(head))
+	for i, h := range head {
+		align[i] = "---:"
+		if h == "run" || h == "requests per key" {
+			align[i] = "---"
+		}
+	}
+	row := func(cells []string) { fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | ")) }
+	row(head)
+	fmt.Fprintf(w, "|%s|\n", strings.Join(align, "|"))
+	for _, n := range ns {
+		for _, op := range ops {
+			h := b.results.summary(key{mode, n, kindHellgate, op})
+			if !h.ok {
+				continue
+			}
+			f := b.results.summary(key{mode, n, kindFloor, op})
+			base := b.results.summary(key{mode, n, kindBaseline, op})
+			cells := []string{strconv.Itoa(n), opLabel(op), ratioCol(h, f), secs(h.wall), wallCol(f), wallCol(base)}
+			if latency {
+				bound := summary{}
+				if base.ok {
+					bound = summary{ok: true, wall: b.lowerBound(base.wall, n, op)}
+				}
+				cells = append(cells, wallCol(bound), ratioCol(h, bound))
+			} else {
+				cells = append(cells, ratioCol(h, base))
+			}
+			cells = append(cells, reqCol(h, n), rssCol(h, f), cpuCol(h, f))
+			if !latency {
+				cells = append(cells, cpuSecs(h.mockCPU))
+			}
+			row(cells)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// wallCol is a measurement's median wall time, or "–" where there is none.
+func wallCol(s summary) string {
+	if !s.ok {
+		return "–"
+	}
+	return secs(s.wall)
+}
+
+// ratioCol is h's wall time over other's, or "–" where other has none.
+func ratioCol(h, other summary) string {
+	if !other.ok || other.wall <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2fx", h.wall.Seconds()/other.wall.Seconds())
+}
+
+// rssCol compares hellgate's largest provider process with the floor's.
+func rssCol(h, f summary) string {
+	if !f.ok || f.maxRSS <= 0 {
+		return mib(h.maxRSS)
+	}
+	return fmt.Sprintf("%.1f / %.1f MiB (%.2fx)", float64(h.maxRSS)/1024, float64(f.maxRSS)/1024, float64(h.maxRSS)/float64(f.maxRSS))
+}
+
+// cpuCol is the median CPU time of hellgate's provider processes and of the
+// floor's.
+func cpuCol(h, f summary) string {
+	if !f.ok {
+		return cpuSecs(h.cpu)
+	}
+	return fmt.Sprintf("%.2f / %.2f s", h.cpu, f.cpu)
 }
 
 func opLabel(op string) string {

@@ -94,3 +94,17 @@ func (r requests) perKey(n int) string {
 	}
 	return strings.Join(parts, " + ")
 }
+
+// peakRSS is the largest peak of any provider process of kind, in any mode
+// and operation at n, in KiB; 0 when there is none.
+func (r results) peakRSS(n int, kind string) int64 {
+	var peak int64
+	for k, ss := range r {
+		if k.n == n && k.kind == kind {
+			for _, s := range ss {
+				peak = max(peak, s.maxRSS)
+			}
+		}
+	}
+	return peak
+}

@@ -1,6 +1,7 @@
-// The Terraform runs: per mode and N, init, then apply, the list data
-// source, a no-change plan and destroy, each timed and its requests, memory
-// and CPU recorded.
+// The Terraform runs: per mode and N, init, then for terraform_data, the
+// floor and hellgate in turn apply, the list data source (hellgate only), a
+// no-change plan and destroy, each timed and its requests, memory and CPU
+// recorded.
 
 package main
 
@@ -23,6 +24,7 @@ const (
 	modeLatency = "latency"
 
 	kindBaseline = "terraform_data"
+	kindFloor    = "floor_api_key"
 	kindHellgate = "hellgate_api_key"
 
 	opApply   = "apply"
@@ -31,18 +33,27 @@ const (
 	opList    = "data source"
 )
 
+// kinds are the resources measured, in the order each run takes them.
+var kinds = []string{kindBaseline, kindFloor, kindHellgate}
+
+// envFloorSleep is the floor provider's stand-in for a request's latency
+// (see tools/bench/floor).
+const envFloorSleep = "HELLGATE_BENCH_FLOOR_SLEEP"
+
 // measureMode starts a mock with the given latency and measures every N.
+// The floor waits the same latency in each create, read and delete.
 func (b *bench) measureMode(ctx context.Context, mode string, latency time.Duration, ns []int) error {
 	m, err := startMock(ctx, filepath.Join(b.work, "bin", "hellgate-mock"), latency)
 	if err != nil {
 		return err
 	}
 	defer m.stop()
-	env := append(slices.Clone(b.env), "HELLGATE_ENDPOINT="+m.endpoint, "HELLGATE_ADMIN_TOKEN="+m.token)
+	env := append(slices.Clone(b.env), "HELLGATE_ENDPOINT="+m.endpoint, "HELLGATE_ADMIN_TOKEN="+m.token,
+		envFloorSleep+"="+latency.String())
 
 	for _, n := range ns {
 		dirs := map[string]string{}
-		for _, kind := range []string{kindBaseline, kindHellgate} {
+		for _, kind := range kinds {
 			dir := filepath.Join(b.work, fmt.Sprintf("%s-%d-%s", mode, n, kind))
 			if err := writeConfig(dir, kind, n); err != nil {
 				return err
@@ -62,9 +73,9 @@ func (b *bench) measureMode(ctx context.Context, mode string, latency time.Durat
 
 		for r := 1; r <= b.opts.runs; r++ {
 			fmt.Printf("bench: %s N=%d run %d/%d\n", mode, n, r, b.opts.runs)
-			// Interleave baseline and provider so that a change in the
-			// machine's load hits both alike.
-			for _, kind := range []string{kindBaseline, kindHellgate} {
+			// Interleave the kinds so that a change in the machine's load
+			// hits all alike.
+			for _, kind := range kinds {
 				if err := b.cycle(ctx, env, m, mode, kind, n, dirs[kind], dsDir); err != nil {
 					return err
 				}
@@ -111,7 +122,7 @@ func (b *bench) cycle(ctx context.Context, env []string, m *mock, mode, kind str
 		if b.opts.verbose {
 			fmt.Printf("    %d provider process(es), peak %s, CPU %.2f s\n", procs, mib(rss), cpu)
 		}
-		if kind == kindHellgate && procs == 0 {
+		if kind != kindBaseline && procs == 0 {
 			return fmt.Errorf("%s %s N=%d: no provider process reported its usage; is the launcher in the mirror?", mode, st.op, n)
 		}
 		if st.op == opDestroy && after.LiveKeys != 0 {

@@ -1,5 +1,5 @@
-// Setting up: building the provider and the mock, filling the filesystem
-// mirror with the launcher, and Terraform's CLI configuration and
+// Setting up: building the providers (hellgate and the floor) and the mock,
+// filling the filesystem mirror with the launcher, and Terraform's CLI configuration and
 // environment.
 
 package main
@@ -11,49 +11,77 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
-// setUp builds the provider and the mock, fills the filesystem mirror with
+// plugin is a provider that Terraform starts through the launcher: built
+// into the bin folder under name, and found in the mirror at addr.
+type plugin struct {
+	addr    string
+	name    string
+	pkg     string // what go build builds
+	ldflags string
+	fromSrc bool // built from -src (the provider measured), else from the repository
+}
+
+// plugins are the providers in the mirror: hellgate, and the floor it is
+// measured against (always the repository's, whatever -src says).
+var plugins = []plugin{
+	{providerAddr, "terraform-provider-hellgate", ".", "-s -w -X main.version=bench", true},
+	{floorAddr, "terraform-provider-floor", "./tools/bench/floor", "-s -w", false},
+}
+
+// setUp builds the providers and the mock, fills the filesystem mirror with
 // the launcher and writes the CLI configuration.
 func (b *bench) setUp(ctx context.Context) error {
 	bin := filepath.Join(b.work, "bin")
-	platform := runtime.GOOS + "_" + runtime.GOARCH
-	plugin := filepath.Join(b.work, "mirror", providerAddr, mirrorVersion, platform)
 	b.rusageDir = filepath.Join(b.work, "rusage")
-	for _, d := range []string{bin, plugin, b.rusageDir} {
+	for _, d := range []string{bin, b.rusageDir} {
 		if err := os.MkdirAll(d, 0o750); err != nil {
 			return err
 		}
 	}
 
-	fmt.Println("bench: building the provider and the mock")
-	provider := filepath.Join(bin, "terraform-provider-hellgate")
-	if err := b.goCmd(ctx, "build", "-trimpath", "-ldflags", "-s -w -X main.version=bench", "-o", provider, "."); err != nil {
-		return err
-	}
-	if err := b.goCmd(ctx, "build", "-trimpath", "-o", filepath.Join(bin, "hellgate-mock"), "./internal/cmd/hellgate-mock"); err != nil {
-		return err
-	}
+	fmt.Println("bench: building the providers and the mock")
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	if err := copyFile(self, filepath.Join(plugin, "terraform-provider-hellgate_v"+mirrorVersion)); err != nil {
+	var addrs []string
+	for _, p := range plugins {
+		dir := b.repo
+		if p.fromSrc {
+			dir = b.root
+		}
+		if err := goCmd(ctx, dir, "build", "-trimpath", "-ldflags", p.ldflags, "-o", filepath.Join(bin, p.name), p.pkg); err != nil {
+			return err
+		}
+		mirrored := filepath.Join(b.work, "mirror", p.addr, mirrorVersion, runtime.GOOS+"_"+runtime.GOARCH)
+		if err := os.MkdirAll(mirrored, 0o750); err != nil {
+			return err
+		}
+		if err := copyFile(self, filepath.Join(mirrored, p.name+"_v"+mirrorVersion)); err != nil {
+			return err
+		}
+		addrs = append(addrs, strconv.Quote(p.addr))
+	}
+	if err := goCmd(ctx, b.root, "build", "-trimpath", "-o", filepath.Join(bin, "hellgate-mock"), "./internal/cmd/hellgate-mock"); err != nil {
 		return err
 	}
 
 	rc := filepath.Join(b.work, "terraformrc")
+	list := strings.Join(addrs, ", ")
 	cfg := fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %q
-    include = [%q]
+    include = [%s]
   }
   direct {
-    exclude = [%q]
+    exclude = [%s]
   }
 }
-`, filepath.Join(b.work, "mirror"), providerAddr, providerAddr)
+`, filepath.Join(b.work, "mirror"), list, list)
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		return err
 	}
@@ -69,17 +97,18 @@ func (b *bench) setUp(ctx context.Context) error {
 		"TF_CLI_CONFIG_FILE="+rc,
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
-		envProvider+"="+provider,
+		envProviderDir+"="+bin,
 		envRusageDir+"="+b.rusageDir,
 	)
 	return nil
 }
 
-func (b *bench) goCmd(ctx context.Context, args ...string) error {
+// goCmd runs one go command in dir.
+func goCmd(ctx context.Context, dir string, args ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...) //nolint:gosec // G204: fixed go build commands
-	cmd.Dir = b.root
+	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
