@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,6 +18,11 @@ import (
 
 // apiKeysPath is the collection path of the API-key endpoints.
 const apiKeysPath = "/api/admin/api-keys" //nolint:gosec // a URL path, not a credential (G101 matches "keys")
+
+// MaxListPages is how many pages a listing of every key reads at the most
+// (a million keys at MaxPageSize), so that a server that keeps naming new
+// pages cannot keep a listing going for ever.
+const MaxListPages = 10000
 
 // MaxPageSize is the largest page Hellgate's list endpoint accepts, and the
 // page size ListAllAPIKeys uses by default.
@@ -199,26 +205,71 @@ func parseNextLink(next string, limit int) (*ListAPIKeysInput, error) {
 // means MaxPageSize, the fewest requests. A server that names the same next
 // page twice is reported as an error instead of being followed forever.
 func (c *Client) ListAllAPIKeys(ctx context.Context, pageSize int) ([]APIKey, error) {
-	if pageSize <= 0 {
-		pageSize = MaxPageSize
-	}
 	var all []APIKey
-	in := ListAPIKeysInput{Limit: pageSize}
-	seen := map[string]bool{}
-	for {
-		page, err := c.ListAPIKeys(ctx, in)
+	for k, err := range c.APIKeys(ctx, pageSize) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, page.Keys...)
-		if page.Next == nil {
-			return all, nil
+		all = append(all, k)
+	}
+	return all, nil
+}
+
+// APIKeys yields every API key, fetching a page only when the keys before
+// it have been consumed: a caller that stops early (for example at a
+// limit) makes no further requests. pageSize 0 (or negative) means
+// MaxPageSize. An error ends the sequence; it is yielded once, with a zero
+// APIKey.
+func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, error] {
+	return func(yield func(APIKey, error) bool) {
+		for page, err := range c.APIKeyPages(ctx, pageSize) {
+			if err != nil {
+				yield(APIKey{}, err)
+				return
+			}
+			for _, k := range page.Keys {
+				if !yield(k, nil) {
+					return
+				}
+			}
 		}
-		if seen[page.Next.After] || page.Next.After == in.After {
-			return nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After)
+	}
+}
+
+// APIKeyPages yields the pages of the API-key list in order, fetching each
+// only when the one before it has been consumed; a page's Next says
+// whether another follows. pageSize 0 (or negative) means MaxPageSize. An
+// error ends the sequence; it is yielded once, with a nil page. A server
+// that names the same next page twice, or still names a next page after
+// MaxListPages, is reported as an error instead of being followed forever.
+func (c *Client) APIKeyPages(ctx context.Context, pageSize int) iter.Seq2[*APIKeyPage, error] {
+	if pageSize <= 0 {
+		pageSize = MaxPageSize
+	}
+	return func(yield func(*APIKeyPage, error) bool) {
+		in := ListAPIKeysInput{Limit: pageSize}
+		seen := map[string]bool{}
+		for pages := 1; ; pages++ {
+			page, err := c.ListAPIKeys(ctx, in)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(page, nil) || page.Next == nil {
+				return
+			}
+			if seen[page.Next.After] || page.Next.After == in.After {
+				yield(nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After))
+				return
+			}
+			if pages == MaxListPages {
+				yield(nil, fmt.Errorf("GET %s: the server still names a next page after %d pages (%d keys); "+
+					"stopping, since a listing of every key reads at most %d pages", apiKeysPath, pages, pages*pageSize, MaxListPages))
+				return
+			}
+			seen[page.Next.After] = true
+			in = *page.Next
 		}
-		seen[page.Next.After] = true
-		in = *page.Next
 	}
 }
 

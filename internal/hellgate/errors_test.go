@@ -92,9 +92,9 @@ func TestIsHelpers(t *testing.T) {
 		return fmt.Errorf("outer: %w", &Error{StatusCode: status})
 	}
 	checks := map[string]func(error) bool{
-		"IsNotFound": IsNotFound, "IsUnauthorized": IsUnauthorized, "IsForbidden": IsForbidden,
+		"IsNotFound": IsNotFound, "IsUnauthorized": IsUnauthorized, "IsForbidden": IsForbidden, "IsConflict": IsConflict,
 	}
-	statuses := map[string]int{"IsNotFound": 404, "IsUnauthorized": 401, "IsForbidden": 403, "other": 409}
+	statuses := map[string]int{"IsNotFound": 404, "IsUnauthorized": 401, "IsForbidden": 403, "IsConflict": 409, "other": 429}
 	for name, check := range checks {
 		for other, status := range statuses {
 			if got, want := check(wrap(status)), name == other; got != want {

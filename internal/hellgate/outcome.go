@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 )
 
 // NeverSent reports whether err is from a call whose every attempt failed
@@ -110,6 +111,11 @@ func isHostNotFound(err error) bool {
 	_, ok := IsHostNotFound(err)
 	return ok
 }
+
+// IsConflict reports whether err is or wraps a 409 *Error: an idempotency
+// key reused with another body, or by Hellgate's own rules another request
+// in the way of this one.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
 
 // badHeaderByte returns the first byte of v that Go's HTTP client refuses
 // in a header value (a control character other than tab), if any.

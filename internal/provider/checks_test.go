@@ -3,11 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
+	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
 // findResource returns the values of the managed resource at addr, which
@@ -46,18 +53,19 @@ func (f stateCheckFunc) CheckState(ctx context.Context, req statecheck.CheckStat
 	f(ctx, req, resp)
 }
 
-// captureString copies a string attribute of addr into *dst, so a later
-// step's PreConfig can act on it (for example revoke that key by hand).
-func captureString(addr, attr string, dst *string) statecheck.StateCheck {
+// captureString copies a string attribute of hellgate_api_key.test into
+// *dst, so a later step's PreConfig can act on it (for example revoke that
+// key by hand).
+func captureString(attr string, dst *string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		vals, err := findResource(req.State, addr)
+		vals, err := findResource(req.State, keyAddr)
 		if err != nil {
 			resp.Error = err
 			return
 		}
 		s, ok := vals[attr].(string)
 		if !ok {
-			resp.Error = fmt.Errorf("%s.%s is %T, not a string", addr, attr, vals[attr])
+			resp.Error = fmt.Errorf("%s.%s is %T, not a string", keyAddr, attr, vals[attr])
 			return
 		}
 		*dst = s
@@ -70,7 +78,7 @@ func captureString(addr, attr string, dst *string) statecheck.StateCheck {
 //nolint:unparam // takes the resource address like statecheck's own checks, for configurations with more than one key
 func (c *testCluster) matchesMock(addr string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		vals, err := findResource(req.State, addr)
+		vals, err := findResource(req.State, keyAddr)
 		if err != nil {
 			resp.Error = err
 			return
@@ -129,4 +137,83 @@ func (c *testCluster) keyGone(id *string) statecheck.StateCheck {
 			resp.Error = fmt.Errorf("key %s should have been revoked, but it is still on the mock", *id)
 		}
 	})
+}
+
+func stringSet(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, 0, len(values))
+	for _, v := range values {
+		checks = append(checks, knownvalue.StringExact(v))
+	}
+	return knownvalue.SetExact(checks)
+}
+
+// expiresAfter checks that the expires_at of hellgate_api_key.test is its
+// created_at plus seconds.
+func expiresAfter(seconds int64) statecheck.StateCheck {
+	var created, expires string
+	return stateCheckFunc(func(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		captureString("created_at", &created).CheckState(ctx, req, resp)
+		if resp.Error != nil {
+			return
+		}
+		captureString("expires_at", &expires).CheckState(ctx, req, resp)
+		if resp.Error != nil {
+			return
+		}
+		c, err1 := time.Parse(time.RFC3339, created)
+		e, err2 := time.Parse(time.RFC3339, expires)
+		if err1 != nil || err2 != nil {
+			resp.Error = fmt.Errorf("timestamps do not parse: %q, %q", created, expires)
+			return
+		}
+		if got := int64(e.Sub(c) / time.Second); got != seconds {
+			resp.Error = fmt.Errorf("expires_at - created_at = %ds, want %ds", got, seconds)
+		}
+	})
+}
+
+// newKeyClock returns one fake clock to share between the mock cluster and
+// the provider, advanced by hand (in PreConfig or between CLI runs) instead
+// of sleeping.
+func newKeyClock() *clock.Fake {
+	return clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+}
+
+// newClockedCluster starts a mock cluster on clock.
+func newClockedCluster(t *testing.T, clk *clock.Fake) *testCluster {
+	t.Helper()
+	return newTestCluster(t, func(o *mockcluster.Options) { o.Clock = clk })
+}
+
+// onlyKey returns the single key on the mock, failing unless there is
+// exactly one.
+func onlyKey(t *testing.T, c *testCluster) mockcluster.Key {
+	t.Helper()
+	keys := c.srv.Keys()
+	if len(keys) != 1 {
+		ids := make([]string, 0, len(keys))
+		for _, k := range keys {
+			ids = append(ids, k.ID)
+		}
+		t.Fatalf("expected exactly 1 live key on the mock, found %d: %v", len(keys), ids)
+	}
+	return keys[0]
+}
+
+// mustContain checks that Terraform's output holds each of wants, with runs
+// of white space compared as one space (Terraform wraps diagnostics).
+func mustContain(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, w := range wants {
+		if !strings.Contains(flat, strings.Join(strings.Fields(w), " ")) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// wsRegexp compiles pattern with each space matching any run of white
+// space, since Terraform wraps the diagnostics it prints.
+func wsRegexp(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }

@@ -1,5 +1,9 @@
 package provider
 
+// The hellgate_api_key data source: one API key looked up by id, with
+// whether it has expired, and the model conversions the list data source
+// shares.
+
 import (
 	"context"
 	"fmt"

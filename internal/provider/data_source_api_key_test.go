@@ -35,7 +35,7 @@ func TestAccDataSourceAPIKey_basic(t *testing.T) {
 	masked := knownvalue.StringExact("key_" + key.KeyValue[len("key_"):len("key_")+4] + "xxxx")
 
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock.Now)),
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

@@ -1,11 +1,17 @@
 package provider
 
+// The hellgate_api_keys data source: every API key of the cluster, read
+// page by page within a read timeout, filtered by scopes and expiry, in a
+// stable order.
+
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -34,13 +40,15 @@ type apiKeysDataModel struct {
 	Scopes         types.Set  `tfsdk:"scopes"`
 	IncludeExpired types.Bool `tfsdk:"include_expired"`
 	Keys           types.List `tfsdk:"keys"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_keys"
 }
 
-func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the API keys of the Hellgate Guardian cluster, for audits such as " +
 			"\"which keys exist, with which scopes, and which have expired?\". " +
@@ -76,6 +84,12 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				},
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
+				ReadDescription: fmt.Sprintf("How long reading every page of the list may take, as a duration such as `\"5m\"`. Defaults to `\"%s\"`.",
+					defaultListTimeout),
+			}),
+		},
 	}
 }
 
@@ -103,6 +117,14 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		notConfigured(&resp.Diagnostics, "list the API keys")
 		return
 	}
+
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultListTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	keys, err := d.data.client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
 	if err != nil {

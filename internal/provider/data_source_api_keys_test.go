@@ -2,6 +2,9 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -49,23 +52,13 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 	})
 
 	dir := t.TempDir()
-	writeMainTF(t, dir, `terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-
-provider "hellgate" {}
-
-data "hellgate_api_keys" "all" {}
+	writeMainTF(t, dir, rootModule("", `data "hellgate_api_keys" "all" {}
 
 output "ids" {
   value = [for k in data.hellgate_api_keys.all.keys : k.id]
 }
-`)
-	tf := newTerraformCLI(t, dir, c, WithClock(clock.Now))
+`))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 	tf.mustRun("init", "-input=false", "-no-color")
 
 	before := c.srv.Stats().Requests
@@ -135,7 +128,7 @@ data "hellgate_api_keys" "none" {
 `
 	keys := tfjsonpath.New("keys")
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock.Now)),
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -223,4 +216,39 @@ func TestFilterAPIKeys(t *testing.T) {
 			t.Errorf("filterAPIKeys(%v, include_expired=%t) = %q, want %q", tc.want, tc.expired, got, tc.ids)
 		}
 	}
+}
+
+// The list data source is bounded by its read timeout: a cluster that
+// never answers fails the read with the timeout's error instead of
+// hanging the plan.
+func TestAccDataSourceAPIKeys_readTimeout(t *testing.T) {
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hang.Close)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: (&testCluster{}).factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(fmt.Sprintf("endpoint = %q", hang.URL), `admin_token = "t"`, "max_retries = 0") + `
+data "hellgate_api_keys" "all" {
+  timeouts {
+    read = "1s"
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*context deadline exceeded`),
+			},
+			{
+				Config: providerConfig(fmt.Sprintf("endpoint = %q", hang.URL), `admin_token = "t"`) + `
+data "hellgate_api_keys" "all" {
+  timeouts {
+    read = "soon"
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Time Duration.*read = "soon"`),
+			},
+		},
+	})
 }

@@ -1,17 +1,20 @@
 package provider
 
+// Diagnostics shared by several objects, so that their wording cannot
+// drift apart: Configure's type check, an unknown provider configuration,
+// API errors with what the user can do, and escalation warnings.
+
 import (
 	"errors"
 	"fmt"
-	"net"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
-
-// Diagnostics shared by several objects live here, so their wording cannot
-// drift apart.
 
 const bugReport = "This is always a bug in the provider and should be reported to the provider developers."
 
@@ -55,9 +58,31 @@ func apiErrorDetail(what string, err error) string {
 			hint = " The provider's API key lacks the scope this operation needs (admin:api-keys:create, :read or :delete); use a key with that scope, or an admin token."
 		}
 	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", dnsErr.Name)
+	if host, ok := hellgate.IsHostNotFound(err); ok {
+		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", host)
 	}
 	return fmt.Sprintf("%s.%s\n\n%s", what, hint, err.Error())
+}
+
+// warnEscalation warns, at the scopes attribute, about a key whose scopes
+// let it mint or widen API keys: such a key is as strong as the admin
+// token. subject names the key, such as "This plan creates an API key".
+func warnEscalation(diags *diag.Diagnostics, scopeValues []string, subject string) {
+	found := scopes.Escalating(scopeValues)
+	if len(found) == 0 {
+		return
+	}
+	parts := make([]string, 0, len(found))
+	for _, e := range found {
+		parts = append(parts, fmt.Sprintf("%s, which %s", e.Scope, e.Why))
+	}
+	noun := "scope"
+	if len(found) > 1 {
+		noun = "scopes"
+	}
+	diags.AddAttributeWarning(path.Root("scopes"), "API Key Can Mint or Widen API Keys",
+		fmt.Sprintf("%s with the %s %s. Whoever holds such a key can give itself, or a new key, every scope: "+
+			"the key is as strong as the admin token. Grant it only to a service whose job is managing API keys, "+
+			"give it an expires_in, and keep its key_value where only that service can read it; "+
+			"any other service needs narrower scopes.", subject, noun, strings.Join(parts, ", and ")))
 }

@@ -1,9 +1,15 @@
 package provider
 
+// The ephemeral hellgate_api_key: a key made when Terraform opens it and
+// revoked when the run closes it, never written to state or a plan; Open
+// recovers a create that got no answer at once.
+
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -131,20 +137,21 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	ctx, cancel := context.WithTimeout(ctx, defaultCreateTimeout)
 	defer cancel()
 
-	var scopeValues []string
-	resp.Diagnostics.Append(cfg.Scopes.ElementsAs(ctx, &scopeValues, false)...)
+	in, diags := createInput(ctx, cfg.Scopes, cfg.ExpiresIn) // expires_in is required and validated
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	expiresIn, _ := wholeSeconds(cfg.ExpiresIn) // required and validated
+	warnEscalation(&resp.Diagnostics, in.Scopes, "Terraform opens an ephemeral API key for this run")
 	// One idempotency key for this Open, reused by the client's retries, so a
 	// create whose answer was lost is replayed rather than made twice.
-	key, err := r.data.client.CreateAPIKey(ctx, hellgate.CreateAPIKeyInput{
-		Scopes:         scopeValues,
-		ExpiresIn:      &expiresIn,
-		IdempotencyKey: hellgate.NewIdempotencyKey(),
-	})
+	in.IdempotencyKey = hellgate.NewIdempotencyKey()
+	attempted := r.data.clock()
+	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
+		if hellgate.MayHaveCommitted(err) {
+			r.recoverOpen(ctx, unansweredCreate{in: in, from: attempted, until: r.data.clock(), repeatedAtOnce: true}, &resp.Diagnostics)
+		}
 		resp.Diagnostics.AddError("Unable to Create Ephemeral API Key",
 			apiErrorDetail("Hellgate did not create the ephemeral API key", err))
 		return
@@ -191,9 +198,11 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 }
 
 // revoke deletes the key; a key that is already gone is fine, any other
-// failure is a warning that names the key and its expiry.
+// failure is a warning that names the key and its expiry. It runs on a
+// context of its own, since the caller's may already be spent (a failed
+// Open, a cancelled run).
 func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyPrivate, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, defaultDeleteTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
 	defer cancel()
 
 	err := r.data.client.DeleteAPIKey(ctx, priv.ID)
@@ -205,6 +214,35 @@ func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyP
 	default:
 		diags.AddWarning("Unable to Revoke Ephemeral API Key", revokeFailedDetail(priv, err.Error()))
 	}
+}
+
+// recoverOpen cleans up after a create that got no answer during Open: a
+// failed Open is never closed, so a key it made would stay live until it
+// expires. It repeats the create, checks the answer and revokes what it
+// finds, on a context of its own; where it cannot make sure, it warns with
+// what may still be live and until when.
+func (r *apiKeyEphemeralResource) recoverOpen(ctx context.Context, u unansweredCreate, diags *diag.Diagnostics) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
+	defer cancel()
+	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.clock, u)
+	if err == nil && len(out.candidates) == 0 {
+		return
+	}
+	live := "until it expires"
+	if u.in.ExpiresIn != nil {
+		live = "until " + formatTime(u.until.Add(time.Duration(*u.in.ExpiresIn)*time.Second).Add(recoveryClockSkew)) + " at the latest"
+	}
+	what := fmt.Sprintf("Hellgate may have made an ephemeral API key with the scopes %s that nobody received, and the provider could not make sure "+
+		"it is revoked: it may stay live %s. Look for a key with these scopes created %s, and revoke it "+
+		"(for example with the hellgate_revoke_api_key action, or DELETE /api/admin/api-keys/{id}).",
+		strings.Join(u.in.Scopes, ", "), live, u.window())
+	if len(out.candidates) > 1 {
+		what += " Candidates: " + strings.Join(out.candidates, ", ") + "."
+	}
+	if err != nil {
+		what = apiErrorDetail(strings.TrimSuffix(what, "."), err)
+	}
+	diags.AddWarning("Ephemeral API Key May Be Left Live", what)
 }
 
 // revokeFailedDetail says which key is still live and until when, so that

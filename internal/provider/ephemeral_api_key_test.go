@@ -322,43 +322,6 @@ func skipBelowEphemeralCLI(t *testing.T) {
 	}
 }
 
-// ephemeralCLIConfig uses an ephemeral admin key as the credential of an
-// aliased provider block, which manages a key of its own: the ephemeral
-// key's value is used during plan and apply, and stored nowhere.
-const ephemeralCLIConfig = `
-terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-
-provider "hellgate" {
-  max_retries = 0
-}
-
-ephemeral "hellgate_api_key" "admin" {
-  scopes     = ["admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete"]
-  expires_in = 900
-}
-
-provider "hellgate" {
-  alias   = "scoped"
-  api_key = ephemeral.hellgate_api_key.admin.key_value
-}
-
-resource "hellgate_api_key" "svc" {
-  provider   = hellgate.scoped
-  scopes     = ["pci:tokens:read"]
-  expires_in = 3600
-}
-
-output "svc_id" {
-  value = hellgate_api_key.svc.id
-}
-`
-
 // Under a CLI that runs ephemeral resources, a run that uses the ephemeral
 // key leaves no trace of its value in the state, in a saved plan file or in
 // "show -json" of it, and no live ephemeral key on the mock.
@@ -367,7 +330,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	t.Parallel()
 	rc := newRecordingCluster(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(ephemeralCLIConfig), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(rootModule("max_retries = 0", testdataFile(t, "main.tf"))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tf := newTerraformCLI(t, dir, rc.testCluster)
@@ -456,24 +419,11 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
 	rc := newRecordingCluster(t)
 	rc.failDeletes.Store(true)
 	dir := t.TempDir()
-	cfg := `
-terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-
-provider "hellgate" {
-  max_retries = 0
-}
-
-ephemeral "hellgate_api_key" "test" {
+	cfg := rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
   scopes     = ["pci:tokens:read"]
   expires_in = 300
 }
-`
+`)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -634,18 +584,7 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 	t.Parallel()
 	rc := newRecordingCluster(t)
 	dir := copyDir(t, "../../examples/ephemeral-resources/hellgate_api_key")
-	setup := `
-terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-
-provider "hellgate" {}
-`
-	if err := os.WriteFile(filepath.Join(dir, "test_setup.tf"), []byte(setup), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "test_setup.tf"), []byte(rootModule("", "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tf := newTerraformCLI(t, dir, rc.testCluster)
@@ -715,4 +654,67 @@ func openableEphemeralKey(t *testing.T, endpoint tftypes.Value, token string, ma
 		t.Fatal(err)
 	}
 	return server, &cfg, ephType
+}
+
+// An Open whose create got no answer, on a cluster that answers nothing:
+// the provider repeats the create at once to find and revoke its key, and
+// when that cannot be done either, it warns which key may be left live and
+// until when, besides failing the run.
+func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 3}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out, err := tf.run("plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
+	}
+	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
+		"Hellgate may have made an ephemeral API key with the scopes pci:tokens:read that nobody received")
+	if st := c.srv.Stats().Requests; st.Create != 2 {
+		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
+	}
+}
+
+// An Open whose create got no answer, on a cluster that answers again at
+// once: the repeated create returns the key the lost one made, which is
+// revoked there and then, so the failed run leaves no key live and needs
+// no warning.
+func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out, err := tf.run("plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
+	}
+	mustContain(t, out, "Unable to Create Ephemeral API Key")
+	if strings.Contains(out, "May Be Left Live") {
+		t.Errorf("the plan warns about a key that was revoked:\n%s", out)
+	}
+	if n := len(c.srv.Keys()); n != 0 {
+		t.Errorf("the mock holds %d live keys after the failed Open, want none", n)
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates (lost, repeated) and 1 delete", st)
+	}
 }

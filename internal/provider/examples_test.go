@@ -24,6 +24,11 @@ import (
 //     it from state), then the plan must be empty; likewise an import block
 //     in an import-by-*.tf file.
 //   - A folder with tests/*.tftest.hcl is tested with terraform test.
+//   - A query file (*.tfquery.hcl) is run with terraform query, which must
+//     find the key that exists before the example runs; each action block
+//     is invoked (terraform apply -invoke), and the action examples revoke
+//     that key. Both need Terraform 1.14+ and skip visibly under other CLIs,
+//     as an import block by identity does under CLIs without identities.
 
 const (
 	examplesDir = "../../examples"
@@ -46,6 +51,8 @@ var (
 	reImportCommand     = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)\s*$`)
 	reImportTo          = regexp.MustCompile(`(?m)^\s*to\s*=\s*(\S+)\s*$`)
 	reStateID           = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`)
+	reActionBlock       = regexp.MustCompile(`(?m)^action\s+"([^"]+)"\s+"([^"]+)"`)
+	reImportByIdentity  = regexp.MustCompile(`(?m)^\s*identity\s*=`)
 )
 
 func TestAccExamples(t *testing.T) {
@@ -55,7 +62,10 @@ func TestAccExamples(t *testing.T) {
 	roots, moduleTests := findExamples(t, examplesDir)
 	// Guard against the walk silently finding nothing, or missing the
 	// examples the docs are built from.
-	for _, want := range []string{"provider", "resources/hellgate_api_key", "demo"} {
+	for _, want := range []string{
+		"provider", "resources/hellgate_api_key", "demo",
+		"list-resources/hellgate_api_key", "actions/hellgate_revoke_api_key",
+	} {
 		if !slices.Contains(roots, want) {
 			t.Errorf("example %s not found among %v", want, roots)
 		}
@@ -100,7 +110,9 @@ func findExamples(t *testing.T, dir string) (roots, moduleTests []string) {
 		if slices.Contains(segments, "modules") || slices.Contains(segments, "tests") {
 			return nil // a module called by an example, or its tests
 		}
-		if tf, _ := filepath.Glob(filepath.Join(p, "*.tf")); len(tf) > 0 {
+		tf, _ := filepath.Glob(filepath.Join(p, "*.tf"))
+		queries, _ := filepath.Glob(filepath.Join(p, "*.tfquery.hcl"))
+		if len(tf) > 0 || len(queries) > 0 {
 			roots = append(roots, rel)
 		}
 		return nil
@@ -156,6 +168,19 @@ func testExample(t *testing.T, src string) {
 	if reEphemeralBlock.MatchString(allTF.String()) {
 		skipBelowEphemeralCLI(t)
 	}
+	var queries []string
+	for name := range files {
+		if strings.HasSuffix(name, ".tfquery.hcl") {
+			queries = append(queries, name)
+		}
+	}
+	if len(queries) > 0 {
+		requireCLIFeature(t, featureQuery)
+	}
+	actions := reActionBlock.FindAllStringSubmatch(allTF.String(), -1)
+	if len(actions) > 0 {
+		requireCLIFeature(t, featureActions)
+	}
 
 	// A key that exists before the example runs, for examples that look
 	// one up: it takes the place of the placeholder id.
@@ -198,6 +223,12 @@ func testExample(t *testing.T, src string) {
 	for name, content := range importBlocks {
 		testImportBlock(t, tf, dir, name, content)
 	}
+	if len(queries) > 0 {
+		testExampleQuery(t, tf, existing.ID)
+	}
+	for _, a := range actions {
+		tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-invoke=action."+a[1]+"."+a[2])
+	}
 
 	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
 	// Nothing the example made is left, except keys it leaves to expire
@@ -211,8 +242,22 @@ func testExample(t *testing.T, src string) {
 			t.Errorf("key %s (scopes %v) is still live after destroy", k.ID, k.Scopes)
 		}
 	}
-	if _, ok := c.srv.Key(existing.ID); !ok {
+	_, kept := c.srv.Key(existing.ID)
+	switch {
+	case len(actions) > 0 && kept:
+		t.Errorf("the example's action did not revoke the key it names (%s)", existing.ID)
+	case len(actions) == 0 && !kept:
 		t.Errorf("the key that existed before the example (%s) was revoked", existing.ID)
+	}
+}
+
+// testExampleQuery runs terraform query in an example's folder: it must
+// find the key with id want.
+func testExampleQuery(t *testing.T, tf *terraformCLI, want string) {
+	t.Helper()
+	found, diags := tf.query()
+	if !slices.Contains(found, want) {
+		t.Errorf("terraform query found %v (diagnostics %+v), not the key %s", found, diags, want)
 	}
 }
 
@@ -227,14 +272,7 @@ func testExample(t *testing.T, src string) {
 func setUpExample(t *testing.T, dir, allTF, endpoint string) {
 	t.Helper()
 	if !reRequiredProviders.MatchString(allTF) {
-		writeFile(t, filepath.Join(dir, exampleSetupFile), `terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-`)
+		writeFile(t, filepath.Join(dir, exampleSetupFile), requiredProviders)
 	}
 	var override strings.Builder
 	for _, block := range providerBlocks(allTF) {
@@ -315,15 +353,26 @@ func testImportBlock(t *testing.T, tf *terraformCLI, dir, name, content string) 
 	if m == nil || !strings.Contains(content, examplePlaceholderID) {
 		t.Fatalf("%s should import an address by the placeholder id %s:\n%s", name, examplePlaceholderID, content)
 	}
+	if reImportByIdentity.MatchString(content) {
+		if ok, why := cliSupports(t, featureIdentity); !ok {
+			t.Logf("not running %s: %s", name, why)
+			return
+		}
+	}
 	addr := m[1]
 	real := stateID(t, tf, addr)
 	tf.mustRun("state", "rm", "-no-color", addr)
-	writeFile(t, filepath.Join(dir, name), strings.ReplaceAll(content, examplePlaceholderID, real))
+	file := filepath.Join(dir, name)
+	writeFile(t, file, strings.ReplaceAll(content, examplePlaceholderID, real))
 	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	if !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
 		t.Errorf("%s: expected the apply to import %s and change nothing:\n%s", name, addr, out)
 	}
 	tf.planIsEmpty()
+	// The next import example imports the same address.
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // testExampleModuleTests runs terraform test in a module's folder: its unit

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -43,10 +44,10 @@ type loggedCLI struct {
 	log bytes.Buffer
 }
 
-// newLoggedCLI prepares a working folder holding config, with a CLI
+// newLoggedCLI prepares a working folder for a root module, with a CLI
 // configuration that overrides the provider's address with the binary in
 // providerDir, and env (HELLGATE_* variables) for the provider.
-func newLoggedCLI(t *testing.T, providerDir, config string, env map[string]string) *loggedCLI {
+func newLoggedCLI(t *testing.T, providerDir string, env map[string]string) *loggedCLI {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
@@ -56,9 +57,6 @@ func newLoggedCLI(t *testing.T, providerDir, config string, env map[string]strin
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
 	rc := fmt.Sprintf(`provider_installation {
   dev_overrides {
@@ -188,36 +186,16 @@ func someLineHasAll(lines, parts []string) bool {
 	return false
 }
 
-const logLeakConfig = `
-terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
+// writeLogLeakConfig writes the root module of the log tests into dir:
+// providerSettings go into the provider block, and hellgate_api_key.a gets
+// the scopes aScopes (an HCL list).
+func writeLogLeakConfig(t *testing.T, dir, providerSettings, aScopes string) {
+	t.Helper()
+	writeMainTF(t, dir, rootModule("max_retries = 8\n"+providerSettings, testdataFile(t, "main.tf")))
+	if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars"), []byte("a_scopes = "+aScopes+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
-
-provider "hellgate" {
-  max_retries = 8
-%s
-}
-
-resource "hellgate_api_key" "a" {
-  scopes     = %s
-  expires_in = 3600
-}
-
-resource "hellgate_api_key" "b" {
-  scopes = ["network:tokens:use"]
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-output "a_id" {
-  value = hellgate_api_key.a.id
-}
-`
 
 // TestAccLogLeak_trace applies, replaces, plans and destroys keys with
 // TF_LOG=trace and faults on, and checks that no key value the mock issued
@@ -259,8 +237,8 @@ func TestAccLogLeak_trace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tf := newLoggedCLI(t, providerDir, fmt.Sprintf(logLeakConfig, "", `["pci:tokens:read"]`),
-			map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
+		tf := newLoggedCLI(t, providerDir, map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
+		writeLogLeakConfig(t, tf.dir, "", `["pci:tokens:read"]`)
 		out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
 		if err == nil {
 			t.Fatalf("apply with a key lacking admin:api-keys:create succeeded:\n%s", out)
@@ -298,10 +276,10 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 		credKeyID = id
 	}
 
-	tf := newLoggedCLI(t, providerDir, fmt.Sprintf(logLeakConfig, providerSettings, `["pci:tokens:read"]`), env)
-	out := tf.mustRun("plan", "-input=false", "-no-color")
-	if !strings.Contains(out, "2 to add") {
-		t.Errorf("plan output does not plan two keys:\n%s", out)
+	tf := newLoggedCLI(t, providerDir, env)
+	writeLogLeakConfig(t, tf.dir, providerSettings, `["pci:tokens:read"]`)
+	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); exitCode(err) != 2 {
+		t.Errorf("expected a plan with changes (exit code 2), got %v:\n%s", err, out)
 	}
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	record()
@@ -318,16 +296,19 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 	}
 
 	// Replace both keys: a destroy-then-create and a create-before-destroy.
-	if err := os.WriteFile(filepath.Join(tf.dir, "main.tf"),
-		[]byte(fmt.Sprintf(logLeakConfig, providerSettings, `["pci:tokens:read", "pci:tokens:create"]`)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	before := c.srv.Keys()
+	writeLogLeakConfig(t, tf.dir, providerSettings, `["pci:tokens:read", "pci:tokens:create"]`)
 	if err := c.srv.UpdateScopes(firstKeyWith(t, c, "network:tokens:use"), []string{"network:tokens:use", "network:tokens:read"}); err != nil {
 		t.Fatal(err)
 	}
-	out = tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	if !strings.Contains(out, "2 added, 0 changed, 2 destroyed") {
-		t.Errorf("the second apply did not replace both keys:\n%s", out)
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	for _, k := range before {
+		if _, live := c.srv.Key(k.ID); live && k.ID != credKeyID {
+			t.Errorf("the second apply did not replace key %s", k.ID)
+		}
+	}
+	if n := len(c.srv.Keys()); n != len(before) {
+		t.Errorf("after replacing both keys the mock holds %d keys, want %d", n, len(before))
 	}
 	record()
 	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
@@ -372,4 +353,17 @@ func firstKeyWith(t *testing.T, c *testCluster, scope string) string {
 	}
 	t.Fatalf("no key with only the scope %s on the mock", scope)
 	return ""
+}
+
+// exitCode is the exit code of a finished command: 0 for no error, -1 for
+// an error that is not an exit status.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
 }

@@ -12,9 +12,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
@@ -31,6 +35,9 @@ var (
 	_ provider.Provider                       = (*hellgateProvider)(nil)
 	_ provider.ProviderWithConfigValidators   = (*hellgateProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*hellgateProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*hellgateProvider)(nil)
+	_ provider.ProviderWithListResources      = (*hellgateProvider)(nil)
+	_ provider.ProviderWithActions            = (*hellgateProvider)(nil)
 )
 
 // Environment variables read by the provider block.
@@ -49,15 +56,23 @@ const (
 	defaultRequestTimeout = 30 * time.Second
 	minRequestTimeout     = time.Second
 	maxRequestTimeout     = 10 * time.Minute
+
+	// The default timeouts of the resource's and the ephemeral resource's
+	// operations (their timeouts blocks override them).
+	defaultCreateTimeout = 5 * time.Minute
+	defaultReadTimeout   = 2 * time.Minute
+	defaultDeleteTimeout = 5 * time.Minute
+	// defaultListTimeout bounds a listing of every page (data source, list resource).
+	defaultListTimeout = 5 * time.Minute
 )
 
 // Option adjusts a provider instance; tests use it to inject a clock.
 type Option func(*hellgateProvider)
 
 // WithClock makes the provider and everything it configures read the time
-// from now instead of the system clock.
-func WithClock(now func() time.Time) Option {
-	return func(p *hellgateProvider) { p.now = now }
+// from c instead of the system clock.
+func WithClock(c clock.Clock) Option {
+	return func(p *hellgateProvider) { p.clock = c }
 }
 
 // WithEnv makes the provider read environment variables through lookup
@@ -70,7 +85,7 @@ func WithEnv(lookup func(string) (string, bool)) Option {
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &hellgateProvider{version: version, now: time.Now, lookupEnv: os.LookupEnv}
+		p := &hellgateProvider{version: version, clock: clock.Real(), lookupEnv: os.LookupEnv}
 		for _, o := range opts {
 			o(p)
 		}
@@ -80,7 +95,7 @@ func New(version string, opts ...Option) func() provider.Provider {
 
 type hellgateProvider struct {
 	version   string
-	now       func() time.Time
+	clock     clock.Clock
 	lookupEnv func(string) (string, bool)
 }
 
@@ -99,7 +114,16 @@ type providerModel struct {
 // error if they must.
 type providerData struct {
 	client *hellgate.Client
-	now    func() time.Time
+	time   clock.Clock
+}
+
+// clock returns the time by the provider's clock; the system clock's when
+// the provider was not configured.
+func (d *providerData) clock() time.Time {
+	if d == nil {
+		return time.Now()
+	}
+	return clock.OrReal(d.time).Now()
 }
 
 func (p *hellgateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -134,7 +158,7 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Exactly one of `api_key` or `admin_token` must be set.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{validators.NotEmpty()},
+				Validators: []validator.String{validators.NotEmpty(), validators.Credential()},
 			},
 			"admin_token": schema.StringAttribute{
 				MarkdownDescription: "An admin token (`x-admin-token`), allowed every API-key operation. " +
@@ -142,7 +166,7 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Exactly one of `api_key` or `admin_token` must be set.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{validators.NotEmpty()},
+				Validators: []validator.String{validators.NotEmpty(), validators.Credential()},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request that failed transiently "+
@@ -187,8 +211,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		data := &providerData{now: p.now}
-		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+		p.share(resp, &providerData{time: p.clock})
 		return
 	}
 
@@ -205,6 +228,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		MaxRetries:     settings.maxRetries,
 		RequestTimeout: settings.requestTimeout,
+		Clock:          p.clock,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Hellgate Client",
@@ -212,8 +236,13 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	data := &providerData{client: client, now: p.now}
+	p.share(resp, &providerData{client: client, time: p.clock})
+}
+
+// share hands data to every kind of object the provider serves.
+func (p *hellgateProvider) share(resp *provider.ConfigureResponse, data *providerData) {
 	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
+	resp.ListResourceData, resp.ActionData = data, data
 }
 
 func (p *hellgateProvider) Resources(context.Context) []func() resource.Resource {
@@ -232,6 +261,24 @@ func (p *hellgateProvider) DataSources(context.Context) []func() datasource.Data
 func (p *hellgateProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAPIKeyEphemeralResource,
+	}
+}
+
+func (p *hellgateProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewScopesFunction,
+	}
+}
+
+func (p *hellgateProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIKeyListResource,
+	}
+}
+
+func (p *hellgateProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeAPIKeyAction,
 	}
 }
 
@@ -326,8 +373,10 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 					EnvAPIKey, EnvAdminToken))
 		case apiKey != "":
 			s.apiKey = apiKey
+			diags.Append(checkEnvCredential(EnvAPIKey, "api_key", apiKey)...)
 		case adminToken != "":
 			s.adminToken = adminToken
+			diags.Append(checkEnvCredential(EnvAdminToken, "admin_token", adminToken)...)
 		default:
 			diags.AddAttributeError(path.Root("api_key"), "Missing Hellgate Credentials",
 				fmt.Sprintf("The provider needs a credential. Set exactly one of api_key (or the %s environment variable) "+
@@ -348,4 +397,16 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 		s.requestTimeout = d
 	}
 	return s, diags
+}
+
+// checkEnvCredential checks a credential read from the environment variable
+// name, as the validator of attr checks one in the provider block, without
+// ever quoting it.
+func checkEnvCredential(name, attr, value string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if err := validators.CheckCredential(value); err != nil {
+		diags.AddAttributeError(path.Root(attr), "Invalid Credential",
+			fmt.Sprintf("The %s environment variable (used because %s is not set in the provider block) %s.", name, attr, err))
+	}
+	return diags
 }

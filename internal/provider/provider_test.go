@@ -60,16 +60,6 @@ func randomHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)
 }
 
-// providerBlock configures the provider for this cluster with an admin token.
-func (c *testCluster) providerBlock() string {
-	return fmt.Sprintf(`
-provider "hellgate" {
-  endpoint    = %q
-  admin_token = %q
-}
-`, c.url, c.token)
-}
-
 // factories serves the provider in-process; Terraform downloads nothing.
 func (c *testCluster) factories(opts ...Option) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){

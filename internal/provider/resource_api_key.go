@@ -1,19 +1,15 @@
 package provider
 
+// The hellgate_api_key resource: its schema, create, read, update, delete
+// and import. The plan, and the recovery of creates that got no answer,
+// are in resource_api_key_plan.go and resource_api_key_recovery.go.
+
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"math/big"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -27,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
@@ -40,39 +35,11 @@ var (
 	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
 )
 
-const (
-	// maxExpiresIn is Hellgate's limit for expires_in: 90 days.
-	maxExpiresIn = 7776000
-
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 2 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
-
-	// expiryWarningWindow is how close to its expiry a key without
-	// rotate_before must be for a plan to warn about it.
-	expiryWarningWindow = 7 * 24 * time.Hour
-
-	// privateRefreshedAt is the private-state key holding the provider
-	// clock's time at the last refresh (or create). Plans decide about
-	// expiry by it rather than by the clock, so that the plan Terraform
-	// makes again while applying a saved plan reaches the same decision.
-	privateRefreshedAt = "refreshed_at"
-
-	// unconfirmedIDPrefix marks the id of a key whose create may have
-	// succeeded on Hellgate although no answer arrived; the rest of the id
-	// is the create's idempotency key. Terraform does not keep private
-	// state for a failed create, so the id carries it, and Delete uses it
-	// to find that key again and revoke it.
-	unconfirmedIDPrefix = "unconfirmed-create:"
-)
-
 // rotate_before's bounds: a second, up to the longest expires_in.
 const (
 	minRotateBefore = time.Second
 	maxRotateBefore = maxExpiresIn * time.Second
 )
-
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // NewAPIKeyResource returns the hellgate_api_key resource.
 func NewAPIKeyResource() resource.Resource {
@@ -93,6 +60,7 @@ type apiKeyModel struct {
 
 	RotateBefore    types.String `tfsdk:"rotate_before"`
 	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
+	Keepers         types.Map    `tfsdk:"keepers"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
@@ -106,7 +74,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "An API key of a Hellgate Guardian cluster, with the scopes a service needs. " +
 			"The key's secret, `key_value`, is returned by Hellgate only when the key is created; " +
 			"the provider keeps it in state (as a sensitive value) so it can be passed to a secret store or another resource. " +
-			"Changing `scopes` or `expires_in` replaces the key: a new key is created and the old one revoked.\n\n" +
+			"Changing `scopes`, `expires_in` or `keepers` replaces the key: a new key is created and the old one revoked.\n\n" +
 			"A plan replaces a key that has expired, and with `rotate_before` one that is about to; " +
 			"with `lifecycle { create_before_destroy = true }` the new key exists before the old one is revoked. " +
 			"Run `terraform apply` regularly (more often than `rotate_before`) to rotate keys on time.",
@@ -118,7 +86,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " +
-					scopeList() + ". Changing it replaces the key.",
+					scopeList() + ". Changing it replaces the key, so that a secret already handed out never gains privileges.",
 				ElementType:   types.StringType,
 				Required:      true,
 				Validators:    validators.ScopeSet(),
@@ -171,15 +139,21 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
+			"keepers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary strings that, when any of them changes, replace the key: a new key is created " +
+					"and the old one revoked (with `lifecycle { create_before_destroy = true }`, the new key exists first). " +
+					"Feed it what a rotation should follow, such as a release version or a date bumped by a scheduled job. " +
+					"Adding, changing or removing a value replaces the key; null and an empty map are the same. " +
+					"Nothing is sent to Hellgate. Null for an imported key, so a configuration without `keepers` plans no change.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{keepersRequireReplace()},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
 		},
 	}
-}
-
-func scopeList() string {
-	return "`" + strings.Join(scopes.All(), "`, `") + "`"
 }
 
 // ConfigValidators holds the rules that tie rotate_before and
@@ -214,25 +188,18 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	var scopeValues []string
-	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &scopeValues, false)...)
+	in, diags := createInput(ctx, plan.Scopes, plan.ExpiresIn)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Sorted, so that the same configuration always sends the same body
-	// (a create is found again by repeating it, see revokeUnconfirmed).
-	slices.Sort(scopeValues)
-	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues}
-	if v, ok := wholeSeconds(plan.ExpiresIn); ok {
-		in.ExpiresIn = &v
-	}
-
 	// The idempotency key is chosen here, not in the client, so that a
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
+	attempted := r.data.clock()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
-		if !createMayHaveSucceeded(err) {
+		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError("Unable to Create API Key",
 				apiErrorDetail("Hellgate did not create the API key", err))
 			return
@@ -241,7 +208,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, in.IdempotencyKey, resp)...)
+		u := unansweredCreate{in: in, from: attempted, until: r.data.clock()}
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
 				"the next apply revokes the key if Hellgate created it, and creates a new one", err))
@@ -253,6 +222,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
@@ -275,7 +245,11 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
+	// Recorded before anything else: a state written by a version without
+	// identities gets one on its first refresh, and the framework requires
+	// one even when the key turns out to be gone.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	if isPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
 		return
@@ -302,6 +276,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
@@ -317,6 +292,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	plan.ID, plan.CreatedAt, plan.ExpiresAt, plan.KeyValue = state.ID, state.CreatedAt, state.ExpiresAt, state.KeyValue
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// A plan made with -refresh=false from a state without identity plans
+	// none; the framework requires one after an update.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -330,8 +308,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	if ik, ok := strings.CutPrefix(state.ID.ValueString(), unconfirmedIDPrefix); ok {
-		r.revokeUnconfirmed(ctx, &state, ik, resp)
+	if isPlaceholderID(state.ID.ValueString()) {
+		r.revokeUnconfirmed(ctx, &state, resp)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
@@ -362,414 +340,15 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !uuidPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected the id of an existing API key, a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", req.ID))
+	id, diags := importedID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strings.ToLower(id))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.AddWarning("Imported API Key Has No key_value",
 		fmt.Sprintf("Hellgate returns an API key's secret only when the key is created, so the imported key %s has no key_value in state "+
 			"(it is null). Everything else is managed as usual. If a configuration needs the secret, create a new key instead "+
 			"(for example with terraform apply -replace=ADDRESS).", id))
-}
-
-func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		r.modifyDestroyPlan(ctx, req, resp)
-		return
-	}
-	plan, diags := readPlanAttributes(ctx, req.Plan)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// A new key without expires_in never expires: say so in the plan
-	// instead of "(known after apply)".
-	if req.State.Raw.IsNull() || plan.ID.IsUnknown() {
-		if plan.ExpiresIn.IsNull() && plan.ExpiresAt.IsUnknown() {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
-		}
-		return
-	}
-
-	state, diags := readPlanAttributes(ctx, req.State)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if strings.HasPrefix(state.ID.ValueString(), unconfirmedIDPrefix) {
-		// Even if someone untainted it, a placeholder is never kept.
-		for _, attr := range []string{"id", "created_at", "expires_at", "key_value"} {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
-		}
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("id"))
-		return
-	}
-	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
-		return // never expires
-	}
-	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry Time in State",
-			fmt.Sprintf("The API key %s has expires_at %q in state, which is not an RFC 3339 timestamp. %s",
-				state.ID.ValueString(), state.ExpiresAt.ValueString(), bugReport))
-		return
-	}
-	if !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn) {
-		return // replaced anyway, for the change of configuration
-	}
-
-	now, diags := r.planTime(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// An invalid or unknown rotate_before is left to its validator, or to
-	// the plan made while applying.
-	var rotateBefore time.Duration
-	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
-		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
-	}
-
-	id, when := state.ID.ValueString(), formatTime(expiresAt)
-	switch decideRotation(now, expiresAt, rotateBefore) {
-	case rotationExpired:
-		resp.Diagnostics.AddWarning("API Key Expired",
-			fmt.Sprintf("The API key %s expired at %s (%s ago) and no longer authenticates. "+
-				"Terraform will replace it with a new key. Set rotate_before, with lifecycle { create_before_destroy = true }, "+
-				"to replace keys before they expire.", id, when, roundDuration(now.Sub(expiresAt))))
-	case rotationDue:
-		resp.Diagnostics.AddWarning("API Key Due for Rotation",
-			fmt.Sprintf("The API key %s expires at %s, in %s, which is within rotate_before (%s). "+
-				"Terraform will replace it with a new key.", id, when, roundDuration(expiresAt.Sub(now)), plan.RotateBefore.ValueString()))
-	case rotationSoon:
-		if plan.RotateBefore.IsUnknown() {
-			return
-		}
-		resp.Diagnostics.AddWarning("API Key Expires Soon",
-			fmt.Sprintf("The API key %s expires at %s, in %s, and nothing replaces it before then. "+
-				"Set rotate_before (with lifecycle { create_before_destroy = true }) to have a plan replace it in time, "+
-				"or replace it now with terraform apply -replace=ADDRESS.", id, when, roundDuration(expiresAt.Sub(now))))
-		return
-	default:
-		return
-	}
-
-	// Replace: the new key's server-set values are unknown, and the change
-	// of expires_at is what forces the replacement (Terraform shows it as
-	// "# forces replacement").
-	for _, attr := range []string{"id", "created_at", "expires_at", "key_value"} {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
-	}
-	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
-}
-
-// createMayHaveSucceeded reports whether a failed create may still have
-// made a key: no answer arrived (connection dropped, timeout) or the server
-// failed (5xx). A 4xx answer means Hellgate refused the request, and a
-// request that never reached a server (unknown host, refused connection)
-// made nothing.
-func createMayHaveSucceeded(err error) bool {
-	if hellgate.NeverSent(err) {
-		return false // no attempt reached a server
-	}
-	var apiErr *hellgate.Error
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode >= 500
-	}
-	return !errors.Is(err, hellgate.ErrRedirect)
-}
-
-// recordUnconfirmedCreate writes the tainted placeholder of a create that
-// got no answer: the configured values, null for what only Hellgate knows,
-// and an id that carries the create's idempotency key.
-func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, idempotencyKey string, resp *resource.CreateResponse) diag.Diagnostics {
-	plan.ID = types.StringValue(unconfirmedIDPrefix + idempotencyKey)
-	plan.CreatedAt, plan.KeyValue = types.StringNull(), types.StringNull()
-	if plan.ExpiresAt.IsUnknown() {
-		plan.ExpiresAt = types.StringNull()
-	}
-	if plan.RevokeOnDestroy.IsUnknown() {
-		plan.RevokeOnDestroy = types.BoolValue(true)
-	}
-	return resp.State.Set(ctx, plan)
-}
-
-// revokeUnconfirmed cleans up after a create that got no answer: it sends
-// the same create again with the same idempotency key, which returns the key
-// Hellgate made (or makes one now), and revokes that key. Nobody received
-// its secret, so it is revoked whatever revoke_on_destroy says.
-func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyModel, idempotencyKey string, resp *resource.DeleteResponse) {
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	var scopeValues []string
-	resp.Diagnostics.Append(state.Scopes.ElementsAs(ctx, &scopeValues, false)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	slices.Sort(scopeValues)
-	in := hellgate.CreateAPIKeyInput{Scopes: scopeValues, IdempotencyKey: idempotencyKey}
-	if v, ok := wholeSeconds(state.ExpiresIn); ok {
-		in.ExpiresIn = &v
-	}
-	key, err := r.data.client.CreateAPIKey(ctx, in)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
-			apiErrorDetail("An earlier create got no answer from Hellgate, and the provider could not look up the key it may have made "+
-				"(by sending the same request with the same idempotency key); it stays in state so the next apply tries again", err))
-		return
-	}
-	tflog.Info(ctx, "found the API key of a create that got no answer, revoking it", map[string]any{"id": key.ID})
-	if err := r.data.client.DeleteAPIKey(ctx, key.ID); err != nil && !hellgate.IsNotFound(err) {
-		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
-			apiErrorDetail(fmt.Sprintf("An earlier create got no answer from Hellgate; it had made the API key %s, which the provider "+
-				"could not revoke. It stays in state so the next apply tries again", key.ID), err))
-	}
-}
-
-// planAttributes are the attributes ModifyPlan decides by. Reading them
-// one by one costs a fraction of decoding the whole object into
-// apiKeyModel, which a plan of hundreds of keys does for every key.
-type planAttributes struct {
-	ID           types.String
-	Scopes       types.Set
-	ExpiresIn    types.Number
-	ExpiresAt    types.String
-	RotateBefore types.String
-}
-
-// attributeGetter is tfsdk.Plan or tfsdk.State.
-type attributeGetter interface {
-	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
-}
-
-func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttributes, diag.Diagnostics) {
-	var a planAttributes
-	var diags diag.Diagnostics
-	diags.Append(from.GetAttribute(ctx, path.Root("id"), &a.ID)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("scopes"), &a.Scopes)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("expires_in"), &a.ExpiresIn)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("expires_at"), &a.ExpiresAt)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("rotate_before"), &a.RotateBefore)...)
-	return a, diags
-}
-
-// modifyDestroyPlan says in a destroy plan that a key with
-// revoke_on_destroy = false stays valid until it expires.
-func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.ValueBool() {
-		return
-	}
-	resp.Diagnostics.AddWarning("API Key Will Not Be Revoked",
-		fmt.Sprintf("revoke_on_destroy is false, so destroying the API key %s removes it from Terraform state without revoking it: "+
-			"it stays valid on Hellgate until it expires at %s.", state.ID.ValueString(), expiresAtText(state.ExpiresAt)))
-}
-
-// planTime is the time a plan judges expiry by: the provider clock's time
-// at the last refresh, kept in private state. The plan that Terraform makes
-// again while applying (a saved plan, possibly much later) sees the same
-// private state and so plans the same action; a time read from the clock
-// here could turn a planned update into a replacement, which Terraform
-// rejects as an inconsistent final plan. Without a refresh time (-refresh=false
-// on a state from an older version) the clock is used.
-func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateRefreshedAt)
-	if diags.HasError() || len(raw) == 0 {
-		return r.data.clock(), diags
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return r.data.clock(), nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return r.data.clock(), nil
-	}
-	return t, nil
-}
-
-// privateState is the part of the framework's private state that planTime
-// and setRefreshedAt use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func setRefreshedAt(ctx context.Context, private privateState, now time.Time) diag.Diagnostics {
-	raw, err := json.Marshal(now.UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Unable to Record Refresh Time", err.Error()+" "+bugReport)
-		return diags
-	}
-	return private.SetKey(ctx, privateRefreshedAt, raw)
-}
-
-// clock returns the provider's time source; the system clock when the
-// provider was not configured.
-func (d *providerData) clock() time.Time {
-	if d == nil || d.now == nil {
-		return time.Now()
-	}
-	return d.now()
-}
-
-type rotation int
-
-const (
-	rotationNone    rotation = iota
-	rotationSoon             // within expiryWarningWindow, no rotate_before: warn only
-	rotationDue              // within rotate_before of expires_at: replace
-	rotationExpired          // past expires_at: replace
-)
-
-// decideRotation is the expiry rule of a plan, as a pure function.
-// rotateBefore 0 means none is set.
-func decideRotation(now, expiresAt time.Time, rotateBefore time.Duration) rotation {
-	switch {
-	case !now.Before(expiresAt):
-		return rotationExpired
-	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
-		return rotationDue
-	case rotateBefore == 0 && expiresAt.Sub(now) <= expiryWarningWindow:
-		return rotationSoon
-	}
-	return rotationNone
-}
-
-// roundDuration shortens a duration for messages: whole seconds, and whole
-// minutes beyond an hour.
-func roundDuration(d time.Duration) time.Duration {
-	if d >= time.Hour {
-		return d.Round(time.Minute)
-	}
-	return d.Round(time.Second)
-}
-
-func expiresAtText(v types.String) string {
-	if v.IsNull() || v.IsUnknown() {
-		return "(never: the key has no expiry)"
-	}
-	return v.ValueString()
-}
-
-// rotationConfigValidator checks the attributes that only make sense for a
-// key that expires.
-type rotationConfigValidator struct{}
-
-func (rotationConfigValidator) Description(context.Context) string {
-	return "rotate_before and revoke_on_destroy = false require expires_in; rotate_before must be shorter than expires_in"
-}
-
-func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var ei types.Number
-	var rb types.String
-	var rod types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &ei)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rb)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("revoke_on_destroy"), &rod)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	if !rb.IsNull() && !rb.IsUnknown() {
-		switch {
-		case ei.IsNull():
-			resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
-				fmt.Sprintf("Attribute rotate_before (%q) requires expires_in: only a key that expires can be rotated before it does. "+
-					"Set expires_in (seconds, from 1 to %d), or remove rotate_before.", rb.ValueString(), maxExpiresIn))
-		case !ei.IsUnknown():
-			seconds, whole := wholeSeconds(ei)
-			d, err := time.ParseDuration(rb.ValueString())
-			lifetime := time.Duration(seconds) * time.Second
-			if whole && err == nil && d >= lifetime {
-				resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
-					fmt.Sprintf("Attribute rotate_before (%q) must be shorter than expires_in (%d seconds, %s): "+
-						"otherwise every new key would be due for rotation as soon as it is created. "+
-						"Choose a rotate_before below %s, or a longer expires_in.",
-						rb.ValueString(), seconds, lifetime, lifetime))
-			}
-		}
-	}
-	if !rod.IsNull() && !rod.IsUnknown() && !rod.ValueBool() && ei.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("revoke_on_destroy"), "Invalid Attribute Combination",
-			"Attribute revoke_on_destroy = false requires expires_in: a key left unrevoked must expire on its own, "+
-				"and a key without expires_in never does. Set expires_in, or remove revoke_on_destroy (it defaults to true).")
-	}
-}
-
-// applyAPIKey copies what Hellgate says about a key into the model. It
-// leaves key_value alone: only the create response carries it.
-func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
-	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
-	m.ID = types.StringValue(k.ID)
-	m.Scopes = scopeSet
-	m.CreatedAt = types.StringValue(formatTime(k.CreatedAt))
-	if k.ExpiresAt == nil {
-		m.ExpiresAt = types.StringNull()
-	} else {
-		m.ExpiresAt = types.StringValue(formatTime(*k.ExpiresAt))
-	}
-	m.ExpiresIn = reconcileExpiresIn(m.ExpiresIn, k)
-	if m.KeyValue.IsUnknown() {
-		m.KeyValue = types.StringNull()
-	}
-	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
-		m.Timeouts = timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())}
-	}
-	return diags
-}
-
-// reconcileExpiresIn derives expires_in from the key's lifetime. The
-// configured value is kept while it matches (within a second, since a
-// server may round its timestamps), so that an unchanged key never plans a
-// replacement; an imported key gets its lifetime as expires_in, so a
-// matching configuration plans no change.
-func reconcileExpiresIn(current types.Number, k *hellgate.APIKey) types.Number {
-	if k.ExpiresAt == nil {
-		return types.NumberNull()
-	}
-	lifetime := int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second)
-	if v, ok := wholeSeconds(current); ok {
-		if d := v - lifetime; d >= -1 && d <= 1 {
-			return current
-		}
-	}
-	return types.NumberValue(new(big.Float).SetInt64(lifetime))
-}
-
-// wholeSeconds returns a known, whole number of seconds; validation has
-// rejected anything else before a plan is made.
-func wholeSeconds(n types.Number) (int64, bool) {
-	if n.IsNull() || n.IsUnknown() || n.ValueBigFloat() == nil || !n.ValueBigFloat().IsInt() {
-		return 0, false
-	}
-	v, acc := n.ValueBigFloat().Int64()
-	return v, acc == big.Exact
-}
-
-func formatTime(t time.Time) string {
-	return t.UTC().Format(time.RFC3339)
-}
-
-func timeoutsAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"create": types.StringType,
-		"read":   types.StringType,
-		"delete": types.StringType,
-	}
 }

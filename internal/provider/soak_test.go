@@ -49,40 +49,6 @@ func soakSeeds(t *testing.T) []int64 {
 	return seeds
 }
 
-// soakConfig declares soakKeys keys with a mix of scopes and lifetimes, and
-// a provider block as a user on a flaky network would write it: a larger
-// retry budget than the default 5, the default request_timeout. The
-// endpoint and admin token come from the environment (HELLGATE_ENDPOINT,
-// HELLGATE_ADMIN_TOKEN), as in CI.
-const soakConfig = `
-terraform {
-  required_providers {
-    hellgate = {
-      source = "starfish-codes/hellgate"
-    }
-  }
-}
-
-provider "hellgate" {
-  max_retries = 8
-}
-
-locals {
-  scope_sets = [
-    ["pci:tokens:create", "pci:tokens:read"],
-    ["pci:tokens:read"],
-    ["network:tokens:use"],
-    ["generic:tokens:create", "generic:tokens:read", "generic:tokens:delete"],
-  ]
-}
-
-resource "hellgate_api_key" "soak" {
-  count      = %d
-  scopes     = local.scope_sets[count.index %% length(local.scope_sets)]
-  expires_in = count.index %% 3 == 0 ? null : 3600 + count.index
-}
-`
-
 // TestAccSoak_apiKeysUnderFaults applies, re-plans and destroys many keys
 // with Terraform's parallelism raised while the mock answers about a
 // quarter of all requests with a 5xx, a 429 or a dropped connection after
@@ -104,7 +70,8 @@ func soak(t *testing.T, seed int64) {
 	start := time.Now()
 	c := newTestCluster(t, func(o *mockcluster.Options) { o.Faults = soakFaults(seed) })
 	dir := t.TempDir()
-	if err := os.WriteFile(dir+"/main.tf", []byte(fmt.Sprintf(soakConfig, soakKeys)), 0o600); err != nil {
+	writeMainTF(t, dir, rootModule("max_retries = 8", testdataFile(t, "main.tf")))
+	if err := os.WriteFile(dir+"/terraform.tfvars", []byte(fmt.Sprintf("key_count = %d\n", soakKeys)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	tf := newTerraformCLI(t, dir, c)

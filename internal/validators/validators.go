@@ -10,7 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
@@ -196,9 +199,20 @@ func (atLeastOneScopeValidator) ValidateSet(_ context.Context, req validator.Set
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "No Scopes",
+	addNoScopes(&resp.Diagnostics, req.Path)
+}
+
+func (atLeastOneScopeValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	addNoScopes(&resp.Diagnostics, req.Path)
+}
+
+func addNoScopes(diags *diag.Diagnostics, p path.Path) {
+	diags.AddAttributeError(p, "No Scopes",
 		fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
-			req.Path, strings.Join(scopes.All(), ", ")))
+			p, strings.Join(scopes.All(), ", ")))
 }
 
 // Seconds validates a number attribute that holds a whole number of
@@ -235,4 +249,11 @@ func (v secondsValidator) ValidateNumber(_ context.Context, req validator.Number
 // both use it, so their rules cannot drift apart.
 func ScopeSet() []validator.Set {
 	return []validator.Set{AtLeastOneScope(), setvalidator.ValueStringsAre(Scope())}
+}
+
+// ScopeList is ScopeSet for a list of scopes, as in the configuration of
+// the hellgate_api_key list resource (list resources have no set
+// attributes): at least one, each a Hellgate scope.
+func ScopeList() []validator.List {
+	return []validator.List{atLeastOneScopeValidator{}, listvalidator.ValueStringsAre(Scope())}
 }

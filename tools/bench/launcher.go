@@ -1,3 +1,7 @@
+// The launcher: the benchmark's own binary standing in for each provider in
+// the mirror (hellgate and the floor), so that it can record each provider
+// process's peak memory and CPU time.
+
 package main
 
 import (
@@ -14,18 +18,19 @@ import (
 	"syscall"
 )
 
-// The provider's peak memory is measured by a launcher: the benchmark copies
-// its own binary into the filesystem mirror under the provider's name, so
-// that Terraform starts it as the plugin. Seeing envProvider, it runs the
-// real provider as its child with the same arguments, standard streams and
-// environment (the go-plugin handshake passes through untouched), waits for
-// it, and writes the child's rusage (ru_maxrss: the peak resident set size,
-// as the kernel counts it, exactly, however short the peak; and the CPU
-// time) to a file in envRusageDir. Polling /proc/<pid>/status for VmHWM
-// would work as well but can miss the last moments of a short-lived process.
+// A provider's peak memory is measured by a launcher: the benchmark copies
+// its own binary into the filesystem mirror under each provider's name, so
+// that Terraform starts it as the plugin. Seeing envProviderDir, it runs the
+// real provider of that name from that folder as its child, with the same
+// arguments, standard streams and environment (the go-plugin handshake
+// passes through untouched), waits for it, and writes the child's rusage
+// (ru_maxrss: the peak resident set size, as the kernel counts it, exactly,
+// however short the peak; and the CPU time) to a file in envRusageDir.
+// Polling /proc/<pid>/status for VmHWM would work as well but can miss the
+// last moments of a short-lived process.
 const (
-	envProvider  = "HELLGATE_BENCH_PROVIDER"   // path of the real provider binary
-	envRusageDir = "HELLGATE_BENCH_RUSAGE_DIR" // where each provider process's usage is written
+	envProviderDir = "HELLGATE_BENCH_PROVIDER_DIR" // folder of the real provider binaries
+	envRusageDir   = "HELLGATE_BENCH_RUSAGE_DIR"   // where each provider process's usage is written
 )
 
 // usage is what the launcher records about one provider process.
@@ -38,15 +43,19 @@ type usage struct {
 // isLauncher reports whether this process was started by Terraform as the
 // provider plugin.
 func isLauncher() bool {
-	return os.Getenv(envProvider) != "" &&
+	return os.Getenv(envProviderDir) != "" &&
 		strings.HasPrefix(filepath.Base(os.Args[0]), "terraform-provider-")
 }
 
 // runLauncher runs the real provider and records its usage. It returns the
 // exit code to use.
 func runLauncher() int {
+	// The mirror names a provider terraform-provider-NAME_vVERSION; the
+	// real one is terraform-provider-NAME in envProviderDir.
+	name, _, _ := strings.Cut(filepath.Base(os.Args[0]), "_v")
+	real := filepath.Join(os.Getenv(envProviderDir), name)
 	// No context: the provider's life is Terraform's to end, not ours.
-	cmd := exec.CommandContext(context.Background(), os.Getenv(envProvider), os.Args[1:]...) //nolint:gosec // G204: the provider the benchmark built
+	cmd := exec.CommandContext(context.Background(), real, os.Args[1:]...) //nolint:gosec // G204: a provider the benchmark built
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 
 	// Terraform may signal its plugins (Ctrl-C); hand signals on to the

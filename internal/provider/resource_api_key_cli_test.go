@@ -1,0 +1,320 @@
+package provider
+
+// hellgate_api_key under the CLI harness (cli_test.go): runs that
+// terraform-plugin-testing cannot express, such as a saved plan applied
+// later, a module, an untainted placeholder, and destroy-time warnings.
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+)
+
+// cliKeyConfig is a root module for the CLI harness holding one key,
+// hellgate_api_key.test, with body: the provider reads the cluster from
+// the environment the harness sets.
+func cliKeyConfig(body string) string {
+	return rootModule("", "resource \"hellgate_api_key\" \"test\" {\n"+body+"\n}\n")
+}
+
+// The module-output example: a module creates a key and exports key_value
+// into terraform_data, the way most users hand a key to a secret store.
+func TestAccAPIKey_moduleOutput(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	tf := newTerraformCLI(t, copyDir(t, "../../examples/resources/hellgate_api_key/module-output"), c)
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	keys := c.srv.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("expected 1 key on the mock, found %d", len(keys))
+	}
+	if strings.Contains(out, keys[0].KeyValue) {
+		t.Fatalf("apply output shows the key's secret:\n%s", out)
+	}
+
+	// The secret reached the stand-in secret store through the module output.
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(tf.mustRun("show", "-json")), &state); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address != "terraform_data.checkout_secret" {
+			continue
+		}
+		output, _ := r.Values["output"].(map[string]any)
+		if output["key_value"] != keys[0].KeyValue {
+			t.Errorf("terraform_data.checkout_secret got %v, want the key's secret", output["key_value"])
+		}
+		found = true
+	}
+	if !found {
+		t.Fatal("terraform_data.checkout_secret not in state")
+	}
+	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "checkout_key_id")); got != keys[0].ID {
+		t.Errorf("output key_id = %q, want %q", got, keys[0].ID)
+	}
+
+	tf.planIsEmpty()
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The issue's "done when": a key made with expires_in = 5 and
+// rotate_before = "3s" is planned for replacement, with its reason, by a
+// plan made 3 seconds later; applying that saved plan (later still) with
+// create_before_destroy leaves exactly one live, unexpired key.
+func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes        = ["pci:tokens:read"]
+  expires_in    = 5
+  rotate_before = "3s"
+`+cbdLifecycle))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	old := onlyKey(t, c)
+	tf.planIsEmpty() // 5s left, window starts at 2s
+
+	clock.Advance(3 * time.Second)
+	out := tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	mustContain(t, out,
+		"Warning: API Key Due for Rotation",
+		"with hellgate_api_key.test",
+		"The API key "+old.ID+" expires at "+old.ExpiresAt.UTC().Format(time.RFC3339)+", in 2s, which is within rotate_before (3s)")
+	plan := tf.showPlan("p")
+	plan.expectActions(t, keyAddr, "create", "delete") // create_before_destroy
+	plan.expectReplacedFor(t, keyAddr, "expires_at")
+
+	// Applied a second later: the saved plan still holds, no
+	// "inconsistent final plan".
+	clock.Advance(time.Second)
+	tf.mustRun("apply", "-input=false", "-no-color", "p")
+
+	key := onlyKey(t, c)
+	if key.ID == old.ID {
+		t.Fatalf("the key was not replaced: still %s", key.ID)
+	}
+	if key.ExpiresAt == nil || !key.ExpiresAt.After(clock.Now()) {
+		t.Fatalf("the new key expires at %v, not after now (%s)", key.ExpiresAt, clock.Now())
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates and 1 delete", st)
+	}
+	tf.planIsEmpty()
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A key past its expiry stays in state (it is not "deleted outside
+// Terraform"), and the plan replaces it and says why.
+func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = 3600`))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	old := onlyKey(t, c)
+
+	clock.Advance(2 * time.Hour)
+	out := tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	mustContain(t, out,
+		"Warning: API Key Expired",
+		"The API key "+old.ID+" expired at "+old.ExpiresAt.UTC().Format(time.RFC3339)+" (1h0m0s ago)")
+	// Replaced, not created afresh as if it had been deleted outside Terraform.
+	plan := tf.showPlan("p")
+	plan.expectActions(t, keyAddr, "delete", "create")
+	plan.expectReplacedFor(t, keyAddr, "expires_at")
+
+	clock.Advance(time.Minute)
+	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	key := onlyKey(t, c)
+	if key.ID == old.ID || !key.ExpiresAt.After(clock.Now()) {
+		t.Fatalf("expected a new unexpired key, got %s expiring at %s (now %s)", key.ID, key.ExpiresAt, clock.Now())
+	}
+	tf.planIsEmpty()
+}
+
+// A key expiring within 7 days with no rotate_before: the plan warns and
+// changes nothing. Eight days before expiry it says nothing.
+func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = 691200 # 8 days`))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	key := onlyKey(t, c)
+
+	out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if err != nil {
+		t.Fatalf("expected an empty plan: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "Warning") {
+		t.Errorf("8 days before expiry the plan warns:\n%s", out)
+	}
+
+	clock.Advance(24*time.Hour + time.Second)
+	out, err = tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if err != nil {
+		t.Fatalf("expected an empty plan with a warning: %v\n%s", err, out)
+	}
+	mustContain(t, out,
+		"Warning: API Key Expires Soon",
+		"with hellgate_api_key.test",
+		"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in 168h0m0s, and nothing replaces it before then")
+	if got := onlyKey(t, c); got.ID != key.ID {
+		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
+	}
+}
+
+// A plan saved while the key is outside its window updates it in place;
+// applied after the window has opened, it still does exactly that (the
+// plan made while applying reaches the same decision), and the next plan
+// rotates the key.
+func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	body := `  scopes        = ["pci:tokens:read"]
+  expires_in    = 3600
+  rotate_before = %q
+` + cbdLifecycle
+	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "10m")))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	old := onlyKey(t, c)
+
+	clock.Advance(40 * time.Minute)
+	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
+	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	plan := tf.showPlan("p")
+	plan.expectActions(t, keyAddr, "update")
+	if got := plan.After[keyAddr]["rotate_before"]; got != "15m" {
+		t.Errorf("planned rotate_before = %v, want 15m", got)
+	}
+
+	clock.Advance(15 * time.Minute) // 5 minutes before expiry: inside both windows
+	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	if got := onlyKey(t, c); got.ID != old.ID {
+		t.Fatalf("the saved update plan replaced the key")
+	}
+	if st := c.srv.Stats().Requests; st.Create != 1 || st.Delete != 0 || st.Update != 0 {
+		t.Fatalf("the saved update plan called Hellgate: %+v", st)
+	}
+
+	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	mustContain(t, out, "Warning: API Key Due for Rotation")
+	if got := onlyKey(t, c); got.ID == old.ID {
+		t.Fatalf("the key was not rotated")
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates and 1 delete", st)
+	}
+}
+
+// With revoke_on_destroy = false, the destroy plan and the destroy itself
+// say that the key stays valid until it expires, and no request revokes it.
+func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes            = ["pci:tokens:read"]
+  expires_in        = 600
+  revoke_on_destroy = false`))
+	tf := newTerraformCLI(t, dir, c)
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	key := onlyKey(t, c)
+	when := key.ExpiresAt.UTC().Format(time.RFC3339)
+
+	out := tf.mustRun("plan", "-destroy", "-input=false", "-no-color")
+	mustContain(t, out, "Warning: API Key Will Not Be Revoked",
+		"destroying the API key "+key.ID+" removes it from Terraform state without revoking it: it stays valid on Hellgate until it expires at "+when)
+	out = tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	mustContain(t, out, "Warning: API Key Left to Expire", "the API key "+key.ID+" was removed from Terraform state but not revoked")
+	if list := strings.TrimSpace(tf.mustRun("state", "list")); list != "" {
+		t.Errorf("state after destroy still lists %q", list)
+	}
+	if got := onlyKey(t, c); got.ID != key.ID {
+		t.Fatalf("unexpected key %s on the mock", got.ID)
+	}
+	if d := c.srv.Stats().Requests.Delete; d != 0 {
+		t.Errorf("the mock received %d delete requests, want none", d)
+	}
+}
+
+// Someone who untaints the placeholder of an unanswered create still gets
+// it replaced, and its key revoked.
+func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 2}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read", "pci:tokens:create"]
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
+		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
+	}
+	keys := c.srv.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("expected 1 key made by the dropped create, found %d", len(keys))
+	}
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustRun("untaint", "-no-color", keyAddr)
+	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	if _, ok := c.srv.Key(keys[0].ID); ok {
+		t.Errorf("the key of the unanswered create %s is still live", keys[0].ID)
+	}
+	if n := len(c.srv.Keys()); n != 1 {
+		t.Errorf("expected exactly 1 live key, found %d", n)
+	}
+	tf.planIsEmpty()
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,174 @@
+package provider
+
+// Tests of the warning about keys whose scopes let them mint or widen API
+// keys (admin:api-keys:create, admin:api-keys:update): it appears on every
+// plan that creates or replaces such a key, and on the ephemeral resource's
+// open, and never on a plan that leaves the key as it is.
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const escalationSummary = "Warning: API Key Can Mint or Widen API Keys"
+
+// reSimilarWarnings is the note by which the CLI folds further warnings of
+// the same summary into the first one.
+var reSimilarWarnings = regexp.MustCompile(`\(and (one|\d+) more similar warnings? elsewhere\)`)
+
+// escalationWarnings counts the escalation warnings in a CLI's output,
+// folded ones included. In these tests no other warning has a source
+// location, which the CLI needs to fold warnings, so every fold note is
+// about escalation warnings.
+func escalationWarnings(out string) int {
+	n := strings.Count(out, escalationSummary)
+	for _, m := range reSimilarWarnings.FindAllStringSubmatch(strings.Join(strings.Fields(out), " "), -1) {
+		if m[1] == "one" {
+			n++
+		} else {
+			more, _ := strconv.Atoi(m[1])
+			n += more
+		}
+	}
+	return n
+}
+
+func TestAccAPIKey_escalationWarning(t *testing.T) {
+	c := newTestCluster(t)
+	dir := t.TempDir()
+	cfg := func(adminScopes, adminExtra string) string {
+		return rootModule("", fmt.Sprintf(`
+resource "hellgate_api_key" "admin" {
+  scopes     = %s
+  expires_in = 3600
+%s
+}
+
+# Reads keys but cannot make or change them: never warned about.
+resource "hellgate_api_key" "reader" {
+  scopes = ["admin:api-keys:read", "admin:api-keys:delete", "pci:tokens:read"]
+}
+`, adminScopes, adminExtra))
+	}
+	const createOnly = `["admin:api-keys:create", "pci:tokens:read"]`
+	tf := newTerraformCLI(t, dir, c)
+	writeMainTF(t, dir, cfg(createOnly, ""))
+	tf.mustRun("init", "-input=false", "-no-color")
+
+	// A plan that creates the key warns once, at its scopes, naming the
+	// scope, the resource and why.
+	out := tf.mustRun("plan", "-input=false", "-no-color")
+	if n := escalationWarnings(out); n != 1 {
+		t.Fatalf("plan creating the keys shows %d escalation warnings, want 1:\n%s", n, out)
+	}
+	mustContain(t, out,
+		escalationSummary,
+		"with hellgate_api_key.admin,",
+		"This plan creates a new API key with the scope admin:api-keys:create, "+
+			"which lets whoever holds the key create API keys with any scope.",
+		"Whoever holds such a key can give itself, or a new key, every scope: the key is as strong as the admin token.",
+	)
+	if strings.Contains(out, "with hellgate_api_key.reader,") {
+		t.Errorf("the plan warns about hellgate_api_key.reader, which cannot mint or widen keys:\n%s", out)
+	}
+	if n := c.requests(); n != 0 {
+		t.Errorf("the plan made %d requests; the warning needs none", n)
+	}
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+
+	// The key stays as it is: no warning on a no-op plan, a refresh-only
+	// plan, or an in-place update.
+	out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if err != nil {
+		t.Fatalf("expected an empty plan: %v\n%s", err, out)
+	}
+	if n := escalationWarnings(out); n != 0 {
+		t.Errorf("a no-op plan shows %d escalation warnings, want none:\n%s", n, out)
+	}
+	out = tf.mustRun("plan", "-refresh-only", "-input=false", "-no-color")
+	if n := escalationWarnings(out); n != 0 {
+		t.Errorf("a refresh-only plan shows %d escalation warnings, want none:\n%s", n, out)
+	}
+	writeMainTF(t, dir, cfg(createOnly, `  revoke_on_destroy = false`))
+	out = tf.mustRun("plan", "-input=false", "-no-color", "-out=update.tfplan")
+	tf.showPlan("update.tfplan").expectActions(t, "hellgate_api_key.admin", "update")
+	if n := escalationWarnings(out); n != 0 {
+		t.Errorf("a plan updating the key in place shows %d escalation warnings, want none:\n%s", n, out)
+	}
+
+	// A replacement for a change of scopes warns, naming the key it
+	// replaces and both scopes.
+	adminID := stateID(t, tf, "hellgate_api_key.admin")
+	writeMainTF(t, dir, cfg(`["admin:api-keys:create", "admin:api-keys:update", "pci:tokens:read"]`, ""))
+	out = tf.mustRun("plan", "-input=false", "-no-color", "-out=replace.tfplan")
+	tf.showPlan("replace.tfplan").expectActions(t, "hellgate_api_key.admin", "delete", "create")
+	if n := escalationWarnings(out); n != 1 {
+		t.Errorf("a plan replacing the key shows %d escalation warnings, want 1:\n%s", n, out)
+	}
+	mustContain(t, out,
+		"with hellgate_api_key.admin,",
+		"This plan replaces the API key "+adminID+" with a new key with the scopes admin:api-keys:create, "+
+			"which lets whoever holds the key create API keys with any scope, and "+
+			"admin:api-keys:update, which lets whoever holds the key change the scopes of any API key, its own included.",
+	)
+	// Applying it warns again, as it creates the new key.
+	out = tf.mustRun("apply", "-input=false", "-no-color", "replace.tfplan")
+	if n := escalationWarnings(out); n != 1 {
+		t.Errorf("applying the replacement shows %d escalation warnings, want 1:\n%s", n, out)
+	}
+	tf.planIsEmpty()
+
+	// A replacement forced with -replace is not visible to the provider
+	// while planning; the apply, which creates the new key, warns.
+	out = tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-replace=hellgate_api_key.admin")
+	if n := escalationWarnings(out); n != 1 {
+		t.Errorf("an apply with -replace shows %d escalation warnings, want 1:\n%s", n, out)
+	}
+	mustContain(t, out, "with hellgate_api_key.admin,", "This plan creates a new API key with the scopes admin:api-keys:create,")
+
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if n := len(c.srv.Keys()); n != 0 {
+		t.Errorf("%d keys left on the mock after destroy", n)
+	}
+}
+
+// Opening an ephemeral key with admin:api-keys:update warns as well, naming
+// the ephemeral resource; one with narrower scopes does not.
+func TestAccEphemeralAPIKey_escalationWarning(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t)
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("", `
+ephemeral "hellgate_api_key" "bootstrap" {
+  scopes     = ["admin:api-keys:update", "admin:api-keys:read"]
+  expires_in = 300
+}
+
+ephemeral "hellgate_api_key" "job" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out := tf.mustRun("plan", "-input=false", "-no-color")
+	if n := escalationWarnings(out); n != 1 {
+		t.Fatalf("plan shows %d escalation warnings, want 1:\n%s", n, out)
+	}
+	mustContain(t, out,
+		"with ephemeral.hellgate_api_key.bootstrap,",
+		"Terraform opens an ephemeral API key for this run with the scope admin:api-keys:update, "+
+			"which lets whoever holds the key change the scopes of any API key, its own included.",
+		"the key is as strong as the admin token.",
+	)
+	if strings.Contains(out, "with ephemeral.hellgate_api_key.job,") {
+		t.Errorf("the plan warns about ephemeral.hellgate_api_key.job:\n%s", out)
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 2 {
+		t.Errorf("requests %+v, want the two keys opened and revoked", st)
+	}
+}

@@ -1,0 +1,82 @@
+package provider
+
+// The identity of hellgate_api_key: its schema ({ id }), the id an import
+// names (by import id or by identity), and the one helper every operation
+// uses to record the identity next to the state.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
+
+// apiKeyIdentityModel is the identity of a key: its id, which Hellgate
+// never changes.
+type apiKeyIdentityModel struct {
+	ID types.String `tfsdk:"id"`
+}
+
+// IdentitySchema declares { id }. Terraform 1.12+ stores it next to the
+// state, and import blocks may name a key by it
+// (identity = { id = "..." }) instead of by an import id.
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{
+				Description:       "The key's id, a UUID assigned by Hellgate.",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// setIdentity records id as the key's identity. identity is nil when the
+// framework does not track identities for this call; there is then nothing
+// to record. The placeholder of a create that got no answer has its
+// placeholder id as identity: Terraform requires one for every object in
+// state, and that object is always replaced by a key with an identity of
+// its own.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	if identity == nil || id.IsNull() || id.IsUnknown() {
+		return nil
+	}
+	return identity.Set(ctx, apiKeyIdentityModel{ID: id})
+}
+
+// importedID returns the key id an import names: the import id
+// (terraform import, or an import block's id), or else the identity's id
+// (an import block's identity). It is validated and lowercased, as
+// Hellgate writes ids.
+func importedID(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if req.ID != "" || req.Identity == nil {
+		id := strings.TrimSpace(req.ID)
+		if !uuidPattern.MatchString(id) {
+			diags.AddError("Invalid Import ID",
+				fmt.Sprintf("Expected the id of an existing API key, a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", req.ID))
+		}
+		return strings.ToLower(id), diags
+	}
+
+	var ident apiKeyIdentityModel
+	diags.Append(req.Identity.Get(ctx, &ident)...)
+	if diags.HasError() {
+		return "", diags
+	}
+	raw := ident.ID.ValueString()
+	id := strings.TrimSpace(raw)
+	if ident.ID.IsNull() || ident.ID.IsUnknown() || !uuidPattern.MatchString(id) {
+		diags.AddError("Invalid Import Identity",
+			fmt.Sprintf("Attribute id of the import block's identity must be the id of an existing API key, "+
+				"a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", raw))
+	}
+	return strings.ToLower(id), diags
+}

@@ -1,0 +1,391 @@
+package provider
+
+// Acceptance tests of hellgate_api_key's identity ({ id }): recorded on
+// create, read and import, import by identity, a state written before
+// identities upgrading with an empty plan, and the placeholder of a create
+// that got no answer.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+)
+
+// identityChecks are the version checks of every identity test.
+var identityChecks = []tfversion.TerraformVersionCheck{
+	tfversion.SkipBelow(tfversion.Version1_12_0),
+	skipUnsupported(featureIdentity),
+}
+
+// A created key has its id as identity, and an import block that names the
+// key by that identity imports it with nothing to change.
+func TestAccAPIKeyIdentity_createAndImport(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   identityChecks,
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRegexp)}),
+					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// import { to = ..., identity = { id = "<id>" } }: a no-op
+				// import (the step fails otherwise) whose identity is the
+				// one in state.
+				ResourceName:    keyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
+					},
+				},
+			},
+		},
+	})
+}
+
+// A key made outside Terraform is adopted with an import block that names
+// it by identity (in capitals, as someone may paste it): the key is
+// imported with nothing to change, its identity and id are the lowercase
+// id, and the next plan is empty.
+func TestAccAPIKeyIdentity_importKeyMadeElsewhere(t *testing.T) {
+	c := newTestCluster(t)
+	key, err := c.srv.CreateKey([]string{"pci:tokens:read", "pci:tokens:create"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, "") + fmt.Sprintf(`
+import {
+  to       = hellgate_api_key.test
+  identity = { id = %q }
+}
+`, strings.ToUpper(key.ID))
+	before := c.requests()
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   identityChecks,
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+					c.matchesMock(keyAddr),
+					c.liveKeys(1),
+				},
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+	if st := c.srv.Stats().Requests; st.Create != 0 || st.Update != 0 || c.requests()-before == 0 {
+		t.Errorf("requests %+v: the import must read the key and create or change nothing", st)
+	}
+}
+
+// An identity that is not a key id fails the plan with a message naming
+// the attribute and the expected form, before any request.
+func TestAccAPIKeyIdentity_invalidIdentity(t *testing.T) {
+	c := newTestCluster(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   identityChecks,
+		ProtoV6ProviderFactories: c.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, "") + `
+import {
+  to       = hellgate_api_key.test
+  identity = { id = "checkout-key" }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Import Identity.*Attribute id of the import block's identity must be.*a UUID such as.*got:\s+"checkout-key"`),
+			},
+		},
+	})
+	if n := c.requests(); n != 0 {
+		t.Errorf("an invalid identity made %d requests, want 0", n)
+	}
+}
+
+// A state written by the provider before it had identities (the same
+// resource, serving no identity schema) upgrades without a change: the
+// first plan under this provider is empty, and the refresh records the
+// identity.
+func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: identityChecks,
+		CheckDestroy:           c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
+				Config:                   cfg,
+				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), c.matchesMock(keyAddr)},
+			},
+			{
+				ProtoV6ProviderFactories: c.factories(),
+				Config:                   cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+// A key in a state without identity that was revoked outside Terraform is
+// dropped by the refresh and planned anew, without an error about a
+// missing identity.
+func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
+	var first string
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks: identityChecks,
+		CheckDestroy:           c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
+				Config:                   cfg,
+				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), captureString("id", &first)},
+			},
+			{
+				PreConfig: func() {
+					if !c.srv.DeleteKey(first) {
+						t.Fatalf("key %s not on the mock", first)
+					}
+				},
+				ProtoV6ProviderFactories: c.factories(),
+				Config:                   cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+					c.matchesMock(keyAddr),
+					c.liveKeys(1),
+				},
+			},
+		},
+	})
+}
+
+// The placeholder of a create that got no answer carries its placeholder
+// id as identity, is refreshed and planned without an identity error, and
+// is replaced by a key whose identity is its real id.
+func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
+	requireCLIFeature(t, featureIdentity)
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 1}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 1", `resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil {
+		t.Fatalf("the apply succeeded although every answer was dropped:\n%s", out)
+	}
+	placeholder := tf.stateResource(keyAddr)
+	id, _ := placeholder.Values["id"].(string)
+	if !strings.HasPrefix(id, unconfirmedIDPrefix) || placeholder.Identity["id"] != id {
+		t.Fatalf("placeholder: id %q, identity %v; want an %s id that is also the identity", id, placeholder.Identity, unconfirmedIDPrefix)
+	}
+
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
+	tf.mustRun("apply", "-input=false", "-no-color", "p")
+
+	key := onlyKey(t, c)
+	got := tf.stateResource(keyAddr)
+	if got.Values["id"] != key.ID || got.Identity["id"] != key.ID {
+		t.Errorf("after the replacement: id %v, identity %v; want both %s", got.Values["id"], got.Identity, key.ID)
+	}
+	tf.planIsEmpty()
+}
+
+// stateObject is one resource in terraform show -json.
+type stateObject struct {
+	Values   map[string]any
+	Identity map[string]any
+}
+
+// stateResource returns the values and identity of the root-module
+// resource addr, from terraform show -json.
+func (tf *terraformCLI) stateResource(addr string) stateObject {
+	tf.t.Helper()
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address  string         `json:"address"`
+					Values   map[string]any `json:"values"`
+					Identity map[string]any `json:"identity"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	out := tf.mustRun("show", "-json")
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		tf.t.Fatalf("reading the state's JSON: %v\n%s", err, out)
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == addr {
+			return stateObject{Values: r.Values, Identity: r.Identity}
+		}
+	}
+	tf.t.Fatalf("%s not in state:\n%s", addr, out)
+	return stateObject{}
+}
+
+// noIdentity checks that the resource at addr has no identity in state.
+func noIdentity(addr string) statecheck.StateCheck {
+	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		for _, r := range req.State.Values.RootModule.Resources {
+			if r.Address == addr {
+				if len(r.IdentityValues) != 0 {
+					resp.Error = fmt.Errorf("%s has identity %v, want none", addr, r.IdentityValues)
+				}
+				return
+			}
+		}
+		resp.Error = fmt.Errorf("%s not in state", addr)
+	})
+}
+
+// factoriesWithoutIdentity serves the provider as it was before resource
+// identity: the same objects and schemas, but hellgate_api_key declares no
+// identity schema (so Terraform stores none), and there are no list
+// resources or actions. It writes the state the previous release wrote.
+func factoriesWithoutIdentity(t *testing.T) map[string]func() (tfprotov6.ProviderServer, error) {
+	t.Helper()
+	p, ok := New("test")().(*hellgateProvider)
+	if !ok {
+		t.Fatal("New does not return *hellgateProvider")
+	}
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"hellgate": providerserver.NewProtocol6WithError(providerWithoutIdentity{p}),
+	}
+}
+
+type providerWithoutIdentity struct{ p *hellgateProvider }
+
+func (w providerWithoutIdentity) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
+	w.p.Metadata(ctx, req, resp)
+}
+
+func (w providerWithoutIdentity) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
+	w.p.Schema(ctx, req, resp)
+}
+
+func (w providerWithoutIdentity) ConfigValidators(ctx context.Context) []provider.ConfigValidator {
+	return w.p.ConfigValidators(ctx)
+}
+
+func (w providerWithoutIdentity) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	w.p.Configure(ctx, req, resp)
+}
+
+func (w providerWithoutIdentity) Resources(context.Context) []func() fwresource.Resource {
+	return []func() fwresource.Resource{func() fwresource.Resource { return apiKeyWithoutIdentity{&apiKeyResource{}} }}
+}
+
+func (w providerWithoutIdentity) DataSources(ctx context.Context) []func() datasource.DataSource {
+	return w.p.DataSources(ctx)
+}
+
+func (w providerWithoutIdentity) EphemeralResources(ctx context.Context) []func() ephemeral.EphemeralResource {
+	return w.p.EphemeralResources(ctx)
+}
+
+// apiKeyWithoutIdentity is hellgate_api_key without IdentitySchema.
+type apiKeyWithoutIdentity struct{ r *apiKeyResource }
+
+func (w apiKeyWithoutIdentity) Metadata(ctx context.Context, req fwresource.MetadataRequest, resp *fwresource.MetadataResponse) {
+	w.r.Metadata(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) Schema(ctx context.Context, req fwresource.SchemaRequest, resp *fwresource.SchemaResponse) {
+	w.r.Schema(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) ConfigValidators(ctx context.Context) []fwresource.ConfigValidator {
+	return w.r.ConfigValidators(ctx)
+}
+
+func (w apiKeyWithoutIdentity) Configure(ctx context.Context, req fwresource.ConfigureRequest, resp *fwresource.ConfigureResponse) {
+	w.r.Configure(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) ModifyPlan(ctx context.Context, req fwresource.ModifyPlanRequest, resp *fwresource.ModifyPlanResponse) {
+	w.r.ModifyPlan(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) Create(ctx context.Context, req fwresource.CreateRequest, resp *fwresource.CreateResponse) {
+	w.r.Create(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) Read(ctx context.Context, req fwresource.ReadRequest, resp *fwresource.ReadResponse) {
+	w.r.Read(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) Update(ctx context.Context, req fwresource.UpdateRequest, resp *fwresource.UpdateResponse) {
+	w.r.Update(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) Delete(ctx context.Context, req fwresource.DeleteRequest, resp *fwresource.DeleteResponse) {
+	w.r.Delete(ctx, req, resp)
+}
+
+func (w apiKeyWithoutIdentity) ImportState(ctx context.Context, req fwresource.ImportStateRequest, resp *fwresource.ImportStateResponse) {
+	w.r.ImportState(ctx, req, resp)
+}

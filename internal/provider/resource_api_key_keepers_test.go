@@ -1,0 +1,320 @@
+package provider
+
+// Tests of hellgate_api_key's keepers: a changed keeper replaces the key
+// (create before destroy when asked) with no request beyond one create, one
+// delete and Terraform's refresh; null and {} are the same; an import has
+// null keepers and plans no change; the placeholder of an unanswered create
+// keeps the configured keepers.
+
+import (
+	"bytes"
+	"encoding/json"
+	"log"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+)
+
+func TestAccAPIKey_keepers(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := func(keepers string) string {
+		return apiKeyConfig(c, `["pci:tokens:read"]`, keepers+"\n"+cbdLifecycle)
+	}
+	var firstID, secondID string
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(`  keepers = { release = "1.0.0" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					captureString("id", &firstID),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.0.0")})),
+					c.matchesMock(keyAddr),
+				},
+			},
+			{
+				Config: cfg(`  keepers = { release = "1.0.0" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// A changed value: a new key, made before the old one is revoked.
+				Config: cfg(`  keepers = { release = "1.1.0" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
+						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					captureString("id", &secondID),
+					c.keyGone(&firstID),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
+						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.1.0")})),
+				},
+			},
+			{
+				// Removing every keeper replaces the key too.
+				Config: cfg(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&secondID),
+					c.liveKeys(1),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
+					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// null and {} both mean no keepers: recorded in place.
+				Config: cfg(`  keepers = {}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+			},
+			{
+				// Adding a keeper to a key that has none replaces it.
+				Config: cfg(`  keepers = { month = "2030-01" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
+			},
+		},
+	})
+	// Three replacements, each one create and one delete; keepers
+	// themselves cost nothing.
+	if st := c.srv.Stats().Requests; st.Create != 4 || st.Delete != 4 || st.Update != 0 || st.List != 0 {
+		t.Errorf("requests %+v, want 4 creates and 4 deletes (3 replacements, then destroy), no update or list", st)
+	}
+}
+
+// syncBuffer collects the mock's request log.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// take returns what was written since the last take.
+func (b *syncBuffer) take() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.String()
+	b.buf.Reset()
+	return s
+}
+
+var reRequestLine = regexp.MustCompile(`(?m)^(GET|POST|PATCH|DELETE) \S+ (\d{3})`)
+
+// requestLines returns "METHOD STATUS" for each request in the mock's log.
+func requestLines(logText string) []string {
+	var out []string
+	for _, m := range reRequestLine.FindAllStringSubmatch(logText, -1) {
+		out = append(out, m[1]+" "+m[2])
+	}
+	return out
+}
+
+// The issue's "done when": changing a keeper replaces the key with exactly
+// one create and one delete, the create first (create_before_destroy), and
+// no request beyond Terraform's refresh, which is one GET; with
+// -refresh=false not even that.
+func TestAccAPIKey_keepersRequests(t *testing.T) {
+	t.Parallel()
+	var reqLog syncBuffer
+	c := newTestCluster(t, func(o *mockcluster.Options) { o.Logger = log.New(&reqLog, "", 0) })
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("", `
+variable "release" {
+  type = string
+}
+
+resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+  keepers = {
+    release = var.release
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-var=release=1.0.0")
+	first := onlyKey(t, c)
+	reqLog.take()
+
+	before := c.srv.Stats().Requests
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-var=release=1.1.0")
+	after := c.srv.Stats().Requests
+	delta := mockcluster.RequestStats{
+		Create: after.Create - before.Create, Get: after.Get - before.Get, List: after.List - before.List,
+		Update: after.Update - before.Update, Delete: after.Delete - before.Delete,
+	}
+	if want := (mockcluster.RequestStats{Get: 1, Create: 1, Delete: 1}); delta != want {
+		t.Errorf("requests of the keeper change: %+v, want %+v (refresh, create, delete)", delta, want)
+	}
+	if got, want := strings.Join(requestLines(reqLog.take()), ", "), "GET 200, POST 201, DELETE 204"; got != want {
+		t.Errorf("requests in order: %s, want %s", got, want)
+	}
+	second := onlyKey(t, c)
+	if second.ID == first.ID {
+		t.Fatal("the key was not replaced")
+	}
+
+	// Without the refresh, the replacement is the create and the delete alone.
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-refresh=false", "-var=release=1.2.0")
+	if got, want := strings.Join(requestLines(reqLog.take()), ", "), "POST 201, DELETE 204"; got != want {
+		t.Errorf("requests of the keeper change with -refresh=false: %s, want %s", got, want)
+	}
+	third := onlyKey(t, c)
+	if third.ID == second.ID {
+		t.Fatal("the key was not replaced")
+	}
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve", "-var=release=1.2.0")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// An imported key has null keepers: with a configuration without keepers,
+// the import plans no change and verifies against the state of the apply.
+func TestAccAPIKey_keepersImport(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
+				},
+			},
+			{
+				Config:                  cfg,
+				ResourceName:            keyAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"key_value"},
+			},
+			{
+				// An import block: a no-op plan (the test fails on any change).
+				Config:          cfg,
+				ResourceName:    keyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
+					},
+				},
+			},
+		},
+	})
+}
+
+// The placeholder of a create that got no answer records the keepers as
+// configured; the next apply replaces it and keeps them.
+func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 3}
+	})
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
+  scopes  = ["pci:tokens:read"]
+  keepers = { release = "1.0.0" }
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
+		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
+	}
+	placeholder := cliStateValues(t, tf, keyAddr)
+	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
+		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
+	}
+	if got, _ := json.Marshal(placeholder["keepers"]); string(got) != `{"release":"1.0.0"}` {
+		t.Errorf("keepers of the placeholder: %s, want the configured {\"release\":\"1.0.0\"}", got)
+	}
+
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	key := onlyKey(t, c)
+	recovered := cliStateValues(t, tf, keyAddr)
+	if recovered["id"] != key.ID {
+		t.Errorf("id in state %v, want the new key %s", recovered["id"], key.ID)
+	}
+	if got, _ := json.Marshal(recovered["keepers"]); string(got) != `{"release":"1.0.0"}` {
+		t.Errorf("keepers after the recovery: %s, want {\"release\":\"1.0.0\"}", got)
+	}
+	tf.planIsEmpty()
+	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// cliStateValues returns the attribute values in state of the root module
+// resource at addr, read with show -json.
+func cliStateValues(t *testing.T, tf *terraformCLI, addr string) map[string]any {
+	t.Helper()
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	out := tf.mustRun("show", "-json")
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		t.Fatalf("reading the state's JSON: %v\n%s", err, out)
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == addr {
+			return r.Values
+		}
+	}
+	t.Fatalf("%s not in state:\n%s", addr, out)
+	return nil
+}

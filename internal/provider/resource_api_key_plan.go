@@ -1,0 +1,368 @@
+package provider
+
+// The plan of hellgate_api_key: ModifyPlan and its steps (the expiry and
+// rotation decision, judged by the time of the last refresh kept in private
+// state, and the warning about scopes that mint or widen keys), the
+// replacement on a change of keepers, and the configuration rules that tie
+// rotate_before and revoke_on_destroy to expires_in.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const (
+	// expiryWarningWindow is how close to its expiry a key without
+	// rotate_before must be for a plan to warn about it.
+	expiryWarningWindow = 7 * 24 * time.Hour
+
+	// privateRefreshedAt is the private-state key holding the provider
+	// clock's time at the last refresh (or create). Plans decide about
+	// expiry by it rather than by the clock, so that the plan Terraform
+	// makes again while applying a saved plan reaches the same decision.
+	privateRefreshedAt = "refreshed_at"
+)
+
+// ModifyPlan refines Terraform's plan of a key in a few steps: a destroy
+// says whether the key is revoked, a new key says whether it will expire
+// and warns when its scopes let it mint or widen keys, a placeholder of an
+// unanswered create is always replaced, and a key in state is judged for
+// expiry and rotation.
+func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		r.modifyDestroyPlan(ctx, req, resp)
+		return
+	}
+	plan, diags := readPlanAttributes(ctx, req.Plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() || plan.ID.IsUnknown() {
+		planNewKey(ctx, plan, resp)
+		if req.State.Raw.IsNull() {
+			planEscalationWarning(ctx, plan, "This plan creates a new API key", resp)
+		}
+		return
+	}
+
+	state, diags := readPlanAttributes(ctx, req.State)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if isPlaceholderID(state.ID.ValueString()) {
+		// Even if someone untainted it, a placeholder is never kept.
+		planReplacement(ctx, resp, path.Root("id"))
+	} else {
+		r.planExpiry(ctx, req.Private, plan, state, resp)
+	}
+	if !resp.Diagnostics.HasError() && (len(resp.RequiresReplace) > 0 || configReplaces(plan, state)) {
+		planEscalationWarning(ctx, plan, fmt.Sprintf("This plan replaces the API key %s with a new key", state.ID.ValueString()), resp)
+	}
+}
+
+// planNewKey says in the plan that a new key without expires_in never
+// expires, instead of "(known after apply)".
+func planNewKey(ctx context.Context, plan planAttributes, resp *resource.ModifyPlanResponse) {
+	if plan.ExpiresIn.IsNull() && plan.ExpiresAt.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+	}
+}
+
+// planEscalationWarning warns about a new key whose scopes let it mint or
+// widen API keys; subject says which key. It is a step of every plan that
+// creates or replaces a key, and of no other: a key that stays (a no-op,
+// an in-place update, a refresh) is never warned about. A replacement is
+// warned about in the plan that has the key in state, because Terraform
+// drops the warnings of the second plan it asks for the new key, and so a
+// replacement forced with -replace, which the provider does not see, is
+// warned about by the apply. Scopes not known yet are judged by the plan
+// made while applying.
+func planEscalationWarning(ctx context.Context, plan planAttributes, subject string, resp *resource.ModifyPlanResponse) {
+	if plan.Scopes.IsNull() || plan.Scopes.IsUnknown() {
+		return
+	}
+	var elems []types.String
+	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &elems, false)...)
+	values := make([]string, 0, len(elems))
+	for _, e := range elems {
+		if !e.IsNull() && !e.IsUnknown() {
+			values = append(values, e.ValueString())
+		}
+	}
+	warnEscalation(&resp.Diagnostics, values, subject)
+}
+
+// configReplaces reports whether the configuration replaces the key in
+// state, as the attributes' RequiresReplace plan modifiers decide.
+func configReplaces(plan, state planAttributes) bool {
+	return !plan.Scopes.Equal(state.Scopes) || !plan.ExpiresIn.Equal(state.ExpiresIn) || keepersChanged(plan.Keepers, state.Keepers)
+}
+
+// planExpiry judges a key in state by its expiry, at the time of the last
+// refresh: it warns about a key that expires soon, and replaces one that
+// has expired or is within rotate_before of expiring.
+func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, plan, state planAttributes, resp *resource.ModifyPlanResponse) {
+	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+		return // never expires
+	}
+	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry Time in State",
+			fmt.Sprintf("The API key %s has expires_at %q in state, which is not an RFC 3339 timestamp. %s",
+				state.ID.ValueString(), state.ExpiresAt.ValueString(), bugReport))
+		return
+	}
+	if configReplaces(plan, state) {
+		return // replaced anyway, for the change of configuration
+	}
+	now, diags := r.planTime(ctx, private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// An invalid or unknown rotate_before is left to its validator, or to
+	// the plan made while applying.
+	var rotateBefore time.Duration
+	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
+		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
+	}
+
+	id, when := state.ID.ValueString(), formatTime(expiresAt)
+	switch decideRotation(now, expiresAt, rotateBefore) {
+	case rotationExpired:
+		resp.Diagnostics.AddWarning("API Key Expired",
+			fmt.Sprintf("The API key %s expired at %s (%s ago) and no longer authenticates. "+
+				"Terraform will replace it with a new key. Set rotate_before, with lifecycle { create_before_destroy = true }, "+
+				"to replace keys before they expire.", id, when, roundDuration(now.Sub(expiresAt))))
+	case rotationDue:
+		resp.Diagnostics.AddWarning("API Key Due for Rotation",
+			fmt.Sprintf("The API key %s expires at %s, in %s, which is within rotate_before (%s). "+
+				"Terraform will replace it with a new key.", id, when, roundDuration(expiresAt.Sub(now)), plan.RotateBefore.ValueString()))
+	case rotationSoon:
+		if !plan.RotateBefore.IsUnknown() {
+			resp.Diagnostics.AddWarning("API Key Expires Soon",
+				fmt.Sprintf("The API key %s expires at %s, in %s, and nothing replaces it before then. "+
+					"Set rotate_before (with lifecycle { create_before_destroy = true }) to have a plan replace it in time, "+
+					"or replace it now with terraform apply -replace=ADDRESS.", id, when, roundDuration(expiresAt.Sub(now))))
+		}
+		return
+	default:
+		return
+	}
+	// The change of expires_at is what forces the replacement (Terraform
+	// shows it as "# forces replacement").
+	planReplacement(ctx, resp, path.Root("expires_at"))
+}
+
+// planReplacement plans a new key in place of the one in state: its
+// server-set values are unknown, and a change of the attribute at because
+// is what forces the replacement.
+func planReplacement(ctx context.Context, resp *resource.ModifyPlanResponse, because path.Path) {
+	for _, attr := range []string{"id", "created_at", "expires_at", "key_value"} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, because)
+}
+
+// planAttributes are the attributes ModifyPlan decides by. Reading them
+// one by one costs a fraction of decoding the whole object into
+// apiKeyModel, which a plan of hundreds of keys does for every key.
+type planAttributes struct {
+	ID           types.String
+	Scopes       types.Set
+	ExpiresIn    types.Number
+	ExpiresAt    types.String
+	RotateBefore types.String
+	Keepers      types.Map
+}
+
+// attributeGetter is tfsdk.Plan or tfsdk.State.
+type attributeGetter interface {
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttributes, diag.Diagnostics) {
+	var a planAttributes
+	var diags diag.Diagnostics
+	diags.Append(from.GetAttribute(ctx, path.Root("id"), &a.ID)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("scopes"), &a.Scopes)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("expires_in"), &a.ExpiresIn)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("expires_at"), &a.ExpiresAt)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("rotate_before"), &a.RotateBefore)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("keepers"), &a.Keepers)...)
+	return a, diags
+}
+
+// modifyDestroyPlan says in a destroy plan that a key with
+// revoke_on_destroy = false stays valid until it expires.
+func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state apiKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.ValueBool() {
+		return
+	}
+	resp.Diagnostics.AddWarning("API Key Will Not Be Revoked",
+		fmt.Sprintf("revoke_on_destroy is false, so destroying the API key %s removes it from Terraform state without revoking it: "+
+			"it stays valid on Hellgate until it expires at %s.", state.ID.ValueString(), expiresAtText(state.ExpiresAt)))
+}
+
+// planTime is the time a plan judges expiry by: the provider clock's time
+// at the last refresh, kept in private state. The plan that Terraform makes
+// again while applying (a saved plan, possibly much later) sees the same
+// private state and so plans the same action; a time read from the clock
+// here could turn a planned update into a replacement, which Terraform
+// rejects as an inconsistent final plan. Without a refresh time (-refresh=false
+// on a state from an older version) the clock is used.
+func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, privateRefreshedAt)
+	if diags.HasError() || len(raw) == 0 {
+		return r.data.clock(), diags
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return r.data.clock(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return r.data.clock(), nil
+	}
+	return t, nil
+}
+
+// privateState is the part of the framework's private state that planTime
+// and setRefreshedAt use.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func setRefreshedAt(ctx context.Context, private privateState, now time.Time) diag.Diagnostics {
+	raw, err := json.Marshal(now.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Unable to Record Refresh Time", err.Error()+" "+bugReport)
+		return diags
+	}
+	return private.SetKey(ctx, privateRefreshedAt, raw)
+}
+
+// keepersRequireReplace replaces the key when keepers change.
+func keepersRequireReplace() planmodifier.Map {
+	return mapplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = keepersChanged(req.PlanValue, req.StateValue)
+		},
+		"Changing keepers replaces the key.", "Changing `keepers` replaces the key.")
+}
+
+// keepersChanged reports whether keepers changed in a way that replaces the
+// key: any change, except between null and an empty map, which both mean
+// no keepers.
+func keepersChanged(plan, state types.Map) bool {
+	if !plan.IsUnknown() && !state.IsUnknown() && len(plan.Elements()) == 0 && len(state.Elements()) == 0 {
+		return false
+	}
+	return !plan.Equal(state)
+}
+
+type rotation int
+
+const (
+	rotationNone    rotation = iota
+	rotationSoon             // within expiryWarningWindow, no rotate_before: warn only
+	rotationDue              // within rotate_before of expires_at: replace
+	rotationExpired          // past expires_at: replace
+)
+
+// decideRotation is the expiry rule of a plan, as a pure function.
+// rotateBefore 0 means none is set.
+func decideRotation(now, expiresAt time.Time, rotateBefore time.Duration) rotation {
+	switch {
+	case !now.Before(expiresAt):
+		return rotationExpired
+	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
+		return rotationDue
+	case rotateBefore == 0 && expiresAt.Sub(now) <= expiryWarningWindow:
+		return rotationSoon
+	}
+	return rotationNone
+}
+
+// roundDuration shortens a duration for messages: whole seconds, and whole
+// minutes beyond an hour.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Hour {
+		return d.Round(time.Minute)
+	}
+	return d.Round(time.Second)
+}
+
+func expiresAtText(v types.String) string {
+	if v.IsNull() || v.IsUnknown() {
+		return "(never: the key has no expiry)"
+	}
+	return v.ValueString()
+}
+
+// rotationConfigValidator checks the attributes that only make sense for a
+// key that expires.
+type rotationConfigValidator struct{}
+
+func (rotationConfigValidator) Description(context.Context) string {
+	return "rotate_before and revoke_on_destroy = false require expires_in; rotate_before must be shorter than expires_in"
+}
+
+func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var ei types.Number
+	var rb types.String
+	var rod types.Bool
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &ei)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rb)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("revoke_on_destroy"), &rod)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if !rb.IsNull() && !rb.IsUnknown() {
+		switch {
+		case ei.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
+				fmt.Sprintf("Attribute rotate_before (%q) requires expires_in: only a key that expires can be rotated before it does. "+
+					"Set expires_in (seconds, from 1 to %d), or remove rotate_before.", rb.ValueString(), maxExpiresIn))
+		case !ei.IsUnknown():
+			seconds, whole := wholeSeconds(ei)
+			d, err := time.ParseDuration(rb.ValueString())
+			lifetime := time.Duration(seconds) * time.Second
+			if whole && err == nil && d >= lifetime {
+				resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
+					fmt.Sprintf("Attribute rotate_before (%q) must be shorter than expires_in (%d seconds, %s): "+
+						"otherwise every new key would be due for rotation as soon as it is created. "+
+						"Choose a rotate_before below %s, or a longer expires_in.",
+						rb.ValueString(), seconds, lifetime, lifetime))
+			}
+		}
+	}
+	if !rod.IsNull() && !rod.IsUnknown() && !rod.ValueBool() && ei.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("revoke_on_destroy"), "Invalid Attribute Combination",
+			"Attribute revoke_on_destroy = false requires expires_in: a key left unrevoked must expire on its own, "+
+				"and a key without expires_in never does. Set expires_in, or remove revoke_on_destroy (it defaults to true).")
+	}
+}

@@ -1,0 +1,409 @@
+package provider
+
+// Tests of creates that got no answer, and of creates that never reached
+// a server: no key is left behind either way.
+
+import (
+	"fmt"
+	"net"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+)
+
+// A create whose answer never arrives (Hellgate committed the key, then the
+// connection dropped) must not leave an unknown live key behind: the object
+// is kept as tainted, and the next apply revokes that key before creating
+// its replacement.
+func TestAccAPIKey_unansweredCreateIsNotLost(t *testing.T) {
+	c := newTestCluster(t, func(o *mockcluster.Options) {
+		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 1}
+	})
+	cfg := c.providerBlock("max_retries = 1") + `
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 3600
+}
+`
+	var orphan string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not confirm that it created the API\s+key`),
+			},
+			{
+				PreConfig: func() {
+					keys := c.srv.Keys()
+					if len(keys) != 1 {
+						t.Fatalf("expected the dropped create to have made exactly 1 key, found %d", len(keys))
+					}
+					orphan = keys[0].ID
+					if st := c.srv.Stats(); st.Faults.Drop < 2 {
+						t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
+					}
+					c.srv.SetFaults(mockcluster.Faults{})
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
+
+// A create that never reached a server (nothing listens at the endpoint,
+// or the cluster id does not resolve) made nothing: it fails plainly and
+// leaves nothing in state to clean up.
+func TestAccAPIKey_unreachableClusterLeavesNothing(t *testing.T) {
+	c := newTestCluster(t)
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(fmt.Sprintf("endpoint = %q", closed), fmt.Sprintf("admin_token = %q", c.token), "max_retries = 1") + `
+resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not create the API key\..*giving up after 2\s+attempts.*refused`),
+			},
+			{
+				// Nothing was recorded: a plan against the real cluster
+				// creates the key afresh, with no replacement of a placeholder.
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
+			},
+		},
+		CheckDestroy: c.checkDestroyed,
+	})
+}
+
+// recoveryKey is the key of the recovery tests: one that outlives the
+// idempotency window.
+const recoveryKey = `
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read", "pci:tokens:create"]
+  expires_in = 7776000
+}
+`
+
+// adminConfig is recoveryKey under the admin token, with one attempt per
+// request, so that a dropped answer fails the create at once.
+func (c *testCluster) adminConfig() string {
+	return c.providerBlock("max_retries = 0") + recoveryKey
+}
+
+// credentialConfig is recoveryKey under another credential: an API key
+// that may create, read and delete keys, made here. It returns the
+// configuration and the credential's key id.
+func (c *testCluster) credentialConfig(t *testing.T) (cfg, credID string) {
+	t.Helper()
+	cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", cred.KeyValue), "max_retries = 0") +
+		recoveryKey, cred.ID
+}
+
+// failUnanswered is the first step of a recovery: a create that Hellgate
+// commits while its answer is lost, recorded in state as a placeholder.
+func failUnanswered(c *testCluster) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:   func() { c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1}) },
+		Config:      c.adminConfig(),
+		ExpectError: regexp.MustCompile(`Hellgate did not confirm that it created the API\s+key`),
+	}
+}
+
+// recordOrphan stores the id of the key the unanswered create made (the
+// one key on the mock but those in except), and stops the faults.
+func recordOrphan(t *testing.T, c *testCluster, orphan *string, except ...string) {
+	t.Helper()
+	var ids []string
+	for _, k := range c.srv.Keys() {
+		if !slices.Contains(except, k.ID) {
+			ids = append(ids, k.ID)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("expected the unanswered create to have made exactly 1 key, found %v", ids)
+	}
+	*orphan = ids[0]
+	c.srv.SetFaults(mockcluster.Faults{})
+}
+
+// A failed apply retried after the idempotency record has expired (by the
+// mock's clock, a day later): repeating the create makes a new key, which
+// must not be taken for the original. The provider revokes it, finds the
+// original by listing, and revokes that too; the mock ends with exactly
+// the key in state.
+func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	var orphan string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig: func() {
+					recordOrphan(t, c, &orphan)
+					clock.Advance(25 * time.Hour)
+				},
+				Config: c.adminConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+	// The lost create, the repeat that made a new key, the replacement;
+	// the repeat's key and the original revoked, then the destroy.
+	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 3 || st.List < 1 {
+		t.Errorf("requests: %+v, want 3 creates, 3 deletes and a list", st)
+	}
+}
+
+// A failed apply retried ten minutes later with another credential (CI
+// with the admin token, then a laptop with an API key): Hellgate keeps
+// idempotency records per credential, so repeating the create makes a new
+// key. Both are revoked, and only the key in state (and the credential)
+// remain.
+func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	var orphan string
+	cfg, credKeyID := c.credentialConfig(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy: func(*terraform.State) error {
+			if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != credKeyID {
+				return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", credKeyID, len(keys))
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig: func() {
+					recordOrphan(t, c, &orphan, credKeyID)
+					clock.Advance(10 * time.Minute)
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(2), // the credential and the key in state
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+// Two keys that both fit an unanswered create (same scopes and lifetime,
+// made while it was attempted): the provider revokes neither, fails with
+// both ids and what to do, and keeps the placeholder; once one is revoked
+// by hand, the next apply finishes the recovery.
+func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	var orphan string
+	var twin mockcluster.Key
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig: func() {
+					recordOrphan(t, c, &orphan)
+					var err error
+					twin, err = c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 7776000*time.Second)
+					if err != nil {
+						t.Fatal(err)
+					}
+					clock.Advance(25 * time.Hour)
+				},
+				Config:      c.adminConfig(),
+				ExpectError: regexp.MustCompile(`(?s)Several Keys May Be Left by an Unanswered Create.*2 API keys match it.*revokes\s+none`),
+			},
+			{
+				PreConfig: func() {
+					for _, id := range []string{orphan, twin.ID} {
+						if _, ok := c.srv.Key(id); !ok {
+							t.Fatalf("key %s was revoked although the provider could not tell which key was the original", id)
+						}
+					}
+					if !c.srv.DeleteKey(twin.ID) {
+						t.Fatal("could not revoke the twin by hand")
+					}
+				},
+				Config: c.adminConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+// The key of an unanswered create was revoked by hand before the retry, a
+// day later: the repeat makes a new key (revoked at once), the listing
+// finds nothing, and the apply goes on to create the key.
+func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	var orphan string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig: func() {
+					recordOrphan(t, c, &orphan)
+					c.srv.DeleteKey(orphan)
+					clock.Advance(25 * time.Hour)
+				},
+				Config: c.adminConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 2 {
+		t.Errorf("requests: %+v, want 3 creates (lost, repeated, new) and 2 deletes (the repeat's key, the destroy)", st)
+	}
+}
+
+// The same, retried at once: the repeated create's key and the original
+// were both made within the attempt window (give or take a minute of clock
+// skew), so the time cannot tell which is which. The provider revokes the
+// repeat's key (nobody received it either way), names the other and
+// revokes it only once that is no longer a guess.
+func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
+	c := newTestCluster(t)
+	var orphan string
+	cfg, credKeyID := c.credentialConfig(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != credKeyID {
+				return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", credKeyID, len(keys))
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig:   func() { recordOrphan(t, c, &orphan, credKeyID) },
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)A Key May Be Left by an Unanswered Create.*either\s+may\s+be\s+the\s+one`),
+			},
+			{
+				PreConfig: func() {
+					if _, ok := c.srv.Key(orphan); !ok {
+						t.Fatalf("the original %s was revoked on a guess", orphan)
+					}
+					if n := len(c.srv.Keys()); n != 2 {
+						t.Fatalf("expected the credential and the original on the mock, found %d keys", n)
+					}
+					c.srv.DeleteKey(orphan) // the operator revokes it, as the error says
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.liveKeys(2),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}
+
+// The order of failures seen in real life: the first create reaches
+// Hellgate and makes the key, its answer is lost, and every retry is then
+// throttled until the retries run out. The create is judged by all its
+// attempts, not by the last 429: the key is recorded as a placeholder, and
+// the next apply revokes it before creating the replacement. The retries
+// wait on the fake clock, so the test waits on no wall clock.
+func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
+	clock := newKeyClock()
+	clock.SetAutoAdvance(true)
+	c := newClockedCluster(t, clock)
+	cfg := c.providerBlock("max_retries = 5") + recoveryKey
+	var orphan string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.checkDestroyed,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{
+						mockcluster.StepDrop, mockcluster.StepThrottle, mockcluster.StepThrottle,
+						mockcluster.StepThrottle, mockcluster.StepThrottle, mockcluster.StepThrottle,
+					}})
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Hellgate did not confirm that it created the API\s+key.*429`),
+			},
+			{
+				PreConfig: func() {
+					if st := c.srv.Stats().Requests; st.Create != 6 {
+						t.Fatalf("expected 6 create attempts (1 dropped, 5 throttled), stats %+v", st)
+					}
+					recordOrphan(t, c, &orphan)
+				},
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyGone(&orphan),
+					c.liveKeys(1),
+					c.matchesMock(keyAddr),
+				},
+			},
+		},
+	})
+}

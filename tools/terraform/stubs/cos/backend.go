@@ -1,0 +1,13 @@
+// Package cos stands in for Terraform's cos backend, which this build leaves
+// out: every use of it fails with "this build has no cos backend".
+package cos
+
+import (
+	"github.com/hashicorp/terraform/internal/backend"
+	"github.com/hashicorp/terraform/internal/backend/remote-state/nobackend"
+)
+
+// New returns the backend that says it is not in this build.
+func New() backend.Backend {
+	return nobackend.New("cos")
+}
