@@ -27,10 +27,12 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
-// queryChecks are the version checks of every terraform query test.
+// queryChecks are the version checks of every terraform query test: an
+// OpenTofu is told it has no query at all before a Terraform is told it is
+// too old.
 var queryChecks = []tfversion.TerraformVersionCheck{
-	tfversion.SkipBelow(tfversion.Version1_14_0),
 	skipUnsupported(featureQuery),
+	tfversion.SkipBelow(tfversion.Version1_14_0),
 }
 
 // seedKeys makes n keys on the mock, outside Terraform: every third has
