@@ -217,3 +217,17 @@ func mustContain(t *testing.T, out string, wants ...string) {
 func wsRegexp(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// onlyLiveKey checks that the key at addr is the one live key on the mock
+// and that state matches it (liveKeys(1) and matchesMock together).
+//
+//nolint:unparam // takes the resource address like matchesMock
+func (c *testCluster) onlyLiveKey(addr string) statecheck.StateCheck {
+	return stateCheckFunc(func(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		c.liveKeys(1).CheckState(ctx, req, resp)
+		if resp.Error != nil {
+			return
+		}
+		c.matchesMock(addr).CheckState(ctx, req, resp)
+	})
+}

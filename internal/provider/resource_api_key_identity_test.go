@@ -96,24 +96,19 @@ import {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-					},
-				},
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-					c.matchesMock(keyAddr),
-					c.liveKeys(1),
+					c.onlyLiveKey(keyAddr),
 				},
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg,
+				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 			},
 		},
 	})
@@ -165,9 +160,7 @@ func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
 			{
 				ProtoV6ProviderFactories: c.factories(),
 				Config:                   cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks:         preApply(plancheck.ExpectEmptyPlan()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
@@ -202,13 +195,10 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 				},
 				ProtoV6ProviderFactories: c.factories(),
 				Config:                   cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)},
-				},
+				ConfigPlanChecks:         preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-					c.matchesMock(keyAddr),
-					c.liveKeys(1),
+					c.onlyLiveKey(keyAddr),
 				},
 			},
 		},

@@ -33,80 +33,65 @@ func TestAccAPIKey_keepers(t *testing.T) {
 	var firstID, secondID string
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg(`  keepers = { release = "1.0.0" }`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &firstID),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
-						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.0.0")})),
-					c.matchesMock(keyAddr),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg(`  keepers = { release = "1.0.0" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &firstID),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
+					knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.0.0")})),
+				c.matchesMock(keyAddr),
 			},
-			{
-				Config: cfg(`  keepers = { release = "1.0.0" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+		},
+		{
+			Config:           cfg(`  keepers = { release = "1.0.0" }`),
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		},
+		{
+			// A changed value: a new key, made before the old one is revoked.
+			Config: cfg(`  keepers = { release = "1.1.0" }`),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &secondID),
+				c.keyGone(&firstID),
+				c.onlyLiveKey(keyAddr),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
+					knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.1.0")})),
 			},
-			{
-				// A changed value: a new key, made before the old one is revoked.
-				Config: cfg(`  keepers = { release = "1.1.0" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &secondID),
-					c.keyGone(&firstID),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
-						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.1.0")})),
-				},
+		},
+		{
+			// Removing every keeper replaces the key too.
+			Config: cfg(""),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&secondID),
+				c.liveKeys(1),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 			},
-			{
-				// Removing every keeper replaces the key too.
-				Config: cfg(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&secondID),
-					c.liveKeys(1),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-				},
+		},
+		{
+			// null and {} both mean no keepers: recorded in place.
+			Config:           cfg(`  keepers = {}`),
+			ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 			},
-			{
-				// null and {} both mean no keepers: recorded in place.
-				Config: cfg(`  keepers = {}`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				},
-			},
-			{
-				// Adding a keeper to a key that has none replaces it.
-				Config: cfg(`  keepers = { month = "2030-01" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
-			},
+		},
+		{
+			// Adding a keeper to a key that has none replaces it.
+			Config: cfg(`  keepers = { month = "2030-01" }`),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
 		},
 	})
 	// Three replacements, each one create and one delete; keepers
@@ -216,33 +201,29 @@ resource "hellgate_api_key" "test" {
 func TestAccAPIKey_keepersImport(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
 			},
-			{
-				Config:                  cfg,
-				ResourceName:            keyAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"key_value"},
-			},
-			{
-				// An import block: a no-op plan (the test fails on any change).
-				Config:          cfg,
-				ResourceName:    keyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
-					},
+		},
+		{
+			Config:                  cfg,
+			ResourceName:            keyAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"key_value"},
+		},
+		{
+			// An import block: a no-op plan (the test fails on any change).
+			Config:          cfg,
+			ResourceName:    keyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
 				},
 			},
 		},
