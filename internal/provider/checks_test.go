@@ -185,6 +185,12 @@ func newClockedCluster(t *testing.T, clk *clock.Fake) *testCluster {
 	return newTestCluster(t, func(o *mockcluster.Options) { o.Clock = clk })
 }
 
+// withFaults starts the mock cluster with faults (dropped answers, errors,
+// throttling) from the first request on.
+func withFaults(f mockcluster.Faults) func(*mockcluster.Options) {
+	return func(o *mockcluster.Options) { o.Faults = f }
+}
+
 // onlyKey returns the single key on the mock, failing unless there is
 // exactly one.
 func onlyKey(t *testing.T, c *testCluster) mockcluster.Key {

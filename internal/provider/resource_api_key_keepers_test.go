@@ -234,9 +234,7 @@ func TestAccAPIKey_keepersImport(t *testing.T) {
 // configured; the next apply replaces it and keeps them.
 func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	t.Parallel()
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 3}
-	})
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
   scopes  = ["pci:tokens:read"]
@@ -248,7 +246,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
 		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
 	}
-	placeholder := cliStateValues(t, tf, keyAddr)
+	placeholder := tf.stateResource(keyAddr).Values
 	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
 		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
 	}
@@ -259,7 +257,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	c.srv.SetFaults(mockcluster.Faults{})
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	key := onlyKey(t, c)
-	recovered := cliStateValues(t, tf, keyAddr)
+	recovered := tf.stateResource(keyAddr).Values
 	if recovered["id"] != key.ID {
 		t.Errorf("id in state %v, want the new key %s", recovered["id"], key.ID)
 	}
@@ -271,31 +269,4 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Error(err)
 	}
-}
-
-// cliStateValues returns the attribute values in state of the root module
-// resource at addr, read with show -json.
-func cliStateValues(t *testing.T, tf *terraformCLI, addr string) map[string]any {
-	t.Helper()
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	out := tf.mustRun("show", "-json")
-	if err := json.Unmarshal([]byte(out), &state); err != nil {
-		t.Fatalf("reading the state's JSON: %v\n%s", err, out)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == addr {
-			return r.Values
-		}
-	}
-	t.Fatalf("%s not in state:\n%s", addr, out)
-	return nil
 }

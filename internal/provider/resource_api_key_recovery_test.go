@@ -26,9 +26,7 @@ import (
 // is kept as tainted, and the next apply revokes that key before creating
 // its replacement.
 func TestAccAPIKey_unansweredCreateIsNotLost(t *testing.T) {
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 1}
-	})
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
 	cfg := c.providerBlock("max_retries = 1") + `
 resource "hellgate_api_key" "test" {
   scopes     = ["pci:tokens:read"]
