@@ -68,6 +68,15 @@ func newTestClient(t *testing.T, h http.Handler, edit ...func(*Config)) (*Client
 	return c, ts
 }
 
+// refusingClient returns a client (its config changed by edit) of a
+// server that is gone: every connection to its port is refused.
+func refusingClient(t *testing.T, edit ...func(*Config)) *Client {
+	t.Helper()
+	c, srv := newTestClient(t, replies(status(http.StatusOK, "")), edit...)
+	srv.Close()
+	return c
+}
+
 // recorded is one request as a test server saw it.
 type recorded struct {
 	Method, URI string

@@ -43,14 +43,8 @@ func TestUnknownHostIsNotRetriedAndNeverSent(t *testing.T) {
 // Connections refused on every attempt: retried, and never sent.
 func TestRefusedEveryTimeIsNeverSent(t *testing.T) {
 	t.Parallel()
-	_, srv := newTestClient(t, replies(status(http.StatusOK, "")))
-	base := srv.URL
-	srv.Close()
-	c, err := New(testConfig(base))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+	c := refusingClient(t)
+	_, err := c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
 	if err == nil || !strings.Contains(err.Error(), "giving up after 4 attempts") {
 		t.Fatalf("err = %v, want refused after 4 attempts", err)
 	}

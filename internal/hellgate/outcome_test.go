@@ -43,14 +43,8 @@ func TestMayHaveCommitted(t *testing.T) {
 
 	t.Run("refused", func(t *testing.T) {
 		t.Parallel()
-		_, srv := newTestClient(t, replies(status(http.StatusOK, "")))
-		base := srv.URL
-		srv.Close()
-		c, err := New(testConfig(base))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+		c := refusingClient(t)
+		_, err := c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
 		if err == nil || MayHaveCommitted(err) {
 			t.Errorf("MayHaveCommitted(%v) = true, want false: no attempt reached a server", err)
 		}

@@ -553,18 +553,8 @@ func TestContextCancelDuringAttemptStopsAtOnce(t *testing.T) {
 
 func TestConnectionRefusedIsRetriedWithinBudget(t *testing.T) {
 	t.Parallel()
-	// A server that is gone: its port refuses connections.
-	_, srv := newTestClient(t, replies(status(http.StatusOK, "")))
-	base := srv.URL
-	srv.Close()
-
-	cfg := testConfig(base)
-	cfg.MaxRetries = 2
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.GetAPIKey(t.Context(), "a")
+	c := refusingClient(t, func(cfg *Config) { cfg.MaxRetries = 2 })
+	_, err := c.GetAPIKey(t.Context(), "a")
 	if err == nil || !strings.Contains(err.Error(), "giving up after 3 attempts") || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("err = %v, want connection refused after 3 attempts", err)
 	}

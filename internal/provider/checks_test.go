@@ -185,6 +185,12 @@ func newClockedCluster(t *testing.T, clk *clock.Fake) *testCluster {
 	return newTestCluster(t, func(o *mockcluster.Options) { o.Clock = clk })
 }
 
+// withFaults starts the mock cluster with faults (dropped answers, errors,
+// throttling) from the first request on.
+func withFaults(f mockcluster.Faults) func(*mockcluster.Options) {
+	return func(o *mockcluster.Options) { o.Faults = f }
+}
+
 // onlyKey returns the single key on the mock, failing unless there is
 // exactly one.
 func onlyKey(t *testing.T, c *testCluster) mockcluster.Key {
@@ -216,4 +222,18 @@ func mustContain(t *testing.T, out string, wants ...string) {
 // space, since Terraform wraps the diagnostics it prints.
 func wsRegexp(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// onlyLiveKey checks that the key at addr is the one live key on the mock
+// and that state matches it (liveKeys(1) and matchesMock together).
+//
+//nolint:unparam // takes the resource address like matchesMock
+func (c *testCluster) onlyLiveKey(addr string) statecheck.StateCheck {
+	return stateCheckFunc(func(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		c.liveKeys(1).CheckState(ctx, req, resp)
+		if resp.Error != nil {
+			return
+		}
+		c.matchesMock(addr).CheckState(ctx, req, resp)
+	})
 }

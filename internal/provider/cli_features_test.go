@@ -6,10 +6,8 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -57,28 +55,19 @@ func requireCLIFeature(t *testing.T, f cliFeature) {
 func cliSupports(t *testing.T, f cliFeature) (bool, string) {
 	t.Helper()
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output() //nolint:gosec // the CLI named by TF_ACC_TERRAFORM_PATH
-	if err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("parsing %s version -json: %v\n%s", bin, err, out)
-	}
+	ver := cliVersion(t, bin)
 	if isOpenTofu() {
 		if !f.openTofu {
-			return false, fmt.Sprintf("OpenTofu %s does not support %s", v.Version, f.name)
+			return false, fmt.Sprintf("OpenTofu %s does not support %s", ver, f.name)
 		}
 		return true, ""
 	}
-	got, err := version.NewVersion(v.Version)
+	got, err := version.NewVersion(ver)
 	if err != nil {
-		t.Fatalf("parsing Terraform version %q: %v", v.Version, err)
+		t.Fatalf("parsing Terraform version %q: %v", ver, err)
 	}
 	if got.Core().LessThan(f.terraform) {
-		return false, fmt.Sprintf("Terraform %s does not support %s (Terraform %s+ needed)", v.Version, f.name, f.terraform)
+		return false, fmt.Sprintf("Terraform %s does not support %s (Terraform %s+ needed)", ver, f.name, f.terraform)
 	}
 	return true, ""
 }

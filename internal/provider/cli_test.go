@@ -42,13 +42,7 @@ type terraformCLI struct {
 // newTerraformCLI skips the test unless acceptance tests are enabled.
 func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *terraformCLI {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
-	}
+	bin := acceptanceCLI(t)
 
 	// Not t.Context(): that ends before the test's cleanups run, and a
 	// cleanup registered later may still run Terraform against the server.
@@ -107,6 +101,37 @@ func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *
 		"TF_IN_AUTOMATION=1",
 	)
 	return &terraformCLI{t: t, bin: bin, dir: dir, env: procEnv}
+}
+
+// acceptanceCLI skips the test unless acceptance tests are enabled, and
+// returns the CLI binary they run under.
+func acceptanceCLI(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
+	}
+	return bin
+}
+
+// cliVersion returns the version the CLI binary bin reports in version
+// -json ("1.15.9", "1.8.5-dev").
+func cliVersion(t *testing.T, bin string) string {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output() //nolint:gosec // the CLI named by TF_ACC_TERRAFORM_PATH
+	if err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("parsing %s version -json: %v\n%s", bin, err, out)
+	}
+	return v.Version
 }
 
 // run runs terraform with args and returns its combined output and error.

@@ -143,3 +143,49 @@ func (pc plannedChanges) expectReplacedFor(t *testing.T, addr, attr string) {
 		t.Errorf("the replacement of %s is forced by %v, want %s among them", addr, pc.ReplacePaths[addr], attr)
 	}
 }
+
+// stateResource is one resource of the root module, as terraform show
+// -json reports it.
+type stateResource struct {
+	Address  string         `json:"address"`
+	Type     string         `json:"type"`
+	Values   map[string]any `json:"values"`
+	Identity map[string]any `json:"identity"`
+}
+
+// showState returns the resources of the root module in the working
+// folder's state (none while the state is empty).
+func (tf *terraformCLI) showState() []stateResource {
+	tf.t.Helper()
+	var state struct {
+		Values *struct {
+			RootModule struct {
+				Resources []stateResource `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	out := tf.mustRun("show", "-json")
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		tf.t.Fatalf("reading the state's JSON: %v\n%s", err, out)
+	}
+	if state.Values == nil {
+		return nil
+	}
+	return state.Values.RootModule.Resources
+}
+
+// stateResource returns the root-module resource addr from the working
+// folder's state, failing the test when it is not there.
+func (tf *terraformCLI) stateResource(addr string) stateResource {
+	tf.t.Helper()
+	resources := tf.showState()
+	addrs := make([]string, 0, len(resources))
+	for _, r := range resources {
+		if r.Address == addr {
+			return r
+		}
+		addrs = append(addrs, r.Address)
+	}
+	tf.t.Fatalf("%s not in state; state holds %v", addr, addrs)
+	return stateResource{}
+}

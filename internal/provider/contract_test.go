@@ -209,10 +209,8 @@ resource "hellgate_api_key" "test" {
 				},
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg,
+				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 			},
 			{
 				ResourceName:            keyAddr,

@@ -68,19 +68,15 @@ data "hellgate_api_key" "test" {
   id = hellgate_api_key.test.id
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.CompareValuePairs(keyDataAddr, tfjsonpath.New("id"), keyAddr, tfjsonpath.New("id"), compare.ValuesSame()),
-					statecheck.CompareValuePairs(keyDataAddr, tfjsonpath.New("created_at"), keyAddr, tfjsonpath.New("created_at"), compare.ValuesSame()),
-					statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("scopes"), stringSet("admin:types:read")),
-					statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.CompareValuePairs(keyDataAddr, tfjsonpath.New("id"), keyAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+				statecheck.CompareValuePairs(keyDataAddr, tfjsonpath.New("created_at"), keyAddr, tfjsonpath.New("created_at"), compare.ValuesSame()),
+				statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("scopes"), stringSet("admin:types:read")),
+				statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("expired"), knownvalue.Bool(false)),
 			},
 		},
 	})

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -296,17 +295,8 @@ func skipBelowEphemeralCLI(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
 	}
 	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output() //nolint:gosec // the CLI named by TF_ACC_TERRAFORM_PATH
-	if err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("parsing %s version -json: %v\n%s", bin, err, out)
-	}
-	parts := strings.SplitN(v.Version, ".", 3)
+	ver := cliVersion(t, bin)
+	parts := strings.SplitN(ver, ".", 3)
 	major, _ := strconv.Atoi(parts[0])
 	minor := 0
 	if len(parts) > 1 {
@@ -318,7 +308,7 @@ func skipBelowEphemeralCLI(t *testing.T) {
 		need = 11
 	}
 	if major < 1 || (major == 1 && minor < need) {
-		t.Skipf("%s %s does not support ephemeral resources (Terraform 1.10+ or OpenTofu 1.11+ needed)", filepath.Base(bin), v.Version)
+		t.Skipf("%s %s does not support ephemeral resources (Terraform 1.10+ or OpenTofu 1.11+ needed)", filepath.Base(bin), ver)
 	}
 }
 
@@ -663,18 +653,8 @@ func openableEphemeralKey(t *testing.T, endpoint tftypes.Value, token string, ma
 func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 3}
-	})
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
-  scopes     = ["pci:tokens:read"]
-  expires_in = 300
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
+	out, err := planOneEphemeralKey(t, c)
 	if err == nil {
 		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
 	}
@@ -692,18 +672,8 @@ func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
 func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}
-	})
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
-  scopes     = ["pci:tokens:read"]
-  expires_in = 300
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}))
+	out, err := planOneEphemeralKey(t, c)
 	if err == nil {
 		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
 	}
@@ -717,4 +687,19 @@ func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
 		t.Errorf("requests: %+v, want 2 creates (lost, repeated) and 1 delete", st)
 	}
+}
+
+// planOneEphemeralKey plans, against c and without retries, a root module
+// that opens one ephemeral key, and returns the plan's output and error.
+func planOneEphemeralKey(t *testing.T, c *testCluster) (string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	return tf.run("plan", "-input=false", "-no-color")
 }

@@ -49,13 +49,7 @@ type loggedCLI struct {
 // providerDir, and env (HELLGATE_* variables) for the provider.
 func newLoggedCLI(t *testing.T, providerDir string, env map[string]string) *loggedCLI {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform CLI binary (make test sets it)")
-	}
+	bin := acceptanceCLI(t)
 	dir := t.TempDir()
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
 	rc := fmt.Sprintf(`provider_installation {

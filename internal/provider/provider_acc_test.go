@@ -30,29 +30,20 @@ resource "hellgate_api_key" "test" {
   scopes = ["pci:tokens:read"]
 }
 `, c.url, c.token)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-					c.matchesMock(keyAddr),
-					c.liveKeys(1),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+				c.onlyLiveKey(keyAddr),
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+		},
+		{
+			Config:           cfg,
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 		},
 	})
 }

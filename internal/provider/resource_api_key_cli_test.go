@@ -5,7 +5,6 @@ package provider
 // later, a module, an untainted placeholder, and destroy-time warnings.
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -39,32 +38,9 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 	}
 
 	// The secret reached the stand-in secret store through the module output.
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(tf.mustRun("show", "-json")), &state); err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address != "terraform_data.checkout_secret" {
-			continue
-		}
-		output, _ := r.Values["output"].(map[string]any)
-		if output["key_value"] != keys[0].KeyValue {
-			t.Errorf("terraform_data.checkout_secret got %v, want the key's secret", output["key_value"])
-		}
-		found = true
-	}
-	if !found {
-		t.Fatal("terraform_data.checkout_secret not in state")
+	output, _ := tf.stateResource("terraform_data.checkout_secret").Values["output"].(map[string]any)
+	if output["key_value"] != keys[0].KeyValue {
+		t.Errorf("terraform_data.checkout_secret got %v, want the key's secret", output["key_value"])
 	}
 	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "checkout_key_id")); got != keys[0].ID {
 		t.Errorf("output key_id = %q, want %q", got, keys[0].ID)
@@ -284,9 +260,7 @@ func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
 // it replaced, and its key revoked.
 func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 	t.Parallel()
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 2}
-	})
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 2}))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
   scopes = ["pci:tokens:read", "pci:tokens:create"]

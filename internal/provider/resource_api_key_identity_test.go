@@ -7,7 +7,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -96,24 +95,19 @@ import {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-					},
-				},
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-					c.matchesMock(keyAddr),
-					c.liveKeys(1),
+					c.onlyLiveKey(keyAddr),
 				},
 			},
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg,
+				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 			},
 		},
 	})
@@ -165,9 +159,7 @@ func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
 			{
 				ProtoV6ProviderFactories: c.factories(),
 				Config:                   cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks:         preApply(plancheck.ExpectEmptyPlan()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
@@ -202,13 +194,10 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 				},
 				ProtoV6ProviderFactories: c.factories(),
 				Config:                   cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)},
-				},
+				ConfigPlanChecks:         preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-					c.matchesMock(keyAddr),
-					c.liveKeys(1),
+					c.onlyLiveKey(keyAddr),
 				},
 			},
 		},
@@ -221,9 +210,7 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 	requireCLIFeature(t, featureIdentity)
 	t.Parallel()
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 1}
-	})
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 1", `resource "hellgate_api_key" "test" {
   scopes = ["pci:tokens:read"]
@@ -251,40 +238,6 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 		t.Errorf("after the replacement: id %v, identity %v; want both %s", got.Values["id"], got.Identity, key.ID)
 	}
 	tf.planIsEmpty()
-}
-
-// stateObject is one resource in terraform show -json.
-type stateObject struct {
-	Values   map[string]any
-	Identity map[string]any
-}
-
-// stateResource returns the values and identity of the root-module
-// resource addr, from terraform show -json.
-func (tf *terraformCLI) stateResource(addr string) stateObject {
-	tf.t.Helper()
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address  string         `json:"address"`
-					Values   map[string]any `json:"values"`
-					Identity map[string]any `json:"identity"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	out := tf.mustRun("show", "-json")
-	if err := json.Unmarshal([]byte(out), &state); err != nil {
-		tf.t.Fatalf("reading the state's JSON: %v\n%s", err, out)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == addr {
-			return stateObject{Values: r.Values, Identity: r.Identity}
-		}
-	}
-	tf.t.Fatalf("%s not in state:\n%s", addr, out)
-	return stateObject{}
 }
 
 // noIdentity checks that the resource at addr has no identity in state.

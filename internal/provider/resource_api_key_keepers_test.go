@@ -33,80 +33,65 @@ func TestAccAPIKey_keepers(t *testing.T) {
 	var firstID, secondID string
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg(`  keepers = { release = "1.0.0" }`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &firstID),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
-						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.0.0")})),
-					c.matchesMock(keyAddr),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg(`  keepers = { release = "1.0.0" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &firstID),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
+					knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.0.0")})),
+				c.matchesMock(keyAddr),
 			},
-			{
-				Config: cfg(`  keepers = { release = "1.0.0" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+		},
+		{
+			Config:           cfg(`  keepers = { release = "1.0.0" }`),
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		},
+		{
+			// A changed value: a new key, made before the old one is revoked.
+			Config: cfg(`  keepers = { release = "1.1.0" }`),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &secondID),
+				c.keyGone(&firstID),
+				c.onlyLiveKey(keyAddr),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
+					knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.1.0")})),
 			},
-			{
-				// A changed value: a new key, made before the old one is revoked.
-				Config: cfg(`  keepers = { release = "1.1.0" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &secondID),
-					c.keyGone(&firstID),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"),
-						knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("1.1.0")})),
-				},
+		},
+		{
+			// Removing every keeper replaces the key too.
+			Config: cfg(""),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&secondID),
+				c.liveKeys(1),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 			},
-			{
-				// Removing every keeper replaces the key too.
-				Config: cfg(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&secondID),
-					c.liveKeys(1),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-				},
+		},
+		{
+			// null and {} both mean no keepers: recorded in place.
+			Config:           cfg(`  keepers = {}`),
+			ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 			},
-			{
-				// null and {} both mean no keepers: recorded in place.
-				Config: cfg(`  keepers = {}`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.MapExact(map[string]knownvalue.Check{})),
-				},
-			},
-			{
-				// Adding a keeper to a key that has none replaces it.
-				Config: cfg(`  keepers = { month = "2030-01" }`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
-			},
+		},
+		{
+			// Adding a keeper to a key that has none replaces it.
+			Config: cfg(`  keepers = { month = "2030-01" }`),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
 		},
 	})
 	// Three replacements, each one create and one delete; keepers
@@ -216,33 +201,29 @@ resource "hellgate_api_key" "test" {
 func TestAccAPIKey_keepersImport(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
 			},
-			{
-				Config:                  cfg,
-				ResourceName:            keyAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"key_value"},
-			},
-			{
-				// An import block: a no-op plan (the test fails on any change).
-				Config:          cfg,
-				ResourceName:    keyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
-					},
+		},
+		{
+			Config:                  cfg,
+			ResourceName:            keyAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"key_value"},
+		},
+		{
+			// An import block: a no-op plan (the test fails on any change).
+			Config:          cfg,
+			ResourceName:    keyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("keepers"), knownvalue.Null()),
 				},
 			},
 		},
@@ -253,9 +234,7 @@ func TestAccAPIKey_keepersImport(t *testing.T) {
 // configured; the next apply replaces it and keeps them.
 func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	t.Parallel()
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 3}
-	})
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
   scopes  = ["pci:tokens:read"]
@@ -267,7 +246,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
 		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
 	}
-	placeholder := cliStateValues(t, tf, keyAddr)
+	placeholder := tf.stateResource(keyAddr).Values
 	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
 		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
 	}
@@ -278,7 +257,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	c.srv.SetFaults(mockcluster.Faults{})
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	key := onlyKey(t, c)
-	recovered := cliStateValues(t, tf, keyAddr)
+	recovered := tf.stateResource(keyAddr).Values
 	if recovered["id"] != key.ID {
 		t.Errorf("id in state %v, want the new key %s", recovered["id"], key.ID)
 	}
@@ -290,31 +269,4 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Error(err)
 	}
-}
-
-// cliStateValues returns the attribute values in state of the root module
-// resource at addr, read with show -json.
-func cliStateValues(t *testing.T, tf *terraformCLI, addr string) map[string]any {
-	t.Helper()
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	out := tf.mustRun("show", "-json")
-	if err := json.Unmarshal([]byte(out), &state); err != nil {
-		t.Fatalf("reading the state's JSON: %v\n%s", err, out)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == addr {
-			return r.Values
-		}
-	}
-	t.Fatalf("%s not in state:\n%s", addr, out)
-	return nil
 }

@@ -32,67 +32,54 @@ func TestAccAPIKey_rotateBeforeWindow(t *testing.T) {
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg("30m"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &firstID),
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("rotate_before"), knownvalue.StringExact("30m")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
-				},
-			},
-			{
-				// One second before the window opens: nothing to do.
-				PreConfig: func() { clock.Advance(30*time.Minute - time.Second) },
-				Config:    cfg("30m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				// A shorter rotate_before alone: updated in place, same key.
-				Config: cfg("20m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("rotate_before"), knownvalue.StringExact("20m")),
-					c.liveKeys(1),
-				},
-			},
-			{
-				// The window of 20m opens at 40m: rotate.
-				PreConfig: func() { clock.Advance(10*time.Minute + time.Second) },
-				Config:    cfg("20m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					c.keyGone(&firstID),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-					expiresAfter(3600),
-				},
-			},
-			{
-				Config: cfg("20m"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg("30m"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &firstID),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("rotate_before"), knownvalue.StringExact("30m")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
 			},
 		},
-	})
+		{
+			// One second before the window opens: nothing to do.
+			PreConfig:        func() { clock.Advance(30*time.Minute - time.Second) },
+			Config:           cfg("30m"),
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		},
+		{
+			// A shorter rotate_before alone: updated in place, same key.
+			Config:           cfg("20m"),
+			ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("rotate_before"), knownvalue.StringExact("20m")),
+				c.liveKeys(1),
+			},
+		},
+		{
+			// The window of 20m opens at 40m: rotate.
+			PreConfig: func() { clock.Advance(10*time.Minute + time.Second) },
+			Config:    cfg("20m"),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				c.keyGone(&firstID),
+				c.onlyLiveKey(keyAddr),
+				expiresAfter(3600),
+			},
+		},
+		{
+			Config:           cfg("20m"),
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		},
+	}, WithClock(clock))
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 2 {
 		t.Errorf("requests: %+v, want 2 creates and 2 deletes (rotation and destroy)", st)
 	}
@@ -168,11 +155,9 @@ func TestAccAPIKey_revokeOnDestroyFalse(t *testing.T) {
 			{
 				PreConfig: func() { clock.Advance(50 * time.Minute) },
 				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					captureString("id", &secondID),
 					c.matchesMock(keyAddr),
@@ -205,10 +190,8 @@ func TestAccAPIKey_revokeOnDestroyUpdate(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
 			},
 			{
-				Config: cfg("  revoke_on_destroy = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)},
-				},
+				Config:           cfg("  revoke_on_destroy = false"),
+				ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(false)),

@@ -26,9 +26,7 @@ import (
 // is kept as tainted, and the next apply revokes that key before creating
 // its replacement.
 func TestAccAPIKey_unansweredCreateIsNotLost(t *testing.T) {
-	c := newTestCluster(t, func(o *mockcluster.Options) {
-		o.Faults = mockcluster.Faults{DropRate: 1, Seed: 1}
-	})
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
 	cfg := c.providerBlock("max_retries = 1") + `
 resource "hellgate_api_key" "test" {
   scopes     = ["pci:tokens:read"]
@@ -37,38 +35,31 @@ resource "hellgate_api_key" "test" {
 `
 	var orphan string
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not confirm that it created the API\s+key`),
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not confirm that it created the API\s+key`),
+		},
+		{
+			PreConfig: func() {
+				keys := c.srv.Keys()
+				if len(keys) != 1 {
+					t.Fatalf("expected the dropped create to have made exactly 1 key, found %d", len(keys))
+				}
+				orphan = keys[0].ID
+				if st := c.srv.Stats(); st.Faults.Drop < 2 {
+					t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
+				}
+				c.srv.SetFaults(mockcluster.Faults{})
 			},
-			{
-				PreConfig: func() {
-					keys := c.srv.Keys()
-					if len(keys) != 1 {
-						t.Fatalf("expected the dropped create to have made exactly 1 key, found %d", len(keys))
-					}
-					orphan = keys[0].ID
-					if st := c.srv.Stats(); st.Faults.Drop < 2 {
-						t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
-					}
-					c.srv.SetFaults(mockcluster.Faults{})
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&orphan),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-				},
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
 			},
 		},
 	})
@@ -102,11 +93,9 @@ resource "hellgate_api_key" "test" {
 				// Nothing was recorded: a plan against the real cluster
 				// creates the key afresh, with no replacement of a placeholder.
 				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-					},
-				},
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
 			},
 		},
@@ -178,25 +167,20 @@ func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			failUnanswered(c),
-			{
-				PreConfig: func() {
-					recordOrphan(t, c, &orphan)
-					clock.Advance(25 * time.Hour)
-				},
-				Config: c.adminConfig(),
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&orphan),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		failUnanswered(c),
+		{
+			PreConfig: func() {
+				recordOrphan(t, c, &orphan)
+				clock.Advance(25 * time.Hour)
+			},
+			Config: c.adminConfig(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
 			},
 		},
-	})
+	}, WithClock(clock))
 	// The lost create, the repeat that made a new key, the replacement;
 	// the repeat's key and the original revoked, then the destroy.
 	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 3 || st.List < 1 {
@@ -249,44 +233,39 @@ func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
 	c := newClockedCluster(t, clock)
 	var orphan string
 	var twin mockcluster.Key
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			failUnanswered(c),
-			{
-				PreConfig: func() {
-					recordOrphan(t, c, &orphan)
-					var err error
-					twin, err = c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 7776000*time.Second)
-					if err != nil {
-						t.Fatal(err)
-					}
-					clock.Advance(25 * time.Hour)
-				},
-				Config:      c.adminConfig(),
-				ExpectError: regexp.MustCompile(`(?s)Several Keys May Be Left by an Unanswered Create.*2 API keys match it.*revokes\s+none`),
+	c.parallelTest(t, []resource.TestStep{
+		failUnanswered(c),
+		{
+			PreConfig: func() {
+				recordOrphan(t, c, &orphan)
+				var err error
+				twin, err = c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 7776000*time.Second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				clock.Advance(25 * time.Hour)
 			},
-			{
-				PreConfig: func() {
-					for _, id := range []string{orphan, twin.ID} {
-						if _, ok := c.srv.Key(id); !ok {
-							t.Fatalf("key %s was revoked although the provider could not tell which key was the original", id)
-						}
+			Config:      c.adminConfig(),
+			ExpectError: regexp.MustCompile(`(?s)Several Keys May Be Left by an Unanswered Create.*2 API keys match it.*revokes\s+none`),
+		},
+		{
+			PreConfig: func() {
+				for _, id := range []string{orphan, twin.ID} {
+					if _, ok := c.srv.Key(id); !ok {
+						t.Fatalf("key %s was revoked although the provider could not tell which key was the original", id)
 					}
-					if !c.srv.DeleteKey(twin.ID) {
-						t.Fatal("could not revoke the twin by hand")
-					}
-				},
-				Config: c.adminConfig(),
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&orphan),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+				}
+				if !c.srv.DeleteKey(twin.ID) {
+					t.Fatal("could not revoke the twin by hand")
+				}
+			},
+			Config: c.adminConfig(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
 			},
 		},
-	})
+	}, WithClock(clock))
 }
 
 // The key of an unanswered create was revoked by hand before the retry, a
@@ -296,25 +275,20 @@ func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			failUnanswered(c),
-			{
-				PreConfig: func() {
-					recordOrphan(t, c, &orphan)
-					c.srv.DeleteKey(orphan)
-					clock.Advance(25 * time.Hour)
-				},
-				Config: c.adminConfig(),
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		failUnanswered(c),
+		{
+			PreConfig: func() {
+				recordOrphan(t, c, &orphan)
+				c.srv.DeleteKey(orphan)
+				clock.Advance(25 * time.Hour)
+			},
+			Config: c.adminConfig(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.onlyLiveKey(keyAddr),
 			},
 		},
-	})
+	}, WithClock(clock))
 	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 2 {
 		t.Errorf("requests: %+v, want 3 creates (lost, repeated, new) and 2 deletes (the repeat's key, the destroy)", st)
 	}
@@ -376,34 +350,29 @@ func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
 	c := newClockedCluster(t, clock)
 	cfg := c.providerBlock("max_retries = 5") + recoveryKey
 	var orphan string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{
-						mockcluster.StepDrop, mockcluster.StepThrottle, mockcluster.StepThrottle,
-						mockcluster.StepThrottle, mockcluster.StepThrottle, mockcluster.StepThrottle,
-					}})
-				},
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Hellgate did not confirm that it created the API\s+key.*429`),
+	c.parallelTest(t, []resource.TestStep{
+		{
+			PreConfig: func() {
+				c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{
+					mockcluster.StepDrop, mockcluster.StepThrottle, mockcluster.StepThrottle,
+					mockcluster.StepThrottle, mockcluster.StepThrottle, mockcluster.StepThrottle,
+				}})
 			},
-			{
-				PreConfig: func() {
-					if st := c.srv.Stats().Requests; st.Create != 6 {
-						t.Fatalf("expected 6 create attempts (1 dropped, 5 throttled), stats %+v", st)
-					}
-					recordOrphan(t, c, &orphan)
-				},
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&orphan),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Hellgate did not confirm that it created the API\s+key.*429`),
+		},
+		{
+			PreConfig: func() {
+				if st := c.srv.Stats().Requests; st.Create != 6 {
+					t.Fatalf("expected 6 create attempts (1 dropped, 5 throttled), stats %+v", st)
+				}
+				recordOrphan(t, c, &orphan)
+			},
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
 			},
 		},
-	})
+	}, WithClock(clock))
 }

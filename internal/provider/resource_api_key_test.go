@@ -37,44 +37,35 @@ func TestAccAPIKey_basic(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, `  expires_in = 3600`)
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
-						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
-						plancheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRegexp)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Regexp)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
-					statecheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
-					expiresAfter(3600),
-					c.matchesMock(keyAddr),
-					c.liveKeys(1),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("id")),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key_value")),
+				plancheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidRegexp)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Regexp)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
+				statecheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key_value")),
+				expiresAfter(3600),
+				c.onlyLiveKey(keyAddr),
 			},
-			{
-				// Nothing changed: the plan is empty, and key_value survives
-				// the refresh even though Hellgate never returns it again.
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
-					c.matchesMock(keyAddr),
-				},
+		},
+		{
+			// Nothing changed: the plan is empty, and key_value survives
+			// the refresh even though Hellgate never returns it again.
+			Config:           cfg,
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
+				c.matchesMock(keyAddr),
 			},
 		},
 	})
@@ -88,23 +79,17 @@ func TestAccAPIKey_basic(t *testing.T) {
 
 func TestAccAPIKey_noExpiry(t *testing.T) {
 	c := newTestCluster(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: apiKeyConfig(c, `["network:tokens:read"]`, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						// A key without expires_in never expires, and the plan says so.
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
-					c.matchesMock(keyAddr),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: apiKeyConfig(c, `["network:tokens:read"]`, ""),
+			ConfigPlanChecks: preApply(
+				// A key without expires_in never expires, and the plan says so.
+				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+				c.matchesMock(keyAddr),
 			},
 		},
 	})
@@ -115,39 +100,30 @@ func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
 	var firstID string
 	sameID := statecheck.CompareValue(compare.ValuesDiffer())
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &firstID),
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &firstID),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 			},
-			{
-				Config: apiKeyConfig(c, `["pci:tokens:read", "pci:tokens:create"]`, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
-					c.keyGone(&firstID),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+		},
+		{
+			Config: apiKeyConfig(c, `["pci:tokens:read", "pci:tokens:create"]`, ""),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
+				c.keyGone(&firstID),
+				c.onlyLiveKey(keyAddr),
 			},
-			{
-				// Reordering a set is no change.
-				Config: apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+		},
+		{
+			// Reordering a set is no change.
+			Config:           apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, ""),
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 		},
 	})
 }
@@ -155,40 +131,32 @@ func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
 func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
 	c := newTestCluster(t)
 	var firstID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:            apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 600"),
-				ConfigStateChecks: []statecheck.StateCheck{captureString("id", &firstID)},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config:            apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 600"),
+			ConfigStateChecks: []statecheck.StateCheck{captureString("id", &firstID)},
+		},
+		{
+			Config: apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 1200"),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1200)),
+				expiresAfter(1200),
+				c.keyGone(&firstID),
+				c.liveKeys(1),
 			},
-			{
-				Config: apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 1200"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1200)),
-					expiresAfter(1200),
-					c.keyGone(&firstID),
-					c.liveKeys(1),
-				},
-			},
-			{
-				// Removing expires_in also replaces: the new key never expires.
-				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
-					c.liveKeys(1),
-				},
+		},
+		{
+			// Removing expires_in also replaces: the new key never expires.
+			Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+				c.liveKeys(1),
 			},
 		},
 	})
@@ -200,31 +168,24 @@ func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
 	var firstID, firstSecret string
 	secret := statecheck.CompareValue(compare.ValuesDiffer())
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: apiKeyConfig(c, `["generic:tokens:read"]`, lifecycle),
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &firstID),
-					captureString("key_value", &firstSecret),
-					secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: apiKeyConfig(c, `["generic:tokens:read"]`, lifecycle),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &firstID),
+				captureString("key_value", &firstSecret),
+				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
 			},
-			{
-				Config: apiKeyConfig(c, `["generic:tokens:read", "generic:tokens:create"]`, lifecycle),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
-					c.keyGone(&firstID),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+		},
+		{
+			Config: apiKeyConfig(c, `["generic:tokens:read", "generic:tokens:create"]`, lifecycle),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
+				c.keyGone(&firstID),
+				c.onlyLiveKey(keyAddr),
 			},
 		},
 	})
@@ -234,31 +195,21 @@ func TestAccAPIKey_deletedOutOfBandIsRecreated(t *testing.T) {
 	c := newTestCluster(t)
 	var id string
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{captureString("id", &id)},
+	c.parallelTest(t, []resource.TestStep{
+		createCapturingID(cfg, &id),
+		{
+			PreConfig: func() {
+				if !c.srv.DeleteKey(id) {
+					t.Fatalf("key %s was not on the mock", id)
+				}
 			},
-			{
-				PreConfig: func() {
-					if !c.srv.DeleteKey(id) {
-						t.Fatalf("key %s was not on the mock", id)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+				c.onlyLiveKey(keyAddr),
 			},
 		},
 	})
@@ -268,32 +219,22 @@ func TestAccAPIKey_scopesChangedOutOfBandPlanReplace(t *testing.T) {
 	c := newTestCluster(t)
 	var id string
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg,
-				ConfigStateChecks: []statecheck.StateCheck{captureString("id", &id)},
+	c.parallelTest(t, []resource.TestStep{
+		createCapturingID(cfg, &id),
+		{
+			PreConfig: func() {
+				if err := c.srv.UpdateScopes(id, []string{"pci:tokens:read", "pci:tokens:delete"}); err != nil {
+					t.Fatalf("changing scopes by hand: %v", err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if err := c.srv.UpdateScopes(id, []string{"pci:tokens:read", "pci:tokens:delete"}); err != nil {
-						t.Fatalf("changing scopes by hand: %v", err)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:read")),
-					c.keyGone(&id),
-					c.liveKeys(1),
-					c.matchesMock(keyAddr),
-				},
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:read")),
+				c.keyGone(&id),
+				c.onlyLiveKey(keyAddr),
 			},
 		},
 	})
@@ -302,31 +243,27 @@ func TestAccAPIKey_scopesChangedOutOfBandPlanReplace(t *testing.T) {
 func TestAccAPIKey_import(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["admin:webhooks:read", "admin:types:read"]`, "  expires_in = 86400")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				// terraform import: every attribute but the secret round-trips,
-				// expires_in included (derived from created_at and expires_at).
-				ResourceName:            keyAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"key_value"},
-			},
-			{
-				// An import block plans no change for a matching configuration.
-				ResourceName:    keyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				Config:          cfg,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(86400)),
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-					},
+	c.parallelTest(t, []resource.TestStep{
+		{Config: cfg},
+		{
+			// terraform import: every attribute but the secret round-trips,
+			// expires_in included (derived from created_at and expires_at).
+			ResourceName:            keyAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"key_value"},
+		},
+		{
+			// An import block plans no change for a matching configuration.
+			ResourceName:    keyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			Config:          cfg,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(86400)),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
 				},
 			},
 		},
@@ -352,30 +289,22 @@ resource "hellgate_api_key" "test" {
   expires_in = 172800
 }
 `, key.ID)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(172800)),
-					c.matchesMock(keyAddr),
-				},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(172800)),
+				c.matchesMock(keyAddr),
 			},
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
+		},
+		{
+			Config:           cfg,
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 		},
 	})
 }
@@ -383,24 +312,20 @@ resource "hellgate_api_key" "test" {
 func TestAccAPIKey_importErrors(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config:        cfg,
-				ResourceName:  keyAddr,
-				ImportState:   true,
-				ImportStateId: "not-a-uuid",
-				ExpectError:   regexp.MustCompile(`(?s)Invalid Import ID.*a UUID such as.*got: "not-a-uuid"`),
-			},
-			{
-				Config:        cfg,
-				ResourceName:  keyAddr,
-				ImportState:   true,
-				ImportStateId: "0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
-				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
-			},
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config:        cfg,
+			ResourceName:  keyAddr,
+			ImportState:   true,
+			ImportStateId: "not-a-uuid",
+			ExpectError:   regexp.MustCompile(`(?s)Invalid Import ID.*a UUID such as.*got: "not-a-uuid"`),
+		},
+		{
+			Config:        cfg,
+			ResourceName:  keyAddr,
+			ImportState:   true,
+			ImportStateId: "0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
+			ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
 		},
 	})
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -68,7 +67,7 @@ func TestAccSoak_apiKeysUnderFaults(t *testing.T) {
 
 func soak(t *testing.T, seed int64) {
 	start := time.Now()
-	c := newTestCluster(t, func(o *mockcluster.Options) { o.Faults = soakFaults(seed) })
+	c := newTestCluster(t, withFaults(soakFaults(seed)))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 8", testdataFile(t, "main.tf")))
 	if err := os.WriteFile(dir+"/terraform.tfvars", []byte(fmt.Sprintf("key_count = %d\n", soakKeys)), 0o600); err != nil {
@@ -159,26 +158,8 @@ type soakResource struct {
 // state by address, as terraform show -json reports them.
 func soakState(t *testing.T, tf *terraformCLI) map[string]soakResource {
 	t.Helper()
-	var state struct {
-		Values *struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Type    string         `json:"type"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	out := tf.mustRun("show", "-json")
-	if err := json.Unmarshal([]byte(out), &state); err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
 	res := map[string]soakResource{}
-	if state.Values == nil {
-		return res
-	}
-	for _, r := range state.Values.RootModule.Resources {
+	for _, r := range tf.showState() {
 		if r.Type != "hellgate_api_key" {
 			continue
 		}
