@@ -78,7 +78,7 @@ func captureString(attr string, dst *string) statecheck.StateCheck {
 //nolint:unparam // takes the resource address like statecheck's own checks, for configurations with more than one key
 func (c *testCluster) matchesMock(addr string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		vals, err := findResource(req.State, keyAddr)
+		vals, err := findResource(req.State, addr)
 		if err != nil {
 			resp.Error = err
 			return
