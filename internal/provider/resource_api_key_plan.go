@@ -207,8 +207,8 @@ func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttribut
 // modifyDestroyPlan says in a destroy plan that a key with
 // revoke_on_destroy = false stays valid until it expires.
 func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := apiKeyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
