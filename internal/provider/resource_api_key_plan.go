@@ -334,12 +334,20 @@ func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string
 }
 
 func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var ei types.Number
-	var rb types.String
-	var rod types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &ei)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rb)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("revoke_on_destroy"), &rod)...)
+	// Read from the object Terraform sent: by path, each attribute would
+	// cost a walk of the schema, for every key on every validate.
+	if req.Config.Raw.IsNull() || !req.Config.Raw.IsKnown() {
+		return
+	}
+	var attrs map[string]tftypes.Value
+	if err := req.Config.Raw.As(&attrs); err != nil {
+		resp.Diagnostics.AddError("Value Conversion Error",
+			fmt.Sprintf("Unable to read the API key's configuration: %s. %s", err, bugReport))
+		return
+	}
+	ei := decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &resp.Diagnostics)
+	rb := decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &resp.Diagnostics)
+	rod := decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
