@@ -170,8 +170,8 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := apiKeyModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -221,14 +221,14 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// Everything Terraform needs is in the create response: no GET follows.
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAPIKeyState(ctx, &resp.State, req.Plan.Raw.Type(), plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := apiKeyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -275,7 +275,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// Imported, or written by a version without the attribute.
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setAPIKeyState(ctx, &resp.State, req.State.Raw.Type(), state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
 }
@@ -298,8 +298,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := apiKeyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var _ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
@@ -48,8 +49,15 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types
 	if identity == nil || id.IsNull() || id.IsUnknown() {
 		return nil
 	}
-	return identity.Set(ctx, apiKeyIdentityModel{ID: id})
+	// Written as the object itself: tfsdk's Set of a model walks it by
+	// reflection, which every create and refresh of hundreds of keys pays.
+	return identity.Set(ctx, tftypes.NewValue(apiKeyIdentityType, map[string]tftypes.Value{
+		"id": tftypes.NewValue(tftypes.String, id.ValueString()),
+	}))
 }
+
+// apiKeyIdentityType is the object type of IdentitySchema.
+var apiKeyIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
 // importedID returns the key id an import names: the import id
 // (terraform import, or an import block's id), or else the identity's id

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 const (
@@ -42,7 +43,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		r.modifyDestroyPlan(ctx, req, resp)
 		return
 	}
-	plan, diags := readPlanAttributes(ctx, req.Plan)
+	plan, diags := readPlanAttributes(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -55,7 +56,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 
-	state, diags := readPlanAttributes(ctx, req.State)
+	state, diags := readPlanAttributes(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -176,8 +177,9 @@ func planReplacement(ctx context.Context, resp *resource.ModifyPlanResponse, bec
 }
 
 // planAttributes are the attributes ModifyPlan decides by. Reading them
-// one by one costs a fraction of decoding the whole object into
-// apiKeyModel, which a plan of hundreds of keys does for every key.
+// from the object as Terraform sent it costs a fraction of decoding the
+// whole object into apiKeyModel, or of reading them one by one by path,
+// which a plan of hundreds of keys does for every key.
 type planAttributes struct {
 	ID           types.String
 	Scopes       types.Set
@@ -187,28 +189,29 @@ type planAttributes struct {
 	Keepers      types.Map
 }
 
-// attributeGetter is tfsdk.Plan or tfsdk.State.
-type attributeGetter interface {
-	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
-}
-
-func readPlanAttributes(ctx context.Context, from attributeGetter) (planAttributes, diag.Diagnostics) {
+func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes, diag.Diagnostics) {
 	var a planAttributes
 	var diags diag.Diagnostics
-	diags.Append(from.GetAttribute(ctx, path.Root("id"), &a.ID)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("scopes"), &a.Scopes)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("expires_in"), &a.ExpiresIn)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("expires_at"), &a.ExpiresAt)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("rotate_before"), &a.RotateBefore)...)
-	diags.Append(from.GetAttribute(ctx, path.Root("keepers"), &a.Keepers)...)
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unable to read the API key's attributes: %s. %s", err, bugReport))
+		return a, diags
+	}
+	a.ID = decodeAttr[types.String](ctx, attrs, "id", types.StringType, &diags)
+	a.Scopes = decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, &diags)
+	a.ExpiresIn = decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &diags)
+	a.ExpiresAt = decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, &diags)
+	a.RotateBefore = decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &diags)
+	a.Keepers = decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, &diags)
 	return a, diags
 }
 
 // modifyDestroyPlan says in a destroy plan that a key with
 // revoke_on_destroy = false stays valid until it expires.
 func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := apiKeyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -331,12 +334,20 @@ func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string
 }
 
 func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var ei types.Number
-	var rb types.String
-	var rod types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in"), &ei)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rb)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("revoke_on_destroy"), &rod)...)
+	// Read from the object Terraform sent: by path, each attribute would
+	// cost a walk of the schema, for every key on every validate.
+	if req.Config.Raw.IsNull() || !req.Config.Raw.IsKnown() {
+		return
+	}
+	var attrs map[string]tftypes.Value
+	if err := req.Config.Raw.As(&attrs); err != nil {
+		resp.Diagnostics.AddError("Value Conversion Error",
+			fmt.Sprintf("Unable to read the API key's configuration: %s. %s", err, bugReport))
+		return
+	}
+	ei := decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &resp.Diagnostics)
+	rb := decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &resp.Diagnostics)
+	rod := decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

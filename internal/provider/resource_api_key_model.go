@@ -1,0 +1,130 @@
+package provider
+
+// Decoding and encoding hellgate_api_key's object without the framework's
+// reflection. tfsdk's Get and Set walk the model struct by reflection on
+// every call (parsing each field's tag) and check every value against the
+// schema again; a refresh or destroy of hundreds of keys does that for each
+// of them, and it was the largest share of the provider's own CPU time
+// under Terraform. The schema's attribute types are fixed, so the object is
+// converted attribute by attribute here, with the same types and the same
+// results.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The attribute types of hellgate_api_key's schema.
+var (
+	stringSetType   = types.SetType{ElemType: types.StringType}
+	stringMapType   = types.MapType{ElemType: types.StringType}
+	timeoutsBlockTy = timeouts.Type{ObjectType: types.ObjectType{AttrTypes: timeoutsAttrTypes()}}
+)
+
+// apiKeyModelFrom decodes raw, a plan or state of hellgate_api_key, as
+// tfsdk's Get would into an apiKeyModel.
+func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.Diagnostics) {
+	var m apiKeyModel
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if raw.IsNull() || !raw.IsKnown() {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Received a null or unknown object where the API key's attributes were expected. %s", bugReport))
+		return m, diags
+	}
+	if err := raw.As(&attrs); err != nil {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unable to read the API key's attributes: %s. %s", err, bugReport))
+		return m, diags
+	}
+	m.ID = decodeAttr[types.String](ctx, attrs, "id", types.StringType, &diags)
+	m.Scopes = decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, &diags)
+	m.ExpiresIn = decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &diags)
+	m.CreatedAt = decodeAttr[types.String](ctx, attrs, "created_at", types.StringType, &diags)
+	m.ExpiresAt = decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, &diags)
+	m.KeyValue = decodeAttr[types.String](ctx, attrs, "key_value", types.StringType, &diags)
+	m.RotateBefore = decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &diags)
+	m.RevokeOnDestroy = decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &diags)
+	m.Keepers = decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, &diags)
+	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
+	return m, diags
+}
+
+// decodeAttr converts attribute name of attrs to T, by typ.
+func decodeAttr[T attr.Value](ctx context.Context, attrs map[string]tftypes.Value, name string, typ attr.Type, diags *diag.Diagnostics) T {
+	var zero T
+	raw, ok := attrs[name]
+	if !ok {
+		diags.AddAttributeError(path.Root(name), "Value Conversion Error",
+			fmt.Sprintf("The object has no attribute %s. %s", name, bugReport))
+		return zero
+	}
+	v, err := typ.ValueFromTerraform(ctx, raw)
+	if err != nil {
+		diags.AddAttributeError(path.Root(name), "Value Conversion Error",
+			fmt.Sprintf("Unable to read attribute %s: %s. %s", name, err, bugReport))
+		return zero
+	}
+	t, ok := v.(T)
+	if !ok {
+		diags.AddAttributeError(path.Root(name), "Value Conversion Error",
+			fmt.Sprintf("Attribute %s has the type %T, expected %T. %s", name, v, zero, bugReport))
+		return zero
+	}
+	return t
+}
+
+// terraformValue encodes m as an object of type typ (the schema's object
+// type, as a plan or state of hellgate_api_key carries it), as tfsdk's Set
+// would.
+func (m apiKeyModel) terraformValue(ctx context.Context, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	values := map[string]attr.Value{
+		"id":                m.ID,
+		"scopes":            m.Scopes,
+		"expires_in":        m.ExpiresIn,
+		"created_at":        m.CreatedAt,
+		"expires_at":        m.ExpiresAt,
+		"key_value":         m.KeyValue,
+		"rotate_before":     m.RotateBefore,
+		"revoke_on_destroy": m.RevokeOnDestroy,
+		"keepers":           m.Keepers,
+		"timeouts":          m.Timeouts,
+	}
+	attrs := make(map[string]tftypes.Value, len(values))
+	for name, v := range values {
+		tv, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Value Conversion Error",
+				fmt.Sprintf("Unable to write attribute %s: %s. %s", name, err, bugReport))
+			continue
+		}
+		attrs[name] = tv
+	}
+	if diags.HasError() {
+		return tftypes.Value{}, diags
+	}
+	if err := tftypes.ValidateValue(typ, attrs); err != nil {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unable to write the API key's attributes: %s. %s", err, bugReport))
+		return tftypes.Value{}, diags
+	}
+	return tftypes.NewValue(typ, attrs), diags
+}
+
+// setAPIKeyState writes m as the whole state, an object of type typ.
+func setAPIKeyState(ctx context.Context, state *tfsdk.State, typ tftypes.Type, m apiKeyModel) diag.Diagnostics {
+	v, diags := m.terraformValue(ctx, typ)
+	if !diags.HasError() {
+		state.Raw = v
+	}
+	return diags
+}
