@@ -34,15 +34,13 @@ var (
 func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.Diagnostics) {
 	var m apiKeyModel
 	var diags diag.Diagnostics
-	var attrs map[string]tftypes.Value
 	if raw.IsNull() || !raw.IsKnown() {
 		diags.AddError("Value Conversion Error",
 			fmt.Sprintf("Received a null or unknown object where the API key's attributes were expected. %s", bugReport))
 		return m, diags
 	}
-	if err := raw.As(&attrs); err != nil {
-		diags.AddError("Value Conversion Error",
-			fmt.Sprintf("Unable to read the API key's attributes: %s. %s", err, bugReport))
+	attrs, diags := objectAttributes(raw)
+	if diags.HasError() {
 		return m, diags
 	}
 	m.ID = decodeAttr[types.String](ctx, attrs, "id", types.StringType, &diags)
@@ -56,6 +54,18 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 	m.Keepers = decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
 	return m, diags
+}
+
+// objectAttributes splits a known object of hellgate_api_key (a plan,
+// state or configuration) into its attributes.
+func objectAttributes(raw tftypes.Value) (map[string]tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
+		diags.AddError("Value Conversion Error",
+			fmt.Sprintf("Unable to read the API key's attributes: %s. %s", err, bugReport))
+	}
+	return attrs, diags
 }
 
 // decodeAttr converts attribute name of attrs to T, by typ.

@@ -191,11 +191,8 @@ type planAttributes struct {
 
 func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes, diag.Diagnostics) {
 	var a planAttributes
-	var diags diag.Diagnostics
-	var attrs map[string]tftypes.Value
-	if err := raw.As(&attrs); err != nil {
-		diags.AddError("Value Conversion Error",
-			fmt.Sprintf("Unable to read the API key's attributes: %s. %s", err, bugReport))
+	attrs, diags := objectAttributes(raw)
+	if diags.HasError() {
 		return a, diags
 	}
 	a.ID = decodeAttr[types.String](ctx, attrs, "id", types.StringType, &diags)
@@ -339,10 +336,9 @@ func (rotationConfigValidator) ValidateResource(ctx context.Context, req resourc
 	if req.Config.Raw.IsNull() || !req.Config.Raw.IsKnown() {
 		return
 	}
-	var attrs map[string]tftypes.Value
-	if err := req.Config.Raw.As(&attrs); err != nil {
-		resp.Diagnostics.AddError("Value Conversion Error",
-			fmt.Sprintf("Unable to read the API key's configuration: %s. %s", err, bugReport))
+	attrs, diags := objectAttributes(req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	ei := decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &resp.Diagnostics)
