@@ -160,13 +160,9 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 func filterAPIKeys(keys []hellgate.APIKey, want []string, includeExpired bool, now time.Time) []hellgate.APIKey {
 	out := make([]hellgate.APIKey, 0, len(keys))
 	for _, k := range keys {
-		if !includeExpired && keyExpired(&k, now) {
-			continue
+		if keySelected(&k, want, includeExpired, now) {
+			out = append(out, k)
 		}
-		if !hasAllScopes(k.Scopes, want) {
-			continue
-		}
-		out = append(out, k)
 	}
 	// By created_at as the data source shows it (whole seconds), so that
 	// the order can be checked from the data itself.
@@ -179,6 +175,14 @@ func filterAPIKeys(keys []hellgate.APIKey, want []string, includeExpired bool, n
 	return out
 }
 
+// keySelected is the filter the list data source and the list resource
+// share: k has every scope of want, and has not expired at now unless
+// includeExpired.
+func keySelected(k *hellgate.APIKey, want []string, includeExpired bool, now time.Time) bool {
+	return (includeExpired || !keyExpired(k, now)) && hasAllScopes(k.Scopes, want)
+}
+
+// hasAllScopes reports whether have holds every scope of want.
 func hasAllScopes(have, want []string) bool {
 	for _, w := range want {
 		if !slices.Contains(have, w) {

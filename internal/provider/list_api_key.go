@@ -96,9 +96,6 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	includeExpired := cfg.IncludeExpired.ValueBool() // null: false
 	client, now := l.data.client, l.data.clock()
-	selects := func(k *hellgate.APIKey) bool {
-		return (includeExpired || !keyExpired(k, now)) && hasAllScopes(k.Scopes, want)
-	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)
@@ -114,7 +111,7 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 				return
 			}
 			for i := range page.Keys {
-				if !selects(&page.Keys[i]) {
+				if !keySelected(&page.Keys[i], want, includeExpired, now) {
 					continue
 				}
 				result := listResult(ctx, req, &page.Keys[i], now)
@@ -124,7 +121,7 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 					// Terraform drops whatever follows the limit without a
 					// word; say so, judged by the page at hand (no request
 					// is made for it).
-					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return selects(&k) })
+					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return keySelected(&k, want, includeExpired, now) })
 					if more || page.Next != nil {
 						result.Diagnostics.AddWarning("API Key List Stopped at Its Limit", limitDetail(req.Limit, more))
 					}
