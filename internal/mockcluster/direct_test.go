@@ -8,12 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
 
-// The clock can still be given as a function (Options.Now).
-func TestClockAsFunction(t *testing.T) {
-	m, err := New(Options{AdminToken: "t", Now: func() time.Time { return epoch.Add(time.Hour) }})
+// Keys are stamped by the clock given in Options.Clock.
+func TestClockOption(t *testing.T) {
+	m, err := New(Options{AdminToken: "t", Clock: clock.NewFake(epoch.Add(time.Hour))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 func TestFaultError(t *testing.T) {
@@ -222,7 +220,6 @@ func TestNewValidatesOptions(t *testing.T) {
 		{AdminToken: "t", Faults: Faults{DropRate: 2}},
 		{AdminToken: "t", Faults: Faults{Latency: -1}},
 		{AdminToken: "t", Faults: Faults{ThrottleRetryAfter: -1}},
-		{AdminToken: "t", Clock: clock.NewFake(epoch), Now: time.Now},
 	}
 	for _, o := range bad {
 		if _, err := New(o); err == nil {

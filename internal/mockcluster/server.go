@@ -61,9 +61,6 @@ type Options struct {
 	// window; nil means the system clock. Latency faults wait on real time
 	// whatever the clock, since they stand for a slow network.
 	Clock clock.Clock
-	// Now is the older way to set the clock, a function that reads it; new
-	// code sets Clock. Setting both is an error.
-	Now func() time.Time
 	// Faults is the initial fault injection; the zero value injects none.
 	Faults Faults
 	// StateFile, when set, keeps keys and idempotency records across
@@ -99,12 +96,6 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	now := clock.OrReal(opts.Clock).Now
-	switch {
-	case opts.Now != nil && opts.Clock != nil:
-		return nil, errors.New("mockcluster: set Options.Clock or Options.Now, not both")
-	case opts.Now != nil:
-		now = opts.Now
-	}
 	s := &Server{
 		adminToken:         opts.AdminToken,
 		logger:             opts.Logger,
