@@ -73,6 +73,11 @@ func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthori
 // valid but lacks a scope.
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
+// IsConflict reports whether err is or wraps a 409 *Error: an idempotency
+// key reused with another body, or by Hellgate's own rules another request
+// in the way of this one.
+func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
+
 func hasStatus(err error, status int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == status

@@ -8,9 +8,7 @@ package hellgate
 
 import (
 	"errors"
-	"fmt"
 	"net"
-	"net/http"
 )
 
 // NeverSent reports whether err is from a call whose every attempt failed
@@ -110,45 +108,4 @@ func IsHostNotFound(err error) (host string, ok bool) {
 func isHostNotFound(err error) bool {
 	_, ok := IsHostNotFound(err)
 	return ok
-}
-
-// IsConflict reports whether err is or wraps a 409 *Error: an idempotency
-// key reused with another body, or by Hellgate's own rules another request
-// in the way of this one.
-func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
-
-// badHeaderByte returns the first byte of v that Go's HTTP client refuses
-// in a header value (a control character other than tab), if any.
-func badHeaderByte(v string) (byte, bool) {
-	for i := range len(v) {
-		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
-			return b, true
-		}
-	}
-	return 0, false
-}
-
-// CheckCredential reports why s cannot be sent as an x-api-key or
-// x-admin-token header value, or nil. A credential may hold only printable
-// ASCII characters (letters, digits, punctuation and inner spaces), and no
-// leading or trailing space, which a server would strip. The error
-// describes the problem without quoting s.
-func CheckCredential(s string) error {
-	switch {
-	case s == "":
-		return errors.New("it is empty")
-	case s[0] == ' ' || s[len(s)-1] == ' ':
-		return errors.New("it starts or ends with a space")
-	}
-	for i := range len(s) {
-		switch b := s[i]; {
-		case b == '\r' || b == '\n':
-			return fmt.Errorf("it contains a line break at position %d", i+1)
-		case b < ' ' || b == 0x7f:
-			return fmt.Errorf("it contains the control character 0x%02x at position %d", b, i+1)
-		case b > 0x7f:
-			return fmt.Errorf("it contains a non-ASCII character at position %d", i+1)
-		}
-	}
-	return nil
 }
