@@ -85,12 +85,15 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 	var out recoveryOutcome
 	repeated := now()
 	key, err := client.CreateAPIKey(ctx, u.in)
+	// inWindow: the repeat answered with a key made while u was attempted,
+	// which may be the original.
+	inWindow := err == nil && u.madeWithin(key.CreatedAt)
 	switch {
 	case err == nil && u.from.IsZero():
 		// No window to check it against: taken as the original.
 		out.original, out.unverified = key.ID, true
 		return out, revokeKey(ctx, client, key.ID)
-	case err == nil && (u.repeatedAtOnce || u.madeWithin(key.CreatedAt) && repeated.After(u.until.Add(2*recoveryClockSkew))):
+	case err == nil && (u.repeatedAtOnce || inWindow && repeated.After(u.until.Add(2*recoveryClockSkew))):
 		// Made while the create was attempted, and the repeat came well
 		// after that: the idempotency record answered with the original.
 		out.original = key.ID
@@ -128,11 +131,11 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 		}
 	}
 	switch {
-	case len(out.candidates) == 0 && out.stray != "" && u.madeWithin(key.CreatedAt):
+	case len(out.candidates) == 0 && inWindow:
 		// Nothing else fits: the repeated key was the original after all.
 		out.original, out.stray = out.stray, ""
 		return out, nil
-	case len(out.candidates) == 1 && (out.stray == "" || !u.madeWithin(key.CreatedAt)):
+	case len(out.candidates) == 1 && !inWindow:
 		out.original, out.candidates = out.candidates[0], nil
 		tflog.Info(ctx, "found the API key of a create that got no answer by listing, revoking it", map[string]any{"id": out.original})
 		return out, revokeKey(ctx, client, out.original)
