@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
@@ -375,4 +376,67 @@ func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
 			},
 		},
 	}, WithClock(clock))
+}
+
+// A placeholder's id carries the idempotency key and the attempt window,
+// widened to whole seconds; one written by an older version carries only
+// the key, and anything else is not a placeholder id.
+func TestPlaceholderID(t *testing.T) {
+	from := time.Date(2030, 1, 1, 9, 0, 0, 400_000_000, time.UTC)
+	u := unansweredCreate{from: from, until: from.Add(1200 * time.Millisecond)}
+	u.in.IdempotencyKey = "ik-1"
+	id := placeholderID(u)
+	if want := "unconfirmed-create:ik-1@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z"; id != want {
+		t.Fatalf("placeholderID = %q, want %q", id, want)
+	}
+	got, ok := parsePlaceholderID(id)
+	if !ok || got.in.IdempotencyKey != "ik-1" || !got.from.Equal(from.Truncate(time.Second)) ||
+		!got.until.Equal(time.Date(2030, 1, 1, 9, 0, 2, 0, time.UTC)) {
+		t.Errorf("parsePlaceholderID(%q) = %+v, %v", id, got, ok)
+	}
+	if !got.madeWithin(from) || got.madeWithin(from.Add(-2*recoveryClockSkew)) || got.madeWithin(from.Add(2*recoveryClockSkew)) {
+		t.Errorf("the window of %q does not hold what it should", id)
+	}
+
+	old, ok := parsePlaceholderID("unconfirmed-create:ik-2")
+	if !ok || old.in.IdempotencyKey != "ik-2" || !old.from.IsZero() {
+		t.Errorf("an older placeholder id reads as %+v, %v", old, ok)
+	}
+	for _, bad := range []string{
+		"0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
+		"unconfirmed-create:",
+		"unconfirmed-create:ik@2030-01-01T09:00:00Z",
+		"unconfirmed-create:ik@2030-01-01T09:00:02Z/2030-01-01T09:00:00Z",
+		"unconfirmed-create:@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z",
+	} {
+		if _, ok := parsePlaceholderID(bad); ok {
+			t.Errorf("parsePlaceholderID(%q) accepted it", bad)
+		}
+	}
+}
+
+// A placeholder written by an older version has no attempt window: the
+// repeated create's key is taken for the original, revoked, and reported
+// as unverified.
+func TestRecoverUnansweredCreate_withoutWindow(t *testing.T) {
+	c := newTestCluster(t)
+	client, err := hellgate.New(hellgate.Config{BaseURL: c.url, AdminToken: c.token, MaxRetries: 0, RequestTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: hellgate.NewIdempotencyKey()}
+	orig, err := client.CreateAPIKey(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := recoverUnansweredCreate(t.Context(), client, time.Now, unansweredCreate{in: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.original != orig.ID || !out.unverified || out.stray != "" || len(out.candidates) != 0 {
+		t.Errorf("outcome %+v, want the original %s, unverified", out, orig.ID)
+	}
+	if n := len(c.srv.Keys()); n != 0 {
+		t.Errorf("%d keys left on the mock, want none", n)
+	}
 }
