@@ -48,6 +48,11 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
 		m.Timeouts = timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())}
 	}
+	if m.Keepers.IsNull() {
+		// Provider-side only: a key read from Hellgate alone (listed or
+		// imported) has none, typed as the schema's map of strings.
+		m.Keepers = types.MapNull(types.StringType)
+	}
 	return diags
 }
 

@@ -162,7 +162,6 @@ func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, n
 		KeyValue:        types.StringNull(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolValue(true),
-		Keepers:         types.MapNull(types.StringType), // provider-side only, as on import
 	}
 	result.Diagnostics.Append(applyAPIKey(ctx, &m, k)...)
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
