@@ -1,11 +1,12 @@
 // Command floor is the benchmark's floor: a terraform-plugin-framework
 // provider whose floor_api_key resource has the shape of hellgate_api_key
-// (a set of scopes and an optional expires_in that force replacement,
-// computed id, created_at and expires_at, a sensitive computed key_value,
-// a timeouts block) and does no work: no API, no client, no validation
-// beyond the schema's. It is built from this module's own framework
+// (the same attributes, types, flags, default, plan-modifier kinds,
+// timeouts block and identity; shape_test.go keeps them the same) and does
+// no work: no API, no client, no validation beyond the schema's, no plan
+// modification of its own. It is built from this module's own framework
 // versions, so that the difference between the two providers is the
-// hellgate provider's own code.
+// hellgate provider's own code: the framework's cost per key grows with the
+// schema, and both pay it alike.
 //
 // HELLGATE_BENCH_FLOOR_SLEEP (a Go duration, e.g. "20ms") makes every
 // create, read and delete wait that long, standing in for the one request
@@ -29,7 +30,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
@@ -98,6 +102,7 @@ type apiKey struct {
 var (
 	_ resource.Resource                = (*apiKey)(nil)
 	_ resource.ResourceWithImportState = (*apiKey)(nil)
+	_ resource.ResourceWithIdentity    = (*apiKey)(nil)
 )
 
 // The hellgate provider's default timeouts.
@@ -108,13 +113,31 @@ const (
 )
 
 type apiKeyModel struct {
-	ID        types.String   `tfsdk:"id"`
-	Scopes    types.Set      `tfsdk:"scopes"`
-	ExpiresIn types.Number   `tfsdk:"expires_in"`
-	CreatedAt types.String   `tfsdk:"created_at"`
-	ExpiresAt types.String   `tfsdk:"expires_at"`
-	KeyValue  types.String   `tfsdk:"key_value"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	ID        types.String `tfsdk:"id"`
+	Scopes    types.Set    `tfsdk:"scopes"`
+	ExpiresIn types.Number `tfsdk:"expires_in"`
+	CreatedAt types.String `tfsdk:"created_at"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	KeyValue  types.String `tfsdk:"key_value"`
+
+	RotateBefore    types.String `tfsdk:"rotate_before"`
+	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
+	Keepers         types.Map    `tfsdk:"keepers"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// apiKeyIdentity is the identity, { id }, as hellgate_api_key's.
+type apiKeyIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func (r *apiKey) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{RequiredForImport: true},
+		},
+	}
 }
 
 func (r *apiKey) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -135,9 +158,20 @@ func (r *apiKey) Schema(ctx context.Context, _ resource.SchemaRequest, resp *res
 				Optional:      true,
 				PlanModifiers: []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
-			"created_at": schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"expires_at": schema.StringAttribute{Computed: true, PlanModifiers: keep},
-			"key_value":  schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep},
+			"created_at":    schema.StringAttribute{Computed: true, PlanModifiers: keep},
+			"expires_at":    schema.StringAttribute{Computed: true, PlanModifiers: keep},
+			"key_value":     schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep},
+			"rotate_before": schema.StringAttribute{Optional: true},
+			"revoke_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"keepers": schema.MapAttribute{
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
@@ -160,6 +194,9 @@ func (r *apiKey) Create(ctx context.Context, req resource.CreateRequest, resp *r
 		m.ExpiresAt = types.StringValue(now.Add(time.Duration(secs) * time.Second).Format(time.RFC3339))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	// The framework keeps the identity from here on: Read, Update and
+	// Delete receive it with the state.
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, apiKeyIdentity{ID: m.ID})...)
 }
 
 func (r *apiKey) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -183,7 +220,7 @@ func (r *apiKey) Delete(ctx context.Context, req resource.DeleteRequest, resp *r
 }
 
 func (r *apiKey) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
 
 // request does what each create, read and delete of the hellgate resource
