@@ -20,7 +20,7 @@ import (
 // of another shape would charge that cost to the provider's own code (or
 // hide it).
 func TestFloorHasTheResourceShape(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	hellgate := hellgateAPIKey(t)
 	floor := &apiKey{}
 
@@ -60,7 +60,7 @@ func TestFloorHasTheResourceShape(t *testing.T) {
 // hellgateAPIKey returns the provider's hellgate_api_key.
 func hellgateAPIKey(t *testing.T) resource.Resource {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, newResource := range provider.New("test")().Resources(ctx) {
 		r := newResource()
 		var resp resource.MetadataResponse
