@@ -57,7 +57,8 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 }
 
 // objectAttributes splits a known object of hellgate_api_key (a plan,
-// state or configuration) into its attributes.
+// state or configuration) into its attributes. The map is raw's own
+// (tftypes hands it out without copying): read it, never write to it.
 func objectAttributes(raw tftypes.Value) (map[string]tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var attrs map[string]tftypes.Value
@@ -66,6 +67,31 @@ func objectAttributes(raw tftypes.Value) (map[string]tftypes.Value, diag.Diagnos
 			fmt.Sprintf("Unable to read the API key's attributes: %s. %s", err, bugReport))
 	}
 	return attrs, diags
+}
+
+// withStringAttributes returns raw, a known object of hellgate_api_key,
+// with each of names set to value (a null or unknown string), as
+// tfsdk.Plan's SetAttribute would one by one, without walking the schema by
+// path for each. raw itself is left as it was: the framework may hold it
+// elsewhere (ModifyPlan's request and response start from the same value).
+func withStringAttributes(raw tftypes.Value, value any, names ...string) (tftypes.Value, diag.Diagnostics) {
+	own, diags := objectAttributes(raw)
+	if diags.HasError() {
+		return raw, diags
+	}
+	attrs := make(map[string]tftypes.Value, len(own))
+	for name, v := range own {
+		attrs[name] = v
+	}
+	for _, name := range names {
+		if _, ok := attrs[name]; !ok {
+			diags.AddAttributeError(path.Root(name), "Value Conversion Error",
+				fmt.Sprintf("The object has no attribute %s. %s", name, bugReport))
+			return raw, diags
+		}
+		attrs[name] = tftypes.NewValue(tftypes.String, value)
+	}
+	return tftypes.NewValue(raw.Type(), attrs), diags
 }
 
 // decodeAttr converts attribute name of attrs to T, by typ.

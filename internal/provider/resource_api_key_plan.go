@@ -49,9 +49,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if req.State.Raw.IsNull() || plan.ID.IsUnknown() {
-		planNewKey(ctx, plan, resp)
+		planNewKey(plan, resp)
 		if req.State.Raw.IsNull() {
-			planEscalationWarning(ctx, plan, "This plan creates a new API key", resp)
+			planEscalationWarning(plan, "This plan creates a new API key", resp)
 		}
 		return
 	}
@@ -63,20 +63,24 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if isPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
-		planReplacement(ctx, resp, path.Root("id"))
+		planReplacement(resp, path.Root("id"))
 	} else {
 		r.planExpiry(ctx, req.Private, plan, state, resp)
 	}
 	if !resp.Diagnostics.HasError() && (len(resp.RequiresReplace) > 0 || configReplaces(plan, state)) {
-		planEscalationWarning(ctx, plan, fmt.Sprintf("This plan replaces the API key %s with a new key", state.ID.ValueString()), resp)
+		planEscalationWarning(plan, fmt.Sprintf("This plan replaces the API key %s with a new key", state.ID.ValueString()), resp)
 	}
 }
 
 // planNewKey says in the plan that a new key without expires_in never
 // expires, instead of "(known after apply)".
-func planNewKey(ctx context.Context, plan planAttributes, resp *resource.ModifyPlanResponse) {
+func planNewKey(plan planAttributes, resp *resource.ModifyPlanResponse) {
 	if plan.ExpiresIn.IsNull() && plan.ExpiresAt.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+		raw, diags := withStringAttributes(resp.Plan.Raw, nil, "expires_at")
+		resp.Diagnostics.Append(diags...)
+		if !diags.HasError() {
+			resp.Plan.Raw = raw
+		}
 	}
 }
 
@@ -89,16 +93,15 @@ func planNewKey(ctx context.Context, plan planAttributes, resp *resource.ModifyP
 // replacement forced with -replace, which the provider does not see, is
 // warned about by the apply. Scopes not known yet are judged by the plan
 // made while applying.
-func planEscalationWarning(ctx context.Context, plan planAttributes, subject string, resp *resource.ModifyPlanResponse) {
+func planEscalationWarning(plan planAttributes, subject string, resp *resource.ModifyPlanResponse) {
 	if plan.Scopes.IsNull() || plan.Scopes.IsUnknown() {
 		return
 	}
-	var elems []types.String
-	resp.Diagnostics.Append(plan.Scopes.ElementsAs(ctx, &elems, false)...)
+	elems := plan.Scopes.Elements()
 	values := make([]string, 0, len(elems))
 	for _, e := range elems {
-		if !e.IsNull() && !e.IsUnknown() {
-			values = append(values, e.ValueString())
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			values = append(values, s.ValueString())
 		}
 	}
 	warnEscalation(&resp.Diagnostics, values, subject)
@@ -163,16 +166,19 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 	}
 	// The change of expires_at is what forces the replacement (Terraform
 	// shows it as "# forces replacement").
-	planReplacement(ctx, resp, path.Root("expires_at"))
+	planReplacement(resp, path.Root("expires_at"))
 }
 
 // planReplacement plans a new key in place of the one in state: its
 // server-set values are unknown, and a change of the attribute at because
 // is what forces the replacement.
-func planReplacement(ctx context.Context, resp *resource.ModifyPlanResponse, because path.Path) {
-	for _, attr := range []string{"id", "created_at", "expires_at", "key_value"} {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringUnknown())...)
+func planReplacement(resp *resource.ModifyPlanResponse, because path.Path) {
+	raw, diags := withStringAttributes(resp.Plan.Raw, tftypes.UnknownValue, "id", "created_at", "expires_at", "key_value")
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
 	}
+	resp.Plan.Raw = raw
 	resp.RequiresReplace = append(resp.RequiresReplace, because)
 }
 
