@@ -193,7 +193,9 @@ func commandLine(o options) string {
 }
 
 // writeReport replaces the text between the markers of file, or writes the
-// whole file (with the markers) when it has none or does not exist.
+// whole file (with the markers) when it has neither marker or does not
+// exist. A file with only one of them, or with them out of order, is left
+// alone with an error: its hand-written text would otherwise be lost.
 func writeReport(file, report string) error {
 	section := beginMarker + "\n\n" + report + "\n" + endMarker + "\n"
 	old, err := os.ReadFile(file) //nolint:gosec // G304: the report file the user named
@@ -206,11 +208,15 @@ func writeReport(file, report string) error {
 	text := string(old)
 	i := strings.Index(text, beginMarker)
 	j := strings.Index(text, endMarker)
-	if i >= 0 && j > i {
+	switch {
+	case i >= 0 && j > i:
 		rest := strings.TrimPrefix(text[j+len(endMarker):], "\n")
 		text = text[:i] + section + rest
-	} else {
+	case i < 0 && j < 0:
 		text = "# Benchmark results\n\n" + section
+	default:
+		return fmt.Errorf("%s: the markers of the results are broken (it needs %q, then %q): restore them, so that the rest of the file is kept",
+			file, beginMarker, endMarker)
 	}
 	return os.WriteFile(file, []byte(text), 0o644) //nolint:gosec // a document
 }
