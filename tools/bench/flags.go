@@ -22,7 +22,6 @@ type options struct {
 	parallelism int
 	out         string
 	smoke       bool
-	dataSource  string
 	src         string
 	goBenchTime string
 	verbose     bool
@@ -40,7 +39,6 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism for every run")
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "`file` to write the report to (between its markers, if it has them)")
 	fs.BoolVar(&o.smoke, "smoke", false, "smoke run: N=2, one run, both modes; only checks that everything works")
-	fs.StringVar(&o.dataSource, "data-source", "auto", "list data source to time after each apply; auto: the provider's data source named *_api_keys, if any; none: skip")
 	fs.StringVar(&o.goBenchTime, "benchtime", "1s", "go test -benchtime of the client's Go benchmarks; empty: skip them")
 	fs.StringVar(&o.src, "src", "", "`folder` to build the provider from (default: the repository)")
 	fs.BoolVar(&o.verbose, "v", false, "print every Terraform command and its time")

@@ -79,8 +79,6 @@ type bench struct {
 	rusageDir string
 	env       []string // Terraform's environment, without the mock's address
 	results   results
-	notes     []string
-	dsName    string // the list data source timed, "" for none
 	goBench   []goBenchmark
 }
 

@@ -57,9 +57,6 @@ func (b *bench) report(m machine) string {
 	for _, t := range b.targets() {
 		p("| %s | %s | %s |\n", t.name, t.measured, yesNo(t.met))
 	}
-	for _, note := range b.notes {
-		p("\nNote: %s.\n", note)
-	}
 	return w.String()
 }
 

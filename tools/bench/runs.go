@@ -63,7 +63,7 @@ func (b *bench) measureMode(ctx context.Context, mode string, latency time.Durat
 			}
 			dirs[kind] = dir
 		}
-		dsDir, err := b.prepareDataSource(ctx, env, dirs[kindHellgate], mode, n)
+		dsDir, err := b.prepareDataSource(ctx, env, mode, n)
 		if err != nil {
 			return err
 		}
@@ -99,7 +99,7 @@ func (b *bench) cycle(ctx context.Context, env []string, m *mock, mode, kind str
 		{opDestroy, dir, []string{"destroy", "-input=false", "-no-color", "-auto-approve", p}},
 	}
 	for _, st := range steps {
-		if st.op == opList && (kind != kindHellgate || st.dir == "") {
+		if st.op == opList && kind != kindHellgate {
 			continue
 		}
 		before, err := m.stats(ctx)
