@@ -62,16 +62,30 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 // replacement; an imported key gets its lifetime as expires_in, so a
 // matching configuration plans no change.
 func reconcileExpiresIn(current types.Number, k *hellgate.APIKey) types.Number {
-	if k.ExpiresAt == nil {
+	lifetime, ok := keyLifetime(k)
+	if !ok {
 		return types.NumberNull()
 	}
-	lifetime := int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second)
-	if v, ok := wholeSeconds(current); ok {
-		if d := v - lifetime; d >= -1 && d <= 1 {
-			return current
-		}
+	if v, ok := wholeSeconds(current); ok && lifetimeMatches(v, lifetime) {
+		return current
 	}
 	return types.NumberValue(new(big.Float).SetInt64(lifetime))
+}
+
+// keyLifetime is the key's lifetime in whole seconds, from its creation to
+// its expiry; false for a key that never expires.
+func keyLifetime(k *hellgate.APIKey) (int64, bool) {
+	if k.ExpiresAt == nil {
+		return 0, false
+	}
+	return int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second), true
+}
+
+// lifetimeMatches reports whether expiresIn seconds is a key's lifetime,
+// within a second, since a server may round its timestamps.
+func lifetimeMatches(expiresIn, lifetime int64) bool {
+	d := expiresIn - lifetime
+	return d >= -1 && d <= 1
 }
 
 // wholeSeconds returns a known, whole number of seconds; validation has

@@ -145,18 +145,17 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 
 // sameRequest reports whether key k has what the create in asked for: the
 // same scopes, and the same lifetime (within a second, as servers round
-// timestamps).
+// timestamps). in.Scopes is as createInput made it: sorted, and without
+// duplicates since it came from a set.
 func sameRequest(in hellgate.CreateAPIKeyInput, k hellgate.APIKey) bool {
-	have := slices.Sorted(slices.Values(k.Scopes))
-	if !slices.Equal(slices.Compact(have), slices.Compact(slices.Sorted(slices.Values(in.Scopes)))) {
+	if !slices.Equal(slices.Compact(slices.Sorted(slices.Values(k.Scopes))), in.Scopes) {
 		return false
 	}
-	if in.ExpiresIn == nil || k.ExpiresAt == nil {
-		return in.ExpiresIn == nil && k.ExpiresAt == nil
+	lifetime, expires := keyLifetime(&k)
+	if in.ExpiresIn == nil || !expires {
+		return in.ExpiresIn == nil && !expires
 	}
-	lifetime := int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second)
-	d := lifetime - *in.ExpiresIn
-	return d >= -1 && d <= 1
+	return lifetimeMatches(*in.ExpiresIn, lifetime)
 }
 
 // revokeKey deletes a key; one that is already gone is fine.
