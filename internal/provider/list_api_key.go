@@ -153,7 +153,7 @@ func limitDetail(limit int64, more bool) string {
 func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, now time.Time) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = keyDisplayName(k, now)
-	result.Diagnostics.Append(result.Identity.Set(ctx, apiKeyIdentityModel{ID: types.StringValue(k.ID)})...)
+	result.Diagnostics.Append(setIdentity(ctx, result.Identity, types.StringValue(k.ID))...)
 	if !req.IncludeResource {
 		return result
 	}
