@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -30,7 +29,10 @@ func scopeList() string {
 }
 
 // applyAPIKey copies what Hellgate says about a key into the model. It
-// leaves key_value alone: only the create response carries it.
+// leaves key_value alone: only the create response carries it. The
+// provider-side attributes (keepers, timeouts, rotate_before,
+// revoke_on_destroy) are left as they are, so m must already hold them
+// typed as the schema has them.
 func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
 	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
 	m.ID = types.StringValue(k.ID)
@@ -44,14 +46,6 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 	m.ExpiresIn = reconcileExpiresIn(m.ExpiresIn, k)
 	if m.KeyValue.IsUnknown() {
 		m.KeyValue = types.StringNull()
-	}
-	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
-		m.Timeouts = timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())}
-	}
-	if m.Keepers.IsNull() {
-		// Provider-side only: a key read from Hellgate alone (listed or
-		// imported) has none, typed as the schema's map of strings.
-		m.Keepers = types.MapNull(types.StringType)
 	}
 	return diags
 }

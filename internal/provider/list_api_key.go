@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -162,6 +163,9 @@ func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, n
 		KeyValue:        types.StringNull(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolValue(true),
+		// Provider-side only: a key read from Hellgate alone has none.
+		Keepers:  types.MapNull(types.StringType),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
 	}
 	result.Diagnostics.Append(applyAPIKey(ctx, &m, k)...)
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
