@@ -96,7 +96,7 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 	includeExpired := cfg.IncludeExpired.ValueBool() // null: false
-	client, now := l.data.client, l.data.clock()
+	client, now := l.data.client, l.data.now()
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)

@@ -238,15 +238,15 @@ func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.Mod
 func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateRefreshedAt)
 	if diags.HasError() || len(raw) == 0 {
-		return r.data.clock(), diags
+		return r.data.now(), diags
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return r.data.clock(), nil
+		return r.data.now(), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return r.data.clock(), nil
+		return r.data.now(), nil
 	}
 	return t, nil
 }

@@ -99,7 +99,7 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.clock, u)
+	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
