@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -30,7 +29,10 @@ func scopeList() string {
 }
 
 // applyAPIKey copies what Hellgate says about a key into the model. It
-// leaves key_value alone: only the create response carries it.
+// leaves key_value alone: only the create response carries it. The
+// provider-side attributes (keepers, timeouts, rotate_before,
+// revoke_on_destroy) are left as they are, so m must already hold them
+// typed as the schema has them.
 func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
 	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
 	m.ID = types.StringValue(k.ID)
@@ -45,14 +47,6 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 	if m.KeyValue.IsUnknown() {
 		m.KeyValue = types.StringNull()
 	}
-	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
-		m.Timeouts = timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())}
-	}
-	if m.Keepers.IsNull() {
-		// Provider-side only: a key read from Hellgate alone (listed or
-		// imported) has none, typed as the schema's map of strings.
-		m.Keepers = types.MapNull(types.StringType)
-	}
 	return diags
 }
 
@@ -62,16 +56,30 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 // replacement; an imported key gets its lifetime as expires_in, so a
 // matching configuration plans no change.
 func reconcileExpiresIn(current types.Number, k *hellgate.APIKey) types.Number {
-	if k.ExpiresAt == nil {
+	lifetime, ok := keyLifetime(k)
+	if !ok {
 		return types.NumberNull()
 	}
-	lifetime := int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second)
-	if v, ok := wholeSeconds(current); ok {
-		if d := v - lifetime; d >= -1 && d <= 1 {
-			return current
-		}
+	if v, ok := wholeSeconds(current); ok && lifetimeMatches(v, lifetime) {
+		return current
 	}
 	return types.NumberValue(new(big.Float).SetInt64(lifetime))
+}
+
+// keyLifetime is the key's lifetime in whole seconds, from its creation to
+// its expiry; false for a key that never expires.
+func keyLifetime(k *hellgate.APIKey) (int64, bool) {
+	if k.ExpiresAt == nil {
+		return 0, false
+	}
+	return int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second), true
+}
+
+// lifetimeMatches reports whether expiresIn seconds is a key's lifetime,
+// within a second, since a server may round its timestamps.
+func lifetimeMatches(expiresIn, lifetime int64) bool {
+	d := expiresIn - lifetime
+	return d >= -1 && d <= 1
 }
 
 // wholeSeconds returns a known, whole number of seconds; validation has

@@ -115,7 +115,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
-	m, diags := apiKeyDataFromAPI(ctx, key, d.data.clock())
+	m, diags := apiKeyDataFromAPI(ctx, key, d.data.now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -133,7 +133,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	now := d.data.clock()
+	now := d.data.now()
 	keys = filterAPIKeys(keys, want, includeExpired, now)
 	items := make([]apiKeyDataModel, 0, len(keys))
 	for i := range keys {

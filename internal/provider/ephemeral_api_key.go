@@ -146,11 +146,11 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	// One idempotency key for this Open, reused by the client's retries, so a
 	// create whose answer was lost is replayed rather than made twice.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
-	attempted := r.data.clock()
+	attempted := r.data.now()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
 		if hellgate.MayHaveCommitted(err) {
-			r.recoverOpen(ctx, unansweredCreate{in: in, from: attempted, until: r.data.clock(), repeatedAtOnce: true}, &resp.Diagnostics)
+			r.recoverOpen(ctx, unansweredCreate{in: in, from: attempted, until: r.data.now(), repeatedAtOnce: true}, &resp.Diagnostics)
 		}
 		resp.Diagnostics.AddError("Unable to Create Ephemeral API Key",
 			apiErrorDetail("Hellgate did not create the ephemeral API key", err))
@@ -224,7 +224,7 @@ func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyP
 func (r *apiKeyEphemeralResource) recoverOpen(ctx context.Context, u unansweredCreate, diags *diag.Diagnostics) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
 	defer cancel()
-	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.clock, u)
+	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)
 	if err == nil && len(out.candidates) == 0 {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -95,7 +96,7 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 	includeExpired := cfg.IncludeExpired.ValueBool() // null: false
-	client, now := l.data.client, l.data.clock()
+	client, now := l.data.client, l.data.now()
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)
@@ -153,7 +154,7 @@ func limitDetail(limit int64, more bool) string {
 func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, now time.Time) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = keyDisplayName(k, now)
-	result.Diagnostics.Append(result.Identity.Set(ctx, apiKeyIdentityModel{ID: types.StringValue(k.ID)})...)
+	result.Diagnostics.Append(setIdentity(ctx, result.Identity, types.StringValue(k.ID))...)
 	if !req.IncludeResource {
 		return result
 	}
@@ -162,6 +163,9 @@ func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, n
 		KeyValue:        types.StringNull(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolValue(true),
+		// Provider-side only: a key read from Hellgate alone has none.
+		Keepers:  types.MapNull(types.StringType),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
 	}
 	result.Diagnostics.Append(applyAPIKey(ctx, &m, k)...)
 	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)

@@ -112,16 +112,16 @@ type providerModel struct {
 // error if they must.
 type providerData struct {
 	client *hellgate.Client
-	time   clock.Clock
+	clock  clock.Clock
 }
 
-// clock returns the time by the provider's clock; the system clock's when
+// now returns the time by the provider's clock; the system clock's when
 // the provider was not configured.
-func (d *providerData) clock() time.Time {
+func (d *providerData) now() time.Time {
 	if d == nil {
 		return time.Now()
 	}
-	return clock.OrReal(d.time).Now()
+	return clock.OrReal(d.clock).Now()
 }
 
 func (p *hellgateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -209,7 +209,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		p.share(resp, &providerData{time: p.clock})
+		p.share(resp, &providerData{clock: p.clock})
 		return
 	}
 
@@ -234,7 +234,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	p.share(resp, &providerData{client: client, time: p.clock})
+	p.share(resp, &providerData{client: client, clock: p.clock})
 }
 
 // share hands data to every kind of object the provider serves.

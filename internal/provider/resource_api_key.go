@@ -196,7 +196,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// The idempotency key is chosen here, not in the client, so that a
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
-	attempted := r.data.clock()
+	attempted := r.data.now()
 	key, err := r.data.client.CreateAPIKey(ctx, in)
 	if err != nil {
 		if !hellgate.MayHaveCommitted(err) {
@@ -208,7 +208,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		u := unansweredCreate{in: in, from: attempted, until: r.data.clock()}
+		u := unansweredCreate{in: in, from: attempted, until: r.data.now()}
 		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError("Unable to Create API Key",
@@ -223,7 +223,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	resp.Diagnostics.Append(setAPIKeyState(ctx, &resp.State, req.Plan.Raw.Type(), plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
-	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
+	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -277,7 +277,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	resp.Diagnostics.Append(setAPIKeyState(ctx, &resp.State, req.State.Raw.Type(), state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.clock())...)
+	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
 }
 
 // Update only ever changes provider-side settings (rotate_before,

@@ -61,13 +61,14 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	replacedByConfig := configReplaces(plan, state)
 	if isPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
 		planReplacement(resp, path.Root("id"))
 	} else {
-		r.planExpiry(ctx, req.Private, plan, state, resp)
+		r.planExpiry(ctx, req.Private, plan, state, replacedByConfig, resp)
 	}
-	if !resp.Diagnostics.HasError() && (len(resp.RequiresReplace) > 0 || configReplaces(plan, state)) {
+	if !resp.Diagnostics.HasError() && (len(resp.RequiresReplace) > 0 || replacedByConfig) {
 		planEscalationWarning(plan, fmt.Sprintf("This plan replaces the API key %s with a new key", state.ID.ValueString()), resp)
 	}
 }
@@ -115,8 +116,9 @@ func configReplaces(plan, state planAttributes) bool {
 
 // planExpiry judges a key in state by its expiry, at the time of the last
 // refresh: it warns about a key that expires soon, and replaces one that
-// has expired or is within rotate_before of expiring.
-func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, plan, state planAttributes, resp *resource.ModifyPlanResponse) {
+// has expired or is within rotate_before of expiring. replacedByConfig is
+// configReplaces(plan, state): the configuration replaces the key anyway.
+func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, plan, state planAttributes, replacedByConfig bool, resp *resource.ModifyPlanResponse) {
 	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
 		return // never expires
 	}
@@ -127,7 +129,7 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 				state.ID.ValueString(), state.ExpiresAt.ValueString(), bugReport))
 		return
 	}
-	if configReplaces(plan, state) {
+	if replacedByConfig {
 		return // replaced anyway, for the change of configuration
 	}
 	now, diags := r.planTime(ctx, private)
@@ -236,15 +238,15 @@ func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.Mod
 func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateRefreshedAt)
 	if diags.HasError() || len(raw) == 0 {
-		return r.data.clock(), diags
+		return r.data.now(), diags
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return r.data.clock(), nil
+		return r.data.now(), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return r.data.clock(), nil
+		return r.data.now(), nil
 	}
 	return t, nil
 }

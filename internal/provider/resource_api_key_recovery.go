@@ -99,7 +99,7 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.clock, u)
+	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
@@ -108,7 +108,8 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 				"The placeholder stays in state, so the next apply tries again", err))
 	case len(out.candidates) > 1:
 		resp.Diagnostics.AddError("Several Keys May Be Left by an Unanswered Create", severalCandidatesDetail(u, out.candidates))
-	case out.ambiguous:
+	case len(out.candidates) == 1:
+		// The repeated create's key and this one both fit the window.
 		resp.Diagnostics.AddError("A Key May Be Left by an Unanswered Create",
 			fmt.Sprintf("An earlier create got no answer from Hellgate. Repeating it so soon after (with another credential, "+
 				"or after Hellgate forgot it) returned the key %s, which has been revoked, but the API key %s also has the same scopes "+

@@ -61,17 +61,14 @@ type recoveryOutcome struct {
 	// stray is a key that the repeated create made anew (its idempotency
 	// record was gone, or another credential sent it), revoked at once.
 	stray string
-	// candidates are keys that may each be the original (several, or one
-	// when ambiguous): none of them is revoked, since the provider never
-	// guesses.
+	// candidates are keys that may each be the original: none of them is
+	// revoked, since the provider never guesses. Exactly one means that
+	// the repeated create's key (stray) and that one both fit the attempt
+	// window; several, that several keys fit it.
 	candidates []string
 	// unverified is set when the repeated create's key was accepted
 	// without an attempt window to check it against.
 	unverified bool
-	// ambiguous is set when the repeated create's key and one other key
-	// both fit the attempt window: the other one is in candidates, not
-	// revoked.
-	ambiguous bool
 }
 
 // recoverUnansweredCreate finds the key that u may have made and revokes
@@ -139,28 +136,26 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 		out.original, out.candidates = out.candidates[0], nil
 		tflog.Info(ctx, "found the API key of a create that got no answer by listing, revoking it", map[string]any{"id": out.original})
 		return out, revokeKey(ctx, client, out.original)
-	case len(out.candidates) == 1:
-		// The repeated key and this one both fit: either may be the
-		// original, and this one may be somebody else's.
-		out.ambiguous = true
 	}
+	// Otherwise none fits, or several do; or exactly one does and so did
+	// the repeated key: either may be the original, and this one may be
+	// somebody else's.
 	return out, nil
 }
 
 // sameRequest reports whether key k has what the create in asked for: the
 // same scopes, and the same lifetime (within a second, as servers round
-// timestamps).
+// timestamps). in.Scopes is as createInput made it: sorted, and without
+// duplicates since it came from a set.
 func sameRequest(in hellgate.CreateAPIKeyInput, k hellgate.APIKey) bool {
-	have := slices.Sorted(slices.Values(k.Scopes))
-	if !slices.Equal(slices.Compact(have), slices.Compact(slices.Sorted(slices.Values(in.Scopes)))) {
+	if !slices.Equal(slices.Compact(slices.Sorted(slices.Values(k.Scopes))), in.Scopes) {
 		return false
 	}
-	if in.ExpiresIn == nil || k.ExpiresAt == nil {
-		return in.ExpiresIn == nil && k.ExpiresAt == nil
+	lifetime, expires := keyLifetime(&k)
+	if in.ExpiresIn == nil || !expires {
+		return in.ExpiresIn == nil && !expires
 	}
-	lifetime := int64(k.ExpiresAt.Sub(k.CreatedAt).Round(time.Second) / time.Second)
-	d := lifetime - *in.ExpiresIn
-	return d >= -1 && d <= 1
+	return lifetimeMatches(*in.ExpiresIn, lifetime)
 }
 
 // revokeKey deletes a key; one that is already gone is fine.
