@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
@@ -43,15 +42,10 @@ resource "hellgate_api_key" "test" {
 		},
 		{
 			PreConfig: func() {
-				keys := c.srv.Keys()
-				if len(keys) != 1 {
-					t.Fatalf("expected the dropped create to have made exactly 1 key, found %d", len(keys))
-				}
-				orphan = keys[0].ID
 				if st := c.srv.Stats(); st.Faults.Drop < 2 {
 					t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
 				}
-				c.srv.SetFaults(mockcluster.Faults{})
+				recordOrphan(t, c, &orphan)
 			},
 			Config: cfg,
 			ConfigPlanChecks: preApply(
@@ -201,12 +195,7 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 	cfg, credKeyID := c.credentialConfig(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy: func(*terraform.State) error {
-			if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != credKeyID {
-				return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", credKeyID, len(keys))
-			}
-			return nil
-		},
+		CheckDestroy:             c.onlyKeyLeft(credKeyID),
 		Steps: []resource.TestStep{
 			failUnanswered(c),
 			{
@@ -306,12 +295,7 @@ func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 	cfg, credKeyID := c.credentialConfig(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != credKeyID {
-				return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", credKeyID, len(keys))
-			}
-			return nil
-		},
+		CheckDestroy:             c.onlyKeyLeft(credKeyID),
 		Steps: []resource.TestStep{
 			failUnanswered(c),
 			{
