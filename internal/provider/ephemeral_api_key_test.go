@@ -218,7 +218,7 @@ func TestAccEphemeralAPIKey_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("id"), knownvalue.StringRegexp(uuidRegexp)),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("scopes"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("pci:tokens:create"), knownvalue.StringExact("pci:tokens:read")})),
+						stringSet("pci:tokens:create", "pci:tokens:read")),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("expires_in"), knownvalue.Int64Exact(600)),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
