@@ -320,9 +320,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	t.Parallel()
 	rc := newRecordingCluster(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(rootModule("max_retries = 0", testdataFile(t, "main.tf"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeMainTF(t, dir, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
@@ -414,9 +412,7 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
   expires_in = 300
 }
 `)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeMainTF(t, dir, cfg)
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustRun("init", "-input=false", "-no-color")
 	out := tf.mustRun("plan", "-input=false", "-no-color")
@@ -574,9 +570,7 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 	t.Parallel()
 	rc := newRecordingCluster(t)
 	dir := copyDir(t, "../../examples/ephemeral-resources/hellgate_api_key")
-	if err := os.WriteFile(filepath.Join(dir, "test_setup.tf"), []byte(rootModule("", "")), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "test_setup.tf"), rootModule("", ""))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("validate", "-no-color")

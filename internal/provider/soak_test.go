@@ -70,9 +70,7 @@ func soak(t *testing.T, seed int64) {
 	c := newTestCluster(t, withFaults(soakFaults(seed)))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 8", testdataFile(t, "main.tf")))
-	if err := os.WriteFile(dir+"/terraform.tfvars", []byte(fmt.Sprintf("key_count = %d\n", soakKeys)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, dir+"/terraform.tfvars", fmt.Sprintf("key_count = %d\n", soakKeys))
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustRun("init", "-input=false", "-no-color")
 
