@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -172,7 +171,7 @@ func TestAccAPIKey_badInput(t *testing.T) {
 
 			// Terraform wraps messages at 80 columns: a space in want
 			// matches any run of white space.
-			want := regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`))
+			want := wsRegexp(tc.want)
 			step := resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: want}
 			if tc.importID != "" {
 				step = resource.TestStep{

@@ -155,13 +155,15 @@ func (tf *terraformCLI) mustRun(args ...string) string {
 	return out
 }
 
-// planIsEmpty runs a plan and fails the test unless it proposes no change.
-func (tf *terraformCLI) planIsEmpty() {
+// planIsEmpty runs a plan, with the extra arguments given, and fails the
+// test unless it proposes no change. It returns the plan's output.
+func (tf *terraformCLI) planIsEmpty(extra ...string) string {
 	tf.t.Helper()
-	out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
+	out, err := tf.run(append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, extra...)...)
 	if err != nil {
 		tf.t.Fatalf("expected an empty plan: %v\n%s", err, out)
 	}
+	return out
 }
 
 // copyDir copies the folder src, recursively, into a new temporary folder.

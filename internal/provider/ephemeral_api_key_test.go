@@ -218,7 +218,7 @@ func TestAccEphemeralAPIKey_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("id"), knownvalue.StringRegexp(uuidRegexp)),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("scopes"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("pci:tokens:create"), knownvalue.StringExact("pci:tokens:read")})),
+						stringSet("pci:tokens:create", "pci:tokens:read")),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("expires_in"), knownvalue.Int64Exact(600)),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("created_at"), knownvalue.StringRegexp(rfc3339Regexp)),
 					statecheck.ExpectKnownValue(echoAddr, tfjsonpath.New("data").AtMapKey("key_value"), knownvalue.StringRegexp(regexp.MustCompile(`^.{32,}$`))),
@@ -228,9 +228,6 @@ func TestAccEphemeralAPIKey_basic(t *testing.T) {
 			},
 		},
 	})
-	if t.Skipped() {
-		return
-	}
 	issued := rc.issuedKeys()
 	// Opened during the plan and again during the apply (and the framework's
 	// extra plans), each time a new key.
@@ -320,9 +317,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	t.Parallel()
 	rc := newRecordingCluster(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(rootModule("max_retries = 0", testdataFile(t, "main.tf"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeMainTF(t, dir, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
@@ -414,9 +409,7 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
   expires_in = 300
 }
 `)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeMainTF(t, dir, cfg)
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustRun("init", "-input=false", "-no-color")
 	out := tf.mustRun("plan", "-input=false", "-no-color")
@@ -574,9 +567,7 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 	t.Parallel()
 	rc := newRecordingCluster(t)
 	dir := copyDir(t, "../../examples/ephemeral-resources/hellgate_api_key")
-	if err := os.WriteFile(filepath.Join(dir, "test_setup.tf"), []byte(rootModule("", "")), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "test_setup.tf"), rootModule("", ""))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("validate", "-no-color")

@@ -28,11 +28,10 @@ import (
 )
 
 // queryChecks are the version checks of every terraform query test: an
-// OpenTofu is told it has no query at all before a Terraform is told it is
-// too old.
+// OpenTofu is told it has no query at all, a Terraform below 1.14 that it
+// is too old.
 var queryChecks = []tfversion.TerraformVersionCheck{
 	skipUnsupported(featureQuery),
-	tfversion.SkipBelow(tfversion.Version1_14_0),
 }
 
 // seedKeys makes n keys on the mock, outside Terraform: every third has

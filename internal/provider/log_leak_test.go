@@ -60,9 +60,7 @@ func newLoggedCLI(t *testing.T, providerDir string, env map[string]string) *logg
   direct {}
 }
 `, providerAddress, openTofuProviderAddress, providerDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, cliConfig, rc)
 
 	var procEnv []string
 	for _, kv := range os.Environ() {
@@ -186,9 +184,7 @@ func someLineHasAll(lines, parts []string) bool {
 func writeLogLeakConfig(t *testing.T, dir, providerSettings, aScopes string) {
 	t.Helper()
 	writeMainTF(t, dir, rootModule("max_retries = 8\n"+providerSettings, testdataFile(t, "main.tf")))
-	if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars"), []byte("a_scopes = "+aScopes+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "terraform.tfvars"), "a_scopes = "+aScopes+"\n")
 }
 
 // TestAccLogLeak_trace applies, replaces, plans and destroys keys with

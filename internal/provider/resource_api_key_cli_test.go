@@ -29,21 +29,18 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	keys := c.srv.Keys()
-	if len(keys) != 1 {
-		t.Fatalf("expected 1 key on the mock, found %d", len(keys))
-	}
-	if strings.Contains(out, keys[0].KeyValue) {
+	key := onlyKey(t, c)
+	if strings.Contains(out, key.KeyValue) {
 		t.Fatalf("apply output shows the key's secret:\n%s", out)
 	}
 
 	// The secret reached the stand-in secret store through the module output.
 	output, _ := tf.stateResource("terraform_data.checkout_secret").Values["output"].(map[string]any)
-	if output["key_value"] != keys[0].KeyValue {
+	if output["key_value"] != key.KeyValue {
 		t.Errorf("terraform_data.checkout_secret got %v, want the key's secret", output["key_value"])
 	}
-	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "checkout_key_id")); got != keys[0].ID {
-		t.Errorf("output key_id = %q, want %q", got, keys[0].ID)
+	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "checkout_key_id")); got != key.ID {
+		t.Errorf("output key_id = %q, want %q", got, key.ID)
 	}
 
 	tf.planIsEmpty()
@@ -154,19 +151,13 @@ func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	key := onlyKey(t, c)
 
-	out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
-	if err != nil {
-		t.Fatalf("expected an empty plan: %v\n%s", err, out)
-	}
+	out := tf.planIsEmpty()
 	if strings.Contains(out, "Warning") {
 		t.Errorf("8 days before expiry the plan warns:\n%s", out)
 	}
 
 	clock.Advance(24*time.Hour + time.Second)
-	out, err = tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode")
-	if err != nil {
-		t.Fatalf("expected an empty plan with a warning: %v\n%s", err, out)
-	}
+	out = tf.planIsEmpty()
 	mustContain(t, out,
 		"Warning: API Key Expires Soon",
 		"with hellgate_api_key.test",
@@ -271,17 +262,14 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
 		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
 	}
-	keys := c.srv.Keys()
-	if len(keys) != 1 {
-		t.Fatalf("expected 1 key made by the dropped create, found %d", len(keys))
-	}
+	orphan := onlyKey(t, c) // made by the dropped create
 	c.srv.SetFaults(mockcluster.Faults{})
 	tf.mustRun("untaint", "-no-color", keyAddr)
 	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
 	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	if _, ok := c.srv.Key(keys[0].ID); ok {
-		t.Errorf("the key of the unanswered create %s is still live", keys[0].ID)
+	if _, ok := c.srv.Key(orphan.ID); ok {
+		t.Errorf("the key of the unanswered create %s is still live", orphan.ID)
 	}
 	if n := len(c.srv.Keys()); n != 1 {
 		t.Errorf("expected exactly 1 live key, found %d", n)

@@ -28,9 +28,9 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
-// identityChecks are the version checks of every identity test.
+// identityChecks are the version checks of every identity test: under
+// Terraform, skipUnsupported skips below 1.12 itself.
 var identityChecks = []tfversion.TerraformVersionCheck{
-	tfversion.SkipBelow(tfversion.Version1_12_0),
 	skipUnsupported(featureIdentity),
 }
 

@@ -8,14 +8,18 @@ import (
 	"net"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
@@ -43,15 +47,10 @@ resource "hellgate_api_key" "test" {
 		},
 		{
 			PreConfig: func() {
-				keys := c.srv.Keys()
-				if len(keys) != 1 {
-					t.Fatalf("expected the dropped create to have made exactly 1 key, found %d", len(keys))
-				}
-				orphan = keys[0].ID
 				if st := c.srv.Stats(); st.Faults.Drop < 2 {
 					t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
 				}
-				c.srv.SetFaults(mockcluster.Faults{})
+				recordOrphan(t, c, &orphan)
 			},
 			Config: cfg,
 			ConfigPlanChecks: preApply(
@@ -201,12 +200,7 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 	cfg, credKeyID := c.credentialConfig(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy: func(*terraform.State) error {
-			if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != credKeyID {
-				return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", credKeyID, len(keys))
-			}
-			return nil
-		},
+		CheckDestroy:             c.onlyKeyLeft(credKeyID),
 		Steps: []resource.TestStep{
 			failUnanswered(c),
 			{
@@ -306,12 +300,7 @@ func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 	cfg, credKeyID := c.credentialConfig(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != credKeyID {
-				return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", credKeyID, len(keys))
-			}
-			return nil
-		},
+		CheckDestroy:             c.onlyKeyLeft(credKeyID),
 		Steps: []resource.TestStep{
 			failUnanswered(c),
 			{
@@ -439,4 +428,105 @@ func TestRecoverUnansweredCreate_withoutWindow(t *testing.T) {
 	if n := len(c.srv.Keys()); n != 0 {
 		t.Errorf("%d keys left on the mock, want none", n)
 	}
+}
+
+// What cleaning up a placeholder tells the user. terraform-plugin-testing
+// does not show warnings, so the recovery tests above cannot see these:
+// Delete's cleanup is called directly, against the mock.
+func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
+	c := newTestCluster(t)
+	client, err := hellgate.New(hellgate.Config{BaseURL: c.url, AdminToken: c.token, MaxRetries: 0, RequestTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &apiKeyResource{data: &providerData{client: client}}
+	// revoke cleans up the placeholder id of a key with scopes and no
+	// expires_in, and returns the one diagnostic it leaves.
+	revoke := func(t *testing.T, id string, scopes ...string) diag.Diagnostic {
+		t.Helper()
+		elems := make([]attr.Value, 0, len(scopes))
+		for _, s := range scopes {
+			elems = append(elems, types.StringValue(s))
+		}
+		state := apiKeyModel{ID: types.StringValue(id), Scopes: types.SetValueMust(types.StringType, elems), ExpiresIn: types.NumberNull()}
+		var resp fwresource.DeleteResponse
+		r.revokeUnconfirmed(t.Context(), &state, &resp)
+		if len(resp.Diagnostics) != 1 {
+			t.Fatalf("cleaning up %q left %d diagnostics, want 1: %v", id, len(resp.Diagnostics), resp.Diagnostics)
+		}
+		return resp.Diagnostics[0]
+	}
+	expect := func(t *testing.T, d diag.Diagnostic, severity diag.Severity, summary string, details ...string) {
+		t.Helper()
+		if d.Severity() != severity || d.Summary() != summary {
+			t.Errorf("got %s %q, want %s %q", d.Severity(), d.Summary(), severity, summary)
+		}
+		for _, want := range details {
+			if !strings.Contains(d.Detail(), want) {
+				t.Errorf("the detail of %q lacks %q:\n%s", d.Summary(), want, d.Detail())
+			}
+		}
+	}
+	create := func(t *testing.T, in hellgate.CreateAPIKeyInput) *hellgate.APIKey {
+		t.Helper()
+		k, err := client.CreateAPIKey(t.Context(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+
+	t.Run("unreadable id", func(t *testing.T) {
+		d := revoke(t, "unconfirmed-create:", "pci:tokens:read")
+		expect(t, d, diag.SeverityError, "Invalid Placeholder ID in State",
+			`The placeholder of an unanswered create has the id "unconfirmed-create:", which the provider cannot read.`)
+		if st := c.srv.Stats().Requests; st != (mockcluster.RequestStats{}) {
+			t.Errorf("requests: %+v, want none", st)
+		}
+	})
+
+	t.Run("placeholder of an older version", func(t *testing.T) {
+		ik := hellgate.NewIdempotencyKey()
+		orig := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: ik})
+		d := revoke(t, unconfirmedIDPrefix+ik, "pci:tokens:read")
+		expect(t, d, diag.SeverityWarning, "Unanswered Create Recovered Without Verification",
+			"Repeating it returned the API key "+orig.ID+", which has been revoked.",
+			"does not record when the create was attempted")
+		if _, ok := c.srv.Key(orig.ID); ok {
+			t.Errorf("key %s is still on the mock", orig.ID)
+		}
+	})
+
+	t.Run("repeat makes a new key", func(t *testing.T) {
+		// Attempted a day ago: Hellgate no longer remembers the create,
+		// and nothing was made then.
+		from := time.Now().Add(-25 * time.Hour)
+		u := unansweredCreate{from: from, until: from.Add(time.Second)}
+		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
+			"Repeating it made a new key (", "revoked at once), so Hellgate no longer remembered it",
+			"Nothing is left behind.")
+		if n := len(c.srv.Keys()); n != 0 {
+			t.Errorf("%d keys left on the mock, want none", n)
+		}
+	})
+
+	t.Run("repeat refused", func(t *testing.T) {
+		// The idempotency key was last used for another create (other
+		// scopes), so Hellgate refuses the repeat, and no key made while
+		// the create was attempted has its scopes.
+		ik := hellgate.NewIdempotencyKey()
+		other := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:create"}, IdempotencyKey: ik})
+		now := time.Now()
+		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+		u.in.IdempotencyKey = ik
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
+			"An earlier create got no answer from Hellgate, and no key with the same scopes and expires_in was created between",
+			"Nothing is left behind.")
+		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != other.ID {
+			t.Errorf("keys on the mock: %v, want only %s, which has other scopes", keys, other.ID)
+		}
+	})
 }

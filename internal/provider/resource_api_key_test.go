@@ -98,14 +98,14 @@ func TestAccAPIKey_noExpiry(t *testing.T) {
 func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
 	c := newTestCluster(t)
 	var firstID string
-	sameID := statecheck.CompareValue(compare.ValuesDiffer())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
 	c.parallelTest(t, []resource.TestStep{
 		{
 			Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				captureString("id", &firstID),
-				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 			},
 		},
 		{
@@ -114,7 +114,7 @@ func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
 				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
 			),
 			ConfigStateChecks: []statecheck.StateCheck{
-				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
 				c.keyGone(&firstID),
 				c.onlyLiveKey(keyAddr),
@@ -165,7 +165,7 @@ func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
 func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
 	c := newTestCluster(t)
 	lifecycle := "  lifecycle {\n    create_before_destroy = true\n  }"
-	var firstID, firstSecret string
+	var firstID string
 	secret := statecheck.CompareValue(compare.ValuesDiffer())
 
 	c.parallelTest(t, []resource.TestStep{
@@ -173,7 +173,6 @@ func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
 			Config: apiKeyConfig(c, `["generic:tokens:read"]`, lifecycle),
 			ConfigStateChecks: []statecheck.StateCheck{
 				captureString("id", &firstID),
-				captureString("key_value", &firstSecret),
 				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
 			},
 		},

@@ -70,9 +70,7 @@ func soak(t *testing.T, seed int64) {
 	c := newTestCluster(t, withFaults(soakFaults(seed)))
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 8", testdataFile(t, "main.tf")))
-	if err := os.WriteFile(dir+"/terraform.tfvars", []byte(fmt.Sprintf("key_count = %d\n", soakKeys)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, dir+"/terraform.tfvars", fmt.Sprintf("key_count = %d\n", soakKeys))
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustRun("init", "-input=false", "-no-color")
 
@@ -120,9 +118,7 @@ func soak(t *testing.T, seed int64) {
 	}
 
 	// Faults stay on: the refresh of a second plan meets them too.
-	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode", "-parallelism=20"); err != nil {
-		t.Fatalf("expected an empty second plan: %v\n%s", err, out)
-	}
+	tf.planIsEmpty("-parallelism=20")
 
 	// Destroy, still with faults.
 	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=20")

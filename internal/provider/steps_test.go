@@ -5,11 +5,13 @@ package provider
 // steps repeat.
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // parallelTest runs steps in parallel with other tests, with the provider
@@ -22,6 +24,18 @@ func (c *testCluster) parallelTest(t *testing.T, steps []resource.TestStep, opts
 		CheckDestroy:             c.checkDestroyed,
 		Steps:                    steps,
 	})
+}
+
+// onlyKeyLeft is a CheckDestroy for tests that run under a credential
+// made on the mock: after the destroy, that credential, whose key id is
+// id, must be the one key left.
+func (c *testCluster) onlyKeyLeft(id string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != id {
+			return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", id, len(keys))
+		}
+		return nil
+	}
 }
 
 // preApply checks the plan of a step before it is applied.
