@@ -5,10 +5,10 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -70,14 +70,7 @@ resource "hellgate_api_key" "test" {
 // leaves nothing in state to clean up.
 func TestAccAPIKey_unreachableClusterLeavesNothing(t *testing.T) {
 	c := newTestCluster(t)
-	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
+	closed := "http://" + refusingAddr(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(),
 		Steps: []resource.TestStep{
@@ -529,4 +522,30 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 			t.Errorf("keys on the mock: %v, want only %s, which has other scopes", keys, other.ID)
 		}
 	})
+}
+
+// refusingAddr returns a loopback address that refuses every connection:
+// a TCP socket bound to it that never listens. Unlike a listener that is
+// closed again, the socket keeps the port for the whole test, so a mock
+// of a test running in parallel cannot be given it and receive this
+// test's requests.
+func refusingAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in4, ok := sa.(*syscall.SockaddrInet4)
+	if !ok {
+		t.Fatalf("bound address is %T", sa)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", in4.Port)
 }
