@@ -206,34 +206,13 @@ func parseNextLink(next string, limit int) (*ListAPIKeysInput, error) {
 // page twice is reported as an error instead of being followed forever.
 func (c *Client) ListAllAPIKeys(ctx context.Context, pageSize int) ([]APIKey, error) {
 	var all []APIKey
-	for k, err := range c.APIKeys(ctx, pageSize) {
+	for page, err := range c.APIKeyPages(ctx, pageSize) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, k)
+		all = append(all, page.Keys...)
 	}
 	return all, nil
-}
-
-// APIKeys yields every API key, fetching a page only when the keys before
-// it have been consumed: a caller that stops early (for example at a
-// limit) makes no further requests. pageSize 0 (or negative) means
-// MaxPageSize. An error ends the sequence; it is yielded once, with a zero
-// APIKey.
-func (c *Client) APIKeys(ctx context.Context, pageSize int) iter.Seq2[APIKey, error] {
-	return func(yield func(APIKey, error) bool) {
-		for page, err := range c.APIKeyPages(ctx, pageSize) {
-			if err != nil {
-				yield(APIKey{}, err)
-				return
-			}
-			for _, k := range page.Keys {
-				if !yield(k, nil) {
-					return
-				}
-			}
-		}
-	}
 }
 
 // APIKeyPages yields the pages of the API-key list in order, fetching each

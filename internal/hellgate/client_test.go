@@ -36,6 +36,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"both credentials", Config{BaseURL: "https://x", AdminToken: "t", APIKey: "k"}, "not both"},
 		{"negative timeout", Config{BaseURL: "https://x", AdminToken: "t", RequestTimeout: -1}, "must not be negative"},
 		{"min above max", Config{BaseURL: "https://x", AdminToken: "t", RetryWaitMin: time.Minute, RetryWaitMax: time.Second}, "longer than the maximum"},
+		{"control character in user agent", Config{BaseURL: "https://x", AdminToken: "t", UserAgent: "terraform\x01"}, "the user agent contains the control character 0x01"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.cfg)

@@ -13,10 +13,10 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
-// APIKeys fetches a page only when the keys before it have been consumed,
-// so a caller that stops at a limit makes no request beyond the page that
-// reached it.
-func TestAPIKeysFetchesPagesOnDemand(t *testing.T) {
+// APIKeyPages fetches a page only when the one before it has been
+// consumed, so a caller that stops at a limit makes no request beyond the
+// page that reached it.
+func TestAPIKeyPagesFetchesPagesOnDemand(t *testing.T) {
 	t.Parallel()
 	srv, base := startMock(t, mockcluster.Options{})
 	for range 250 {
@@ -39,16 +39,19 @@ func TestAPIKeysFetchesPagesOnDemand(t *testing.T) {
 	} {
 		before := srv.Stats().Requests.List
 		n := 0
-		for k, err := range c.APIKeys(t.Context(), 0) {
+	pages:
+		for page, err := range c.APIKeyPages(t.Context(), 0) {
 			if err != nil {
 				t.Fatalf("take %d: %v", tt.take, err)
 			}
-			if k.ID != all[n].ID {
-				t.Fatalf("take %d: key %d is %s, want %s (the mock's order)", tt.take, n, k.ID, all[n].ID)
-			}
-			n++
-			if n == tt.take {
-				break
+			for _, k := range page.Keys {
+				if k.ID != all[n].ID {
+					t.Fatalf("take %d: key %d is %s, want %s (the mock's order)", tt.take, n, k.ID, all[n].ID)
+				}
+				n++
+				if n == tt.take {
+					break pages
+				}
 			}
 		}
 		if want := min(tt.take, len(all)); n != want {
@@ -60,15 +63,18 @@ func TestAPIKeysFetchesPagesOnDemand(t *testing.T) {
 	}
 }
 
-// An error ends the sequence after it is yielded once.
-func TestAPIKeysYieldsErrorOnce(t *testing.T) {
+// An error ends the sequence after it is yielded once, with a nil page.
+func TestAPIKeyPagesYieldsErrorOnce(t *testing.T) {
 	t.Parallel()
 	_, base := startMock(t, mockcluster.Options{})
 	c := client(t, base, func(cfg *hellgate.Config) { cfg.AdminToken = "wrong" })
 	errs := 0
-	for _, err := range c.APIKeys(t.Context(), 0) {
+	for page, err := range c.APIKeyPages(t.Context(), 0) {
 		if err == nil {
-			t.Fatal("listed a key with a wrong credential")
+			t.Fatal("listed a page with a wrong credential")
+		}
+		if page != nil {
+			t.Errorf("the error came with the page %+v, want nil", page)
 		}
 		errs++
 	}

@@ -254,7 +254,7 @@ func TestMockErrors(t *testing.T) {
 			in.Scopes = []string{"pci:tokens:create"}
 			_, err := c.CreateAPIKey(ctx, in)
 			return err
-		}, nil, 409, "idempotency_conflict"},
+		}, hellgate.IsConflict, 409, "idempotency_conflict"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

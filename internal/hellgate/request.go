@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 )
 
@@ -60,6 +59,15 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 	fail := func(err error) error {
 		outcome.err = err
 		return &outcome
+	}
+	// New checked the credential and the user agent, and the other headers
+	// are constants: the caller's idempotency key is the one header value
+	// that can be new. Go's client would refuse a control character in it
+	// on every attempt, so refuse it once, before anything is sent, naming
+	// the header but not quoting a value that may be secret.
+	if b, bad := badHeaderByte(r.idempotencyKey); bad {
+		return nil, fail(fmt.Errorf("%s %s: %w", r.method, r.path, &preSendError{err: fmt.Errorf(
+			"the %s header value contains the control character 0x%02x, so the request was not sent", headerIdempotencyKey, b)}))
 	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -128,17 +136,8 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if r.idempotencyKey != "" {
+		// Checked by do before the first attempt.
 		req.Header.Set(headerIdempotencyKey, r.idempotencyKey)
-	}
-	// Go's client would refuse such a header on every attempt; refuse it
-	// here, naming the header but not quoting a value that may be secret.
-	for name, values := range req.Header {
-		for _, v := range values {
-			if b, bad := badHeaderByte(v); bad {
-				return attemptResult{err: &preSendError{err: fmt.Errorf(
-					"the %s header value contains the control character 0x%02x, so the request was not sent", strings.ToLower(name), b)}}
-			}
-		}
 	}
 
 	fields := map[string]any{

@@ -4,7 +4,6 @@ package mockcluster
 // decides each request's fault.
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -183,21 +182,6 @@ func (fi *faultInjector) scriptLeft() int {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
 	return len(fi.cfg.Script)
-}
-
-// sleep waits for d or until ctx ends, and reports whether it waited fully.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // dropConnection closes the client's connection without an answer. Over

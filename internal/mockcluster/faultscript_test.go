@@ -102,7 +102,8 @@ func TestParseFaultScript(t *testing.T) {
 			t.Errorf("ParseFaultScript(%q) = %v, want an error naming the step", in, err)
 		}
 	}
-	if _, err := New(Options{AdminToken: "t", Faults: Faults{Script: []FaultStep{"boom"}}}); err == nil {
-		t.Error("New accepted an invalid script step")
+	_, err := New(Options{AdminToken: "t", Faults: Faults{Script: []FaultStep{StepPass, "boom"}}})
+	if want := `Faults.Script step 2 is "boom"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("New with an invalid script step: %v, want an error containing %q", err, want)
 	}
 }

@@ -192,7 +192,9 @@ func (s *Server) serveAPI(r *http.Request) (reply, faultKind) {
 	s.counters.countRequest(rt.op)
 
 	kind, status, cfg := s.faults.decide()
-	if !sleep(r.Context(), cfg.Latency) {
+	// Latency waits on real time whatever s's clock: it stands for a slow
+	// network, not for time passing in the cluster.
+	if cfg.Latency > 0 && clock.Real().Sleep(r.Context(), cfg.Latency) != nil {
 		// The client went away during the latency; nothing was done.
 		return errorReply(newError(http.StatusServiceUnavailable, "canceled", "The request was canceled.")), faultNone
 	}

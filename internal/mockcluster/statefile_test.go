@@ -94,35 +94,55 @@ func TestStateFileMissingIsEmpty(t *testing.T) {
 
 func TestStateFileCorrupt(t *testing.T) {
 	dir := t.TempDir()
-	for name, content := range map[string]string{
-		"garbage":  "not json",
-		"version":  `{"version":99,"keys":[]}`,
-		"bad id":   `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
-		"no value": `{"version":1,"keys":[{"seq":1,"id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
-		"v2 delete of no key": `{"version":2,"next_seq":1}
-{"op":"delete","id":"123e4567-e89b-12d3-a456-426614174000"}
-{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
-`,
-		"v2 unknown record": `{"version":2,"next_seq":1}
-{"op":"rename","id":"123e4567-e89b-12d3-a456-426614174000"}
-{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
-`,
-		"v2 keys out of order": `{"version":2,"next_seq":1}
-{"op":"key","seq":2,"id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}
-{"op":"key","seq":1,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}
-`,
-		"v2 scopes of a deleted key": `{"version":2,"next_seq":1}
-{"op":"tombstone","seq":1,"id":"123e4567-e89b-12d3-a456-426614174000"}
-{"op":"scopes","id":"123e4567-e89b-12d3-a456-426614174000","scopes":["pci:tokens:read"]}
-{"op":"key","seq":2,"id":"123e4567-e89b-12d3-a456-426614174001","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}
-`,
+	const (
+		idA  = "123e4567-e89b-12d3-a456-426614174000"
+		idB  = "123e4567-e89b-12d3-a456-426614174001"
+		head = `{"version":2,"next_seq":1}` + "\n"
+		keyB = `{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}` + "\n"
+	)
+	for _, tt := range []struct {
+		name, content, want string
+	}{
+		{"garbage", "not json", "parse state file"},
+		{"version", `{"version":99,"keys":[]}`, "has version 99, want 2"},
+		{"bad id", `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
+			`has an invalid key id "x"`},
+		{"no value", `{"version":1,"keys":[{"seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
+			"has key " + idA + " without a secret or valid scopes"},
+		{"same key twice", `{"version":1,"keys":[` +
+			`{"seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"},` +
+			`{"seq":2,"id":"` + idA + `","scopes":["pci:tokens:read"],"key_value":"key_b","created_at":"2023-10-01T10:00:00Z"}]}`,
+			"has key " + idA + " twice"},
+		{"v2 unreadable record", head + "{not json\n" + keyB, "has an unreadable record on line 2"},
+		{"v2 idempotency record without response", head +
+			`{"op":"idem","owner":"admin","idempotency_key":"k","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z"}` + "\n" + keyB,
+			"line 2 has an idempotency record without its response"},
+		{"v2 delete of no key", head + `{"op":"delete","id":"` + idA + `"}` + "\n" + keyB,
+			"line 2 deletes " + idA + ", which is no key"},
+		{"v2 delete twice", head + keyB + `{"op":"delete","id":"` + idB + `"}` + "\n" + `{"op":"delete","id":"` + idB + `"}` + "\n" + keyB,
+			"line 4 deletes " + idB + " twice"},
+		{"v2 unknown record", head + `{"op":"rename","id":"` + idA + `"}` + "\n" + keyB,
+			`line 2 has a record of unknown kind "rename"`},
+		{"v2 keys out of order", head +
+			`{"op":"key","seq":2,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}` + "\n" +
+			`{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}` + "\n",
+			"line 3 has keys out of order at " + idB},
+		{"v2 scopes of a deleted key", head +
+			`{"op":"tombstone","seq":1,"id":"` + idA + `"}` + "\n" +
+			`{"op":"scopes","id":"` + idA + `","scopes":["pci:tokens:read"]}` + "\n" +
+			`{"op":"key","seq":2,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}` + "\n",
+			"line 3 changes the scopes of " + idA + ", which is not a live key"},
 	} {
-		file := filepath.Join(dir, strings.ReplaceAll(name, " ", "_"))
-		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		file := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_"))
+		if err := os.WriteFile(file, []byte(tt.content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := New(Options{AdminToken: "t", StateFile: file}); err == nil {
-			t.Errorf("%s: New accepted a corrupt state file", name)
+		_, err := New(Options{AdminToken: "t", StateFile: file})
+		switch {
+		case err == nil:
+			t.Errorf("%s: New accepted a corrupt state file", tt.name)
+		case !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), file):
+			t.Errorf("%s: err = %q, want it to name the file and contain %q", tt.name, err, tt.want)
 		}
 	}
 }

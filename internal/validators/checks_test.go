@@ -22,6 +22,9 @@ func TestCheckClusterID(t *testing.T) {
 			t.Errorf("CheckClusterID(%q) error %q does not show an example", bad, err)
 		}
 	}
+	if err := CheckClusterID(""); err == nil || !strings.Contains(err.Error(), "must not be empty") {
+		t.Errorf("CheckClusterID(\"\") = %v, want an error saying it must not be empty", err)
+	}
 }
 
 func TestCheckEndpoint(t *testing.T) {
@@ -49,8 +52,9 @@ func TestCheckEndpoint(t *testing.T) {
 		"http://[::2]":                    "not loopback",
 		"ftp://example.com":               `scheme "ftp"`,
 		"https://user:secret@example.com": "user information",
-		"https://example.com/?a=b":        "query or fragment",
-		"https://example.com/#x":          "query or fragment",
+		"https://example.com/?a=b":        "query or fragment (nothing from ? or # on)",
+		"https://example.com/#x":          "query or fragment (nothing from ? or # on)",
+		"https://example.com/?":           "query or fragment (nothing from ? or # on)",
 		"https://exa mple.com":            "not a valid URL",
 		"mailto:someone":                  "not an absolute URL",
 	}

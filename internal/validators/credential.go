@@ -28,7 +28,9 @@ func CheckCredential(s string) error {
 }
 
 // Credential validates a string attribute holding a credential with
-// CheckCredential.
+// CheckCredential. It passes the empty string: every credential attribute
+// also carries NotEmpty, which reports that case, and one error for one
+// mistake is enough.
 func Credential() validator.String { return credentialValidator{} }
 
 type credentialValidator struct{}
@@ -42,7 +44,7 @@ func (v credentialValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (credentialValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
 		return
 	}
 	if err := CheckCredential(req.ConfigValue.ValueString()); err != nil {

@@ -111,7 +111,9 @@ func TestCredentialValidator(t *testing.T) {
 			t.Errorf("%s: %q / %q, want the summary Invalid Credential and no secret", attr, d.Summary(), d.Detail())
 		}
 	}
-	for _, sv := range []types.String{types.StringNull(), types.StringUnknown(), types.StringValue("key_fine")} {
+	// The empty string is NotEmpty's to report; Credential passes it so that
+	// an empty api_key gets one error, not two.
+	for _, sv := range []types.String{types.StringNull(), types.StringUnknown(), types.StringValue("key_fine"), types.StringValue("")} {
 		resp := &validator.StringResponse{}
 		v.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("api_key"), ConfigValue: sv}, resp)
 		if resp.Diagnostics.HasError() {
