@@ -506,6 +506,34 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		c.srv.DeleteKey(other.ID)
 	})
 
+	t.Run("listing refused", func(t *testing.T) {
+		// A credential that may create and revoke keys but not read them:
+		// the repeat's key is revoked, the listing is refused, and the
+		// placeholder is resolved all the same, with what to look for.
+		cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:delete"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.srv.DeleteKey(cred.ID)
+		limited, err := hellgate.New(hellgate.Config{BaseURL: c.url, APIKey: cred.KeyValue, MaxRetries: 0, RequestTimeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := r.data
+		r.data = &providerData{client: limited}
+		defer func() { r.data = saved }()
+		now := time.Now()
+		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityWarning, "Keys of an Unanswered Create Not Looked Up",
+			"It could not list the cluster's keys:", "403", "Look for keys with the scopes pci:tokens:read created between",
+			"The placeholder of that create has been removed from state")
+		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != cred.ID {
+			t.Errorf("keys on the mock: %v, want only the credential: the repeat's key must be revoked", keys)
+		}
+	})
+
 	t.Run("similar key named, not revoked", func(t *testing.T) {
 		// A key of the same shape made while the create was attempted,
 		// and a repeat that makes a new key: the new key is revoked, the
