@@ -579,3 +579,36 @@ func refusingAddr(t *testing.T) string {
 	}
 	return fmt.Sprintf("127.0.0.1:%d", in4.Port)
 }
+
+// A placeholder keeps the delete timeout of the configuration it was
+// written under, and no later configuration can change it: one too short
+// to clean up must not wedge every apply. The clean-up takes at least the
+// default delete timeout.
+func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := c.providerBlock("max_retries = 0") + `
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read", "pci:tokens:create"]
+  expires_in = 7776000
+  timeouts {
+    delete = "1ns"
+  }
+}
+`
+	var orphan string
+	c.parallelTest(t, []resource.TestStep{
+		{
+			PreConfig:   func() { c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1}) },
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`Hellgate did not confirm that it created the API\s+key`),
+		},
+		{
+			PreConfig: func() { recordOrphan(t, c, &orphan) },
+			Config:    strings.Replace(cfg, `"1ns"`, `"5m"`, 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
+			},
+		},
+	})
+}
