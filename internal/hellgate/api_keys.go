@@ -72,6 +72,23 @@ type CreateAPIKeyInput struct {
 // time Hellgate reveals the secret; it is masked in this package's logs and
 // redacted from its later error messages.
 func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
+	return c.createAPIKey(ctx, in, false)
+}
+
+// RepeatCreateAPIKey sends a create once more, a single attempt with no
+// retries, under the idempotency key in.IdempotencyKey, which must be set:
+// Hellgate answers with the key it made for that idempotency key, if it
+// still remembers one, and otherwise makes a new key. It is for a create
+// whose outcome is unknown and that has no time for the retry policy's
+// waits (the run was stopped).
+func (c *Client) RepeatCreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
+	if in.IdempotencyKey == "" {
+		return nil, errors.New("hellgate: repeating a create needs the idempotency key it was sent with")
+	}
+	return c.createAPIKey(ctx, in, true)
+}
+
+func (c *Client) createAPIKey(ctx context.Context, in CreateAPIKeyInput, once bool) (*APIKey, error) {
 	body, err := json.Marshal(struct {
 		Scopes    []string `json:"scopes"`
 		ExpiresIn *int64   `json:"expires_in,omitempty"`
@@ -88,6 +105,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 		path:           apiKeysPath,
 		body:           body,
 		idempotencyKey: key,
+		once:           once,
 	})
 	if err != nil {
 		return nil, err

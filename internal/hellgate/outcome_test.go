@@ -50,14 +50,14 @@ func TestMayHaveCommitted(t *testing.T) {
 		}
 	})
 
-	t.Run("caller gave up mid-call", func(t *testing.T) {
+	t.Run("stopped mid-call, answer lost", func(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(t.Context())
-		hang := func(_ http.ResponseWriter, r *http.Request) {
+		stopThenDrop := func(w http.ResponseWriter, r *http.Request) {
 			cancel()
-			<-r.Context().Done()
+			drop(w, r)
 		}
-		c, _ := newTestClient(t, replies(hang))
+		c, _ := newTestClient(t, replies(stopThenDrop))
 		_, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
 		if !errors.Is(err, context.Canceled) || !MayHaveCommitted(err) {
 			t.Errorf("MayHaveCommitted(%v) = false, want true: the server had the request", err)

@@ -27,6 +27,9 @@ type apiRequest struct {
 
 	// idempotencyKey is sent as x-idempotency-key and makes a POST retryable.
 	idempotencyKey string
+
+	// once sends the request a single time, whatever the retry policy.
+	once bool
 }
 
 // apiResponse is a 2xx answer with its body read.
@@ -80,16 +83,17 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 		if res.err == nil && res.status >= 200 && res.status < 300 {
 			return &apiResponse{status: res.status, header: res.header, body: res.body}, nil
 		}
-		if ctx.Err() != nil {
-			// The caller gave up; say so rather than blaming the server.
-			return nil, fail(fmt.Errorf("%s %s: %w", r.method, r.path, ctx.Err()))
-		}
 		if res.err == nil && isRedirect(res.status) {
 			return nil, fail(c.redirectError(r, u, res))
 		}
 
 		lastErr := c.resultError(r, res, attempt)
-		if attempt > c.retry.maxRetries || !shouldRetry(r.method, r.idempotencyKey != "", res.status, res.err) {
+		if ctx.Err() != nil {
+			// Stopped (or out of time) while the attempt ran: its answer
+			// is the call's, and no further attempt starts.
+			return nil, fail(&stoppedError{last: lastErr, cause: ctx.Err()})
+		}
+		if r.once || attempt > c.retry.maxRetries || !shouldRetry(r.method, r.idempotencyKey != "", res.status, res.err) {
 			return nil, fail(lastErr)
 		}
 
@@ -118,7 +122,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 // attempt sends r once, bounded by the per-attempt timeout, and reads the
 // whole response body.
 func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt int) attemptResult {
-	actx, cancel := context.WithTimeout(ctx, c.retry.requestTimeout)
+	actx, cancel := c.attemptContext(ctx)
 	defer cancel()
 
 	var body io.Reader
@@ -192,6 +196,40 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 	return attemptResult{status: resp.StatusCode, header: resp.Header, body: data}
 }
 
+// attemptContext returns the context one attempt runs on: the caller's
+// values and deadline, bounded by the per-attempt timeout, but not the
+// caller's cancellation. Terraform stops a provider (on Ctrl-C) by
+// cancelling the context of every call in flight; a request already sent
+// is then allowed to finish, so that its answer (a key made, a key
+// revoked) reaches the caller and is recorded, instead of being cut off
+// with its outcome unknown. A stopped call starts no further attempt.
+func (c *Client) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(c.retry.requestTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}
+
+// stoppedError is the error of a call whose context ended while an
+// attempt ran: the attempt's own outcome, and why no other followed.
+type stoppedError struct {
+	last  error // the attempt's error
+	cause error // the context's error
+}
+
+func (e *stoppedError) Error() string {
+	reason := "the operation was stopped"
+	if errors.Is(e.cause, context.DeadlineExceeded) {
+		reason = "the operation's time ran out"
+	}
+	return fmt.Sprintf("%s (not retried: %s)", e.last, reason)
+}
+
+// Unwrap lets errors.Is and errors.As see both the attempt's error (its
+// status, for IsNotFound and the like) and the context's.
+func (e *stoppedError) Unwrap() []error { return []error{e.last, e.cause} }
+
 // transportError turns an error from sending a request or reading its body
 // into one that names no URL (the path is added by the caller) and says when
 // the per-attempt timeout, not the caller's ctx, cut the attempt short.
@@ -200,7 +238,8 @@ func (c *Client) transportError(ctx, actx context.Context, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if ctx.Err() == nil && actx.Err() != nil {
+	if actx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The attempt's own timeout, not the caller's deadline, cut it.
 		return fmt.Errorf("no complete response within %s: %w", c.retry.requestTimeout, err)
 	}
 	return err

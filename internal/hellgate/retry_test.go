@@ -524,30 +524,100 @@ func TestRedirectRefusedWithCallersHTTPClient(t *testing.T) {
 	}
 }
 
-func TestContextCancelDuringAttemptStopsAtOnce(t *testing.T) {
+// Terraform stops a provider (Ctrl-C) by cancelling every call's context.
+// A request already sent finishes, and its answer is the call's: a create
+// that Hellgate answered is not lost.
+func TestStopDuringAttemptLetsItFinish(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	// The caller gives up while the server holds the request.
+	stopThenAnswer := func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-ctx.Done()
+		jsonStatus(http.StatusCreated, createdJSON("k1", "key_SECRET-VALUE"))(w, r)
+	}
+	rec := replies(stopThenAnswer)
+	c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = 10; c.Clock = autoClock() })
+
+	key, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+	if err != nil || key == nil || key.ID != "k1" {
+		t.Fatalf("CreateAPIKey = %+v, %v; want the key k1 the server made", key, err)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Errorf("attempts = %d, want 1", n)
+	}
+}
+
+// A stopped call whose attempt fails starts no further attempt: it
+// returns that attempt's error, which says the call was stopped.
+func TestStopDuringAttemptStartsNoOther(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stopThenFail := func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-ctx.Done()
+		status(http.StatusServiceUnavailable, "maintenance", "x-request-id", "r9")(w, r)
+	}
+	rec := replies(stopThenFail)
+	waits := autoClock()
+	c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = 10; c.Clock = waits })
+
+	_, err := c.GetAPIKey(ctx, "a")
+	if !errors.Is(err, context.Canceled) || !hasStatus(err, 503) {
+		t.Errorf("err = %v, want the 503 and context.Canceled", err)
+	}
+	if err == nil || !strings.Contains(err.Error(), "maintenance") || !strings.Contains(err.Error(), "not retried: the operation was stopped") {
+		t.Errorf("err = %v, want the server's message and why it was not retried", err)
+	}
+	if got := waits.Slept(); len(got) != 0 {
+		t.Errorf("waits = %v, want none: a stopped call does not wait to retry", got)
+	}
+	if n := len(rec.requests()); n != 1 {
+		t.Errorf("attempts = %d, want 1: a stopped call must not try again", n)
+	}
+}
+
+// A stop does not lift the attempt's own timeout: a server that never
+// answers still ends the attempt.
+func TestStopDuringAttemptKeepsItsTimeout(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
 	hang := func(_ http.ResponseWriter, r *http.Request) {
 		cancel()
 		<-r.Context().Done()
 	}
 	rec := replies(hang)
-	// A long per-attempt timeout and a large budget: only the caller's
-	// cancellation can end this call.
-	waits := autoClock()
-	c, _ := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = time.Hour; c.MaxRetries = 10; c.Clock = waits })
+	c, _ := newTestClient(t, rec, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond; c.MaxRetries = 10; c.Clock = autoClock() })
 
-	_, err := c.GetAPIKey(ctx, "a")
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want context.Canceled", err)
-	}
-	if got := waits.Slept(); len(got) != 0 {
-		t.Errorf("waits = %v, want none: a cancelled call does not wait to retry", got)
+	_, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+	if !errors.Is(err, context.Canceled) || !MayHaveCommitted(err) || err == nil ||
+		!strings.Contains(err.Error(), "no complete response within 200ms") {
+		t.Errorf("err = %v, MayHaveCommitted = %v; want the attempt's timeout, the stop, and true", err, MayHaveCommitted(err))
 	}
 	if n := len(rec.requests()); n != 1 {
-		t.Errorf("attempts = %d, want 1: a cancelled call must not try again", n)
+		t.Errorf("attempts = %d, want 1", n)
+	}
+}
+
+// A repeated create is one attempt, with the idempotency key given, and
+// never retried.
+func TestRepeatCreateAPIKeyIsOneAttempt(t *testing.T) {
+	t.Parallel()
+	rec := replies(status(http.StatusServiceUnavailable, "busy"), jsonStatus(http.StatusCreated, createdJSON("k1", "key_SECRET-VALUE")))
+	c, _ := newTestClient(t, rec, func(c *Config) { c.MaxRetries = 5; c.Clock = autoClock() })
+	in := CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: "ik-1"}
+	if _, err := c.RepeatCreateAPIKey(t.Context(), in); !hasStatus(err, 503) {
+		t.Errorf("err = %v, want the 503 of the one attempt", err)
+	}
+	reqs := rec.requests()
+	if len(reqs) != 1 || reqs[0].Header.Get(headerIdempotencyKey) != "ik-1" {
+		t.Errorf("requests = %+v, want one with the idempotency key ik-1", reqs)
+	}
+	in.IdempotencyKey = ""
+	if _, err := c.RepeatCreateAPIKey(t.Context(), in); err == nil || len(rec.requests()) != 1 {
+		t.Errorf("a repeat without an idempotency key: err = %v, %d requests; want an error and nothing sent", err, len(rec.requests()))
 	}
 }
 

@@ -52,7 +52,7 @@ func (f Faults) validate() error {
 	}
 	for i, step := range f.Script {
 		if _, _, ok := step.fault(); !ok {
-			return fmt.Errorf("mockcluster: Faults.Script step %d is %q: expected pass, drop, throttle or a status from 500 to 599", i+1, step)
+			return fmt.Errorf("mockcluster: Faults.Script step %d is %q: expected pass, drop, throttle or a status from 400 to 599", i+1, step)
 		}
 	}
 	if f.ThrottleRetryAfter < 0 {

@@ -27,15 +27,16 @@ const (
 	StepThrottle FaultStep = "throttle"
 )
 
-// StepError returns the step that answers status (500 to 599) and does
-// nothing.
+// StepError returns the step that answers status (400 to 599) and does
+// nothing: a 5xx for server trouble, or a refusal such as 409 (the
+// create is still in progress) or 403.
 func StepError(status int) FaultStep { return FaultStep(strconv.Itoa(status)) }
 
 // maxScriptRepeat bounds the N of "step*N" in ParseFaultScript.
 const maxScriptRepeat = 100000
 
 // ParseFaultScript parses a comma-separated list of steps, each "pass",
-// "drop", "throttle" or a status from 500 to 599, optionally followed by
+// "drop", "throttle" or a status from 400 to 599, optionally followed by
 // "*N" to repeat it N times: "drop,throttle*6" is a dropped request and
 // then six throttled ones. An empty string is an empty script.
 func ParseFaultScript(s string) ([]FaultStep, error) {
@@ -56,7 +57,7 @@ func ParseFaultScript(s string) ([]FaultStep, error) {
 		}
 		step := FaultStep(name)
 		if _, _, ok := step.fault(); !ok {
-			return nil, fmt.Errorf("fault script step %d (%q): expected pass, drop, throttle or a status from 500 to 599, optionally followed by *N", i+1, item)
+			return nil, fmt.Errorf("fault script step %d (%q): expected pass, drop, throttle or a status from 400 to 599, optionally followed by *N", i+1, item)
 		}
 		for range n {
 			script = append(script, step)
@@ -75,7 +76,7 @@ func (s FaultStep) fault() (faultKind, int, bool) {
 	case StepThrottle:
 		return faultThrottle, 0, true
 	}
-	if status, err := strconv.Atoi(string(s)); err == nil && status >= 500 && status <= 599 && string(s) == strconv.Itoa(status) {
+	if status, err := strconv.Atoi(string(s)); err == nil && status >= 400 && status <= 599 && string(s) == strconv.Itoa(status) {
 		return faultError, status, true
 	}
 	return faultNone, 0, false

@@ -90,6 +90,8 @@ func TestParseFaultScript(t *testing.T) {
 		" pass , 500*2 ":           {StepPass, StepError(500), StepError(500)},
 		"throttle*1":               {StepThrottle},
 		"599,drop*2,pass,throttle": {StepError(599), StepDrop, StepDrop, StepPass, StepThrottle},
+		"drop,409,403":             {StepDrop, StepError(409), StepError(403)},
+		"400":                      {StepError(400)},
 	}
 	for in, want := range good {
 		got, err := ParseFaultScript(in)
@@ -97,7 +99,7 @@ func TestParseFaultScript(t *testing.T) {
 			t.Errorf("ParseFaultScript(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"boom", "drop,,throttle", "404", "600", "drop*0", "drop*-1", "drop*x", "drop*100001", "drop*2*2"} {
+	for _, in := range []string{"boom", "drop,,throttle", "399", "600", "0409", "drop*0", "drop*-1", "drop*x", "drop*100001", "drop*2*2"} {
 		if _, err := ParseFaultScript(in); err == nil || !strings.Contains(err.Error(), "step") {
 			t.Errorf("ParseFaultScript(%q) = %v, want an error naming the step", in, err)
 		}

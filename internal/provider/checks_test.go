@@ -130,6 +130,16 @@ func (c *testCluster) liveKeys(want int) statecheck.StateCheck {
 	})
 }
 
+// keyLive checks that the key whose id *id holds still exists on the mock:
+// a key that the provider could not name as its own must survive.
+func (c *testCluster) keyLive(id *string) statecheck.StateCheck {
+	return stateCheckFunc(func(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		if _, ok := c.srv.Key(*id); !ok {
+			resp.Error = fmt.Errorf("key %s was revoked, but the provider could not know it for its own", *id)
+		}
+	})
+}
+
 // keyGone checks that the key whose id *id holds no longer exists on the mock.
 func (c *testCluster) keyGone(id *string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {

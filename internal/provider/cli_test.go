@@ -155,6 +155,43 @@ func (tf *terraformCLI) mustRun(args ...string) string {
 	return out
 }
 
+// background is a Terraform command running in the background, to be
+// interrupted as a user's Ctrl-C would.
+type background struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	out  bytes.Buffer
+	done chan error
+}
+
+// start runs terraform with args in the background.
+func (tf *terraformCLI) start(args ...string) *background {
+	tf.t.Helper()
+	b := &background{t: tf.t, done: make(chan error, 1)}
+	b.cmd = exec.CommandContext(tf.t.Context(), tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...) //nolint:gosec // the Terraform CLI named by TF_ACC_TERRAFORM_PATH
+	b.cmd.Env = tf.env
+	b.cmd.Stdout, b.cmd.Stderr = &b.out, &b.out
+	if err := b.cmd.Start(); err != nil {
+		tf.t.Fatalf("starting terraform %s: %v", strings.Join(args, " "), err)
+	}
+	go func() { b.done <- b.cmd.Wait() }()
+	return b
+}
+
+// interrupt sends the command one SIGINT, as one Ctrl-C does.
+func (b *background) interrupt() {
+	b.t.Helper()
+	if err := b.cmd.Process.Signal(os.Interrupt); err != nil {
+		b.t.Fatalf("interrupting terraform: %v", err)
+	}
+}
+
+// wait waits for the command to end and returns its output and error.
+func (b *background) wait() (string, error) {
+	err := <-b.done
+	return b.out.String(), err
+}
+
 // planIsEmpty runs a plan, with the extra arguments given, and fails the
 // test unless it proposes no change. It returns the plan's output.
 func (tf *terraformCLI) planIsEmpty(extra ...string) string {

@@ -151,6 +151,7 @@ type stateResource struct {
 	Type     string         `json:"type"`
 	Values   map[string]any `json:"values"`
 	Identity map[string]any `json:"identity"`
+	Tainted  bool           `json:"tainted"`
 }
 
 // showState returns the resources of the root module in the working

@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -147,7 +148,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	// create whose answer was lost is replayed rather than made twice.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
 	attempted := r.data.now()
-	key, err := r.data.client.CreateAPIKey(ctx, in)
+	key, err := createKey(ctx, r.data.client, in)
 	if err != nil {
 		if hellgate.MayHaveCommitted(err) {
 			r.recoverOpen(ctx, unansweredCreate{in: in, from: attempted, until: r.data.now(), repeatedAtOnce: true}, &resp.Diagnostics)
@@ -157,6 +158,16 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 	tflog.Debug(ctx, "created ephemeral API key", map[string]any{"id": key.ID})
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// Terraform stopped the run while Hellgate made the key: nothing
+		// will use it, and a failed Open is never closed.
+		priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: ephemeralModelFromAPIKey(cfg, key).ExpiresAt.ValueString()}
+		r.revoke(ctx, priv, &resp.Diagnostics)
+		resp.Diagnostics.AddError("Ephemeral API Key Not Opened",
+			fmt.Sprintf("Terraform stopped the run while Hellgate made the ephemeral API key %s. Nothing will use it, "+
+				"so it has been revoked (a warning above says so if that failed).", key.ID))
+		return
+	}
 
 	result := ephemeralModelFromAPIKey(cfg, key)
 	priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: result.ExpiresAt.ValueString()}
@@ -218,26 +229,34 @@ func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyP
 
 // recoverOpen cleans up after a create that got no answer during Open: a
 // failed Open is never closed, so a key it made would stay live until it
-// expires. It repeats the create, checks the answer and revokes what it
-// finds, on a context of its own; where it cannot make sure, it warns with
-// what may still be live and until when.
+// expires. Unless the run was stopped (createKey has then repeated the
+// create once already), it repeats the create with its idempotency key
+// and revokes the key Hellgate returns, on a context of its own. Where
+// that does not settle it, it warns with what may still be live and until
+// when, naming the keys that look like it, which it never revokes.
 func (r *apiKeyEphemeralResource) recoverOpen(ctx context.Context, u unansweredCreate, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
-	defer cancel()
-	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)
-	if err == nil && len(out.candidates) == 0 {
-		return
+	var out recoveryOutcome
+	var err error
+	if ctx.Err() == nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
+		defer cancel()
+		out, err = recoverUnansweredCreate(rctx, r.data.client, r.data.now, u)
+		if err == nil && out.settled() {
+			return
+		}
 	}
 	live := "until it expires"
 	if u.in.ExpiresIn != nil {
 		live = "until " + formatTime(u.until.Add(time.Duration(*u.in.ExpiresIn)*time.Second).Add(recoveryClockSkew)) + " at the latest"
 	}
 	what := fmt.Sprintf("Hellgate may have made an ephemeral API key with the scopes %s that nobody received, and the provider could not make sure "+
-		"it is revoked: it may stay live %s. Look for a key with these scopes created %s, and revoke it "+
-		"(for example with the hellgate_revoke_api_key action, or DELETE /api/admin/api-keys/{id}).",
-		strings.Join(u.in.Scopes, ", "), live, u.window())
-	if len(out.candidates) > 1 {
-		what += " Candidates: " + strings.Join(out.candidates, ", ") + "."
+		"it is revoked: it may stay live %s.", strings.Join(u.in.Scopes, ", "), live)
+	switch {
+	case len(out.similar) > 0:
+		what += " " + similarKeysDetail(u, out.similar)
+	default:
+		what += fmt.Sprintf(" Look for a key with these scopes created %s that nothing manages, and revoke it "+
+			"with the hellgate_revoke_api_key action.", u.window())
 	}
 	if err != nil {
 		what = apiErrorDetail(strings.TrimSuffix(what, "."), err)

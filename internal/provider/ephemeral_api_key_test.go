@@ -680,6 +680,26 @@ func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
 	}
 }
 
+// An Open whose create got no answer, and whose repeat Hellgate refuses
+// with 409 (the create still in progress): the key the lost create made
+// is found only by listing, so it is named in the warning, with how long
+// it may live, and not revoked: a key of the same shape may be another's.
+func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepError(409)}}))
+	out, err := planOneEphemeralKey(t, c)
+	if err == nil {
+		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
+	}
+	orphan := onlyKey(t, c)
+	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
+		"The API key "+orphan.ID+" has the same scopes and expires_in", "so the provider does not revoke it")
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 0 || st.List != 1 {
+		t.Errorf("requests: %+v, want 2 creates (lost, refused), a list and no delete", st)
+	}
+}
+
 // planOneEphemeralKey plans, against c and without retries, a root module
 // that opens one ephemeral key, and returns the plan's output and error.
 func planOneEphemeralKey(t *testing.T, c *testCluster) (string, error) {

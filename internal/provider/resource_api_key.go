@@ -197,7 +197,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
 	attempted := r.data.now()
-	key, err := r.data.client.CreateAPIKey(ctx, in)
+	key, err := createKey(ctx, r.data.client, in)
 	if err != nil {
 		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError("Unable to Create API Key",

@@ -74,11 +74,15 @@ func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unanswere
 	return resp.State.Set(ctx, plan)
 }
 
-// revokeUnconfirmed cleans up after a create that got no answer: it finds
-// the key that create made, if any, and revokes it. Nobody received its
-// secret, so it is revoked whatever revoke_on_destroy says. Whenever the
-// provider cannot be sure that no key is left, Delete fails and the
-// placeholder stays in state, so the next apply tries again.
+// revokeUnconfirmed cleans up after a create that got no answer: it
+// repeats the create with its idempotency key and revokes the key Hellgate
+// returns (nobody received its secret, so it is revoked whatever
+// revoke_on_destroy says). Keys that merely look like the one the create
+// may have made are named in a warning, never revoked, and the
+// placeholder is resolved, so the next apply converges. Only when the
+// repeat fails without a definite answer, or the run is stopped before
+// the recovery finishes, does Delete fail and keep the placeholder, so
+// that the next apply tries again.
 func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyModel, resp *resource.DeleteResponse) {
 	u, ok := parsePlaceholderID(state.ID.ValueString())
 	if !ok {
@@ -96,44 +100,65 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 	}
 	in.IdempotencyKey = u.in.IdempotencyKey
 	u.in = in
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	// The delete timeout stored with the placeholder cannot be changed by
+	// any configuration, so one too short must not wedge every apply.
+	ctx, cancel := context.WithTimeout(ctx, max(timeout, defaultDeleteTimeout))
 	defer cancel()
 
 	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)
-	switch {
-	case err != nil:
+	if err != nil {
+		what := "An earlier create got no answer from Hellgate, and the provider could not finish cleaning up after it " +
+			"(by repeating the create with its idempotency key and revoking the key Hellgate returns)."
+		if out.revoked != "" {
+			what += fmt.Sprintf(" The key %s that the repeat returned has been revoked.", out.revoked)
+		}
 		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
-			apiErrorDetail("An earlier create got no answer from Hellgate, and the provider could not make sure that it left no key behind "+
-				"(by repeating the create with its idempotency key, and by listing the keys made when it was attempted). "+
-				"The placeholder stays in state, so the next apply tries again", err))
-	case len(out.candidates) > 1:
-		resp.Diagnostics.AddError("Several Keys May Be Left by an Unanswered Create", severalCandidatesDetail(u, out.candidates))
-	case len(out.candidates) == 1:
-		// The repeated create's key and this one both fit the window.
-		resp.Diagnostics.AddError("A Key May Be Left by an Unanswered Create",
-			fmt.Sprintf("An earlier create got no answer from Hellgate. Repeating it so soon after (with another credential, "+
-				"or after Hellgate forgot it) returned the key %s, which has been revoked, but the API key %s also has the same scopes "+
-				"and expires_in and was created %s: either may be the one that create made. The provider does not guess, and "+
-				"leaves %s alone. Revoke it if no configuration manages it (for example with the hellgate_revoke_api_key action), "+
-				"then run terraform apply again; or, if it is in use, remove the placeholder with terraform state rm.",
-				out.stray, out.candidates[0], u.window(), out.candidates[0]))
-	case out.original == "" && out.stray != "":
-		resp.Diagnostics.AddWarning("No Key Left by an Unanswered Create",
-			fmt.Sprintf("An earlier create got no answer from Hellgate. Repeating it made a new key (%s, revoked at once), "+
-				"so Hellgate no longer remembered it, and no key with the same scopes and expires_in was created %s: "+
-				"the earlier create did not take effect, or its key has been revoked since. Nothing is left behind.", out.stray, u.window()))
-	case out.original == "":
-		resp.Diagnostics.AddWarning("No Key Left by an Unanswered Create",
-			fmt.Sprintf("An earlier create got no answer from Hellgate, and no key with the same scopes and expires_in was created %s: "+
-				"it did not take effect, or its key has been revoked since. Nothing is left behind.", u.window()))
-	case out.unverified:
-		resp.Diagnostics.AddWarning("Unanswered Create Recovered Without Verification",
+			apiErrorDetail(what+" The placeholder stays in state, so the next apply tries again", err))
+		return
+	}
+	if summary, detail, ok := recoveryWarning(u, out); ok {
+		resp.Diagnostics.AddWarning(summary, detail)
+	}
+}
+
+// recoveryWarning is what a finished recovery tells the user, if anything:
+// nothing when the repeat returned the very key the create made.
+func recoveryWarning(u unansweredCreate, out recoveryOutcome) (summary, detail string, ok bool) {
+	if out.settled() {
+		return "", "", false
+	}
+	if out.unverified {
+		return "Unanswered Create Recovered Without Verification",
 			fmt.Sprintf("An earlier create got no answer from Hellgate. Repeating it returned the API key %s, which has been revoked. "+
 				"The placeholder was written by an older version of the provider and does not record when the create was attempted, "+
 				"so the provider could not check that this is the key that create made. If that create was more than a day ago, "+
-				"or made with another credential, look for a key with these scopes that no configuration manages, and revoke it.",
-				out.original))
+				"or made with another credential, look for a key with these scopes that no configuration manages, and revoke it "+
+				"with the hellgate_revoke_api_key action.", out.revoked), true
 	}
+	detail = "An earlier create got no answer from Hellgate. "
+	if out.revoked != "" {
+		detail += fmt.Sprintf("Repeating it with its idempotency key returned the API key %s, which has been revoked, since nobody "+
+			"received its secret. Hellgate may have made that key just now (when it no longer remembers the create, or another "+
+			"credential repeats it), so the provider looked for other keys the create may have made. ", out.revoked)
+	} else {
+		detail += fmt.Sprintf("Repeating it with its idempotency key was refused (%s), so the provider looked for "+
+			"keys the create may have made. ", out.refused)
+	}
+	switch {
+	case len(out.similar) > 0:
+		summary = "Unanswered Create May Have Left a Key"
+		detail += similarKeysDetail(u, out.similar)
+	case out.listErr != nil:
+		summary = "Keys of an Unanswered Create Not Looked Up"
+		detail += fmt.Sprintf("It could not list the cluster's keys: %s. Look for keys with the scopes %s created %s "+
+			"that nothing manages, and revoke them with the hellgate_revoke_api_key action.",
+			out.listErr, strings.Join(u.in.Scopes, ", "), u.window())
+	default:
+		summary = "No Key Left by an Unanswered Create"
+		return summary, detail + fmt.Sprintf("No other key with the same scopes and expires_in was created %s: "+
+			"the earlier create did not take effect, or its key has been revoked since. Nothing is left behind.", u.window()), true
+	}
+	return summary, detail + " The placeholder of that create has been removed from state, so applies go on as usual.", true
 }
 
 // createInput is the create request for the configured scopes and

@@ -153,39 +153,44 @@ func recordOrphan(t *testing.T, c *testCluster, orphan *string, except ...string
 
 // A failed apply retried after the idempotency record has expired (by the
 // mock's clock, a day later): repeating the create makes a new key, which
-// must not be taken for the original. The provider revokes it, finds the
-// original by listing, and revokes that too; the mock ends with exactly
-// the key in state.
+// is revoked (nobody received it). The original is then found only by
+// listing, so it is named, not revoked: it might be another resource's.
+// The apply converges with the new key in state.
 func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
-	c.parallelTest(t, []resource.TestStep{
-		failUnanswered(c),
-		{
-			PreConfig: func() {
-				recordOrphan(t, c, &orphan)
-				clock.Advance(25 * time.Hour)
-			},
-			Config: c.adminConfig(),
-			ConfigStateChecks: []statecheck.StateCheck{
-				c.keyGone(&orphan),
-				c.onlyLiveKey(keyAddr),
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.onlyKeysLeft(&orphan),
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig: func() {
+					recordOrphan(t, c, &orphan)
+					clock.Advance(25 * time.Hour)
+				},
+				Config: c.adminConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyLive(&orphan),
+					c.liveKeys(2), // the orphan, named to the user, and the key in state
+					c.matchesMock(keyAddr),
+				},
 			},
 		},
-	}, WithClock(clock))
+	})
 	// The lost create, the repeat that made a new key, the replacement;
-	// the repeat's key and the original revoked, then the destroy.
-	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 3 || st.List < 1 {
-		t.Errorf("requests: %+v, want 3 creates, 3 deletes and a list", st)
+	// the repeat's key revoked, then the destroy.
+	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 2 || st.List < 1 {
+		t.Errorf("requests: %+v, want 3 creates, 2 deletes and a list", st)
 	}
 }
 
 // A failed apply retried ten minutes later with another credential (CI
 // with the admin token, then a laptop with an API key): Hellgate keeps
 // idempotency records per credential, so repeating the create makes a new
-// key. Both are revoked, and only the key in state (and the credential)
-// remain.
+// key, which is revoked. The original, found only by listing, is named and
+// left alone.
 func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
@@ -193,7 +198,7 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 	cfg, credKeyID := c.credentialConfig(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy:             c.onlyKeyLeft(credKeyID),
+		CheckDestroy:             c.onlyKeysLeft(&orphan, &credKeyID),
 		Steps: []resource.TestStep{
 			failUnanswered(c),
 			{
@@ -203,8 +208,8 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 				},
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					c.keyGone(&orphan),
-					c.liveKeys(2), // the credential and the key in state
+					c.keyLive(&orphan),
+					c.liveKeys(3), // the credential, the orphan and the key in state
 					c.matchesMock(keyAddr),
 				},
 			},
@@ -213,47 +218,38 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 }
 
 // Two keys that both fit an unanswered create (same scopes and lifetime,
-// made while it was attempted): the provider revokes neither, fails with
-// both ids and what to do, and keeps the placeholder; once one is revoked
-// by hand, the next apply finishes the recovery.
+// made while it was attempted): the provider revokes neither, names both,
+// and the apply goes on.
 func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
 	var twin mockcluster.Key
-	c.parallelTest(t, []resource.TestStep{
-		failUnanswered(c),
-		{
-			PreConfig: func() {
-				recordOrphan(t, c, &orphan)
-				var err error
-				twin, err = c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 7776000*time.Second)
-				if err != nil {
-					t.Fatal(err)
-				}
-				clock.Advance(25 * time.Hour)
-			},
-			Config:      c.adminConfig(),
-			ExpectError: regexp.MustCompile(`(?s)Several Keys May Be Left by an Unanswered Create.*2 API keys match it.*revokes\s+none`),
-		},
-		{
-			PreConfig: func() {
-				for _, id := range []string{orphan, twin.ID} {
-					if _, ok := c.srv.Key(id); !ok {
-						t.Fatalf("key %s was revoked although the provider could not tell which key was the original", id)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		CheckDestroy:             c.onlyKeysLeft(&orphan, &twin.ID),
+		Steps: []resource.TestStep{
+			failUnanswered(c),
+			{
+				PreConfig: func() {
+					recordOrphan(t, c, &orphan)
+					var err error
+					twin, err = c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 7776000*time.Second)
+					if err != nil {
+						t.Fatal(err)
 					}
-				}
-				if !c.srv.DeleteKey(twin.ID) {
-					t.Fatal("could not revoke the twin by hand")
-				}
-			},
-			Config: c.adminConfig(),
-			ConfigStateChecks: []statecheck.StateCheck{
-				c.keyGone(&orphan),
-				c.onlyLiveKey(keyAddr),
+					clock.Advance(25 * time.Hour)
+				},
+				Config: c.adminConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					c.keyLive(&orphan),
+					c.keyLive(&twin.ID),
+					c.liveKeys(3),
+					c.matchesMock(keyAddr),
+				},
 			},
 		},
-	}, WithClock(clock))
+	})
 }
 
 // The key of an unanswered create was revoked by hand before the retry, a
@@ -282,38 +278,24 @@ func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
 	}
 }
 
-// The same, retried at once: the repeated create's key and the original
-// were both made within the attempt window (give or take a minute of clock
-// skew), so the time cannot tell which is which. The provider revokes the
-// repeat's key (nobody received it either way), names the other and
-// revokes it only once that is no longer a guess.
+// The same, retried at once under another credential: the repeat makes a
+// new key, revoked at once; the original, found by listing, is named and
+// left alone, and the apply goes on.
 func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 	c := newTestCluster(t)
 	var orphan string
 	cfg, credKeyID := c.credentialConfig(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.onlyKeyLeft(credKeyID),
+		CheckDestroy:             c.onlyKeysLeft(&orphan, &credKeyID),
 		Steps: []resource.TestStep{
 			failUnanswered(c),
 			{
-				PreConfig:   func() { recordOrphan(t, c, &orphan, credKeyID) },
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)A Key May Be Left by an Unanswered Create.*either\s+may\s+be\s+the\s+one`),
-			},
-			{
-				PreConfig: func() {
-					if _, ok := c.srv.Key(orphan); !ok {
-						t.Fatalf("the original %s was revoked on a guess", orphan)
-					}
-					if n := len(c.srv.Keys()); n != 2 {
-						t.Fatalf("expected the credential and the original on the mock, found %d keys", n)
-					}
-					c.srv.DeleteKey(orphan) // the operator revokes it, as the error says
-				},
-				Config: cfg,
+				PreConfig: func() { recordOrphan(t, c, &orphan, credKeyID) },
+				Config:    cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					c.liveKeys(2),
+					c.keyLive(&orphan),
+					c.liveKeys(3),
 					c.matchesMock(keyAddr),
 				},
 			},
@@ -415,7 +397,7 @@ func TestRecoverUnansweredCreate_withoutWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.original != orig.ID || !out.unverified || out.stray != "" || len(out.candidates) != 0 {
+	if out.revoked != orig.ID || !out.unverified || len(out.similar) != 0 {
 		t.Errorf("outcome %+v, want the original %s, unverified", out, orig.ID)
 	}
 	if n := len(c.srv.Keys()); n != 0 {
@@ -498,8 +480,8 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
 		d := revoke(t, placeholderID(u), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
-			"Repeating it made a new key (", "revoked at once), so Hellgate no longer remembered it",
-			"Nothing is left behind.")
+			"Repeating it with its idempotency key returned the API key ", "which has been revoked, since nobody received its secret",
+			"No other key with the same scopes and expires_in was created between", "Nothing is left behind.")
 		if n := len(c.srv.Keys()); n != 0 {
 			t.Errorf("%d keys left on the mock, want none", n)
 		}
@@ -516,11 +498,59 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		u.in.IdempotencyKey = ik
 		d := revoke(t, placeholderID(u), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
-			"An earlier create got no answer from Hellgate, and no key with the same scopes and expires_in was created between",
-			"Nothing is left behind.")
+			"Repeating it with its idempotency key was refused (", "409",
+			"No other key with the same scopes and expires_in was created between", "Nothing is left behind.")
 		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != other.ID {
 			t.Errorf("keys on the mock: %v, want only %s, which has other scopes", keys, other.ID)
 		}
+		c.srv.DeleteKey(other.ID)
+	})
+
+	t.Run("listing refused", func(t *testing.T) {
+		// A credential that may create and revoke keys but not read them:
+		// the repeat's key is revoked, the listing is refused, and the
+		// placeholder is resolved all the same, with what to look for.
+		cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:delete"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.srv.DeleteKey(cred.ID)
+		limited, err := hellgate.New(hellgate.Config{BaseURL: c.url, APIKey: cred.KeyValue, MaxRetries: 0, RequestTimeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := r.data
+		r.data = &providerData{client: limited}
+		defer func() { r.data = saved }()
+		now := time.Now()
+		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityWarning, "Keys of an Unanswered Create Not Looked Up",
+			"It could not list the cluster's keys:", "403", "Look for keys with the scopes pci:tokens:read created between",
+			"The placeholder of that create has been removed from state")
+		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != cred.ID {
+			t.Errorf("keys on the mock: %v, want only the credential: the repeat's key must be revoked", keys)
+		}
+	})
+
+	t.Run("similar key named, not revoked", func(t *testing.T) {
+		// A key of the same shape made while the create was attempted,
+		// and a repeat that makes a new key: the new key is revoked, the
+		// other one is named, and kept.
+		sibling := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+		now := time.Now()
+		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityWarning, "Unanswered Create May Have Left a Key",
+			"The API key "+sibling.ID+" has the same scopes and expires_in and was created between",
+			"so the provider does not revoke it", "terraform state list", "hellgate_revoke_api_key action",
+			"The placeholder of that create has been removed from state")
+		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != sibling.ID {
+			t.Errorf("keys on the mock: %v, want only the sibling %s", keys, sibling.ID)
+		}
+		c.srv.DeleteKey(sibling.ID)
 	})
 }
 
@@ -548,4 +578,37 @@ func refusingAddr(t *testing.T) string {
 		t.Fatalf("bound address is %T", sa)
 	}
 	return fmt.Sprintf("127.0.0.1:%d", in4.Port)
+}
+
+// A placeholder keeps the delete timeout of the configuration it was
+// written under, and no later configuration can change it: one too short
+// to clean up must not wedge every apply. The clean-up takes at least the
+// default delete timeout.
+func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := c.providerBlock("max_retries = 0") + `
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read", "pci:tokens:create"]
+  expires_in = 7776000
+  timeouts {
+    delete = "1ns"
+  }
+}
+`
+	var orphan string
+	c.parallelTest(t, []resource.TestStep{
+		{
+			PreConfig:   func() { c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1}) },
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`Hellgate did not confirm that it created the API\s+key`),
+		},
+		{
+			PreConfig: func() { recordOrphan(t, c, &orphan) },
+			Config:    strings.Replace(cfg, `"1ns"`, `"5m"`, 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
+			},
+		},
+	})
 }

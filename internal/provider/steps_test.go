@@ -6,6 +6,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -26,13 +27,24 @@ func (c *testCluster) parallelTest(t *testing.T, steps []resource.TestStep, opts
 	})
 }
 
-// onlyKeyLeft is a CheckDestroy for tests that run under a credential
-// made on the mock: after the destroy, that credential, whose key id is
-// id, must be the one key left.
-func (c *testCluster) onlyKeyLeft(id string) func(*terraform.State) error {
+// onlyKeysLeft is a CheckDestroy for tests that leave keys on purpose
+// (a credential made on the mock, a key the provider may not revoke):
+// after the destroy, the keys whose ids the pointers hold, read then, must
+// be exactly those left.
+func (c *testCluster) onlyKeysLeft(ids ...*string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != id {
-			return fmt.Errorf("expected only the credential %s left on the mock, found %d keys", id, len(keys))
+		want := make([]string, 0, len(ids))
+		for _, id := range ids {
+			want = append(want, *id)
+		}
+		got := make([]string, 0, len(want))
+		for _, k := range c.srv.Keys() {
+			got = append(got, k.ID)
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("expected only %v left on the mock after destroy, found %v", want, got)
 		}
 		return nil
 	}

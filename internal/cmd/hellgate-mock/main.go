@@ -94,7 +94,7 @@ Flags:
 	var script string
 	fs.StringVar(&script, "fault-script", "",
 		"comma-separated fault `steps` for the first requests to /api, one step per request, before the rates apply: "+
-			"pass, drop (do the request, then close the connection without an answer), throttle (429), or a status 500-599; "+
+			"pass, drop (do the request, then close the connection without an answer), throttle (429), or a status 400-599 (answered without doing anything); "+
 			"step*N repeats a step, e.g. drop,throttle*6 (a create made with its answer lost, then six 429s)")
 	fs.BoolVar(&c.quiet, "quiet", false, "do not log requests to stderr (the log never contains secrets)")
 	if err := fs.Parse(args); err != nil {
