@@ -81,6 +81,9 @@ func (st *store) write(lines []stateLine, blankAt int64, blankLen int) error {
 	if st.file == "" {
 		return nil
 	}
+	if st.closed {
+		return stateError(errClosed)
+	}
 	j := st.journal()
 	if j.f == nil || j.stale || j.lines+len(lines) > max(minCompactLines, j.records) || !j.sameFile(st.file) {
 		return stateError(st.compact())
@@ -200,12 +203,7 @@ func (st *store) purgeTombstones(now time.Time) {
 // sameFile reports whether path is still the file the journal writes to
 // (someone may have removed or replaced it).
 func (j *journal) sameFile(path string) bool {
-	want, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	have, err := j.f.Stat()
-	return err == nil && os.SameFile(want, have)
+	return sameFileAt(j.f, path)
 }
 
 // replaceFile writes data, mode 0600, to a temporary file next to path,

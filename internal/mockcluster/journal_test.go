@@ -24,7 +24,17 @@ func openStore(t *testing.T, file string, clk *clock.Fake) *store {
 		data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
 		t.Fatalf("New: %v\n%s", err, data)
 	}
+	t.Cleanup(func() { _ = m.Close() })
 	return m.store
+}
+
+// reopen closes st, as a mock that stops, and starts another on its file.
+func reopen(t *testing.T, st *store, clk *clock.Fake) *store {
+	t.Helper()
+	if err := st.close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	return openStore(t, st.file, clk)
 }
 
 // stateView is what a restart must restore, as plain values.
@@ -109,7 +119,7 @@ func TestStateFileRestartRestoresEverything(t *testing.T) {
 			clk.Advance(time.Duration(rng.IntN(120)) * time.Minute)
 		default:
 			want := view(st, clk.Now())
-			st = openStore(t, file, clk)
+			st = reopen(t, st, clk)
 			if got := view(st, clk.Now()); !equalViews(got, want) {
 				t.Fatalf("after operation %d, the restart restored %v, want %v", i, got, want)
 			}
@@ -117,7 +127,7 @@ func TestStateFileRestartRestoresEverything(t *testing.T) {
 		}
 	}
 	want := view(st, clk.Now())
-	st = openStore(t, file, clk)
+	st = reopen(t, st, clk)
 	if got := view(st, clk.Now()); !equalViews(got, want) {
 		t.Fatalf("the final restart restored %v, want %v", got, want)
 	}
@@ -173,7 +183,7 @@ func TestStateFileStaysBounded(t *testing.T) {
 			t.Fatal("the state file holds the secret of a deleted key")
 		}
 	}
-	if n := len(openStore(t, file, clk).all()); n != 0 {
+	if n := len(reopen(t, st, clk).all()); n != 0 {
 		t.Errorf("%d keys after a restart, want none", n)
 	}
 }
@@ -189,11 +199,13 @@ func TestStateFileForgetsOldTombstones(t *testing.T) {
 		t.Fatal("DeleteKey failed")
 	}
 	h.clock.Advance(tombstoneTTL - time.Second)
+	h.stop()
 	h2 := newHarness(t, func(o *Options) { o.StateFile = file; o.Clock = h.clock })
 	if p := h2.list("?after=" + gone.ID); len(p.Data) != 1 {
 		t.Errorf("list after a key deleted a day ago less a second: %+v", p)
 	}
 	h.clock.Advance(time.Second)
+	h2.stop()
 	h3 := newHarness(t, func(o *Options) { o.StateFile = file; o.Clock = h.clock })
 	checkError(t, h3.do(http.MethodGet, "/api/admin/api-keys?after="+gone.ID, "", admin...), 400, "unknown_after")
 }
@@ -210,6 +222,9 @@ func TestStateFileTornLastLine(t *testing.T) {
 		}
 	}
 	want := view(st, clk.Now())
+	if err := st.close(); err != nil {
+		t.Fatal(err)
+	}
 	good, err := os.ReadFile(file) //nolint:gosec // the test's own file
 	if err != nil {
 		t.Fatal(err)
@@ -221,8 +236,12 @@ func TestStateFileTornLastLine(t *testing.T) {
 		if err := os.WriteFile(file, append(slices.Clone(good), tail...), 0o600); err != nil { //nolint:gosec // the test's own file
 			t.Fatal(err)
 		}
-		if got := view(openStore(t, file, clk), clk.Now()); !equalViews(got, want) {
+		st := openStore(t, file, clk)
+		if got := view(st, clk.Now()); !equalViews(got, want) {
 			t.Errorf("%s: restored %v, want %v", name, got, want)
+		}
+		if err := st.close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 	lines := bytes.SplitAfter(good, []byte("\n"))
@@ -267,7 +286,7 @@ func TestStateFileVersion1(t *testing.T) {
 	if !bytes.HasPrefix(data, []byte(`{"version":2,"next_seq":3}`+"\n")) {
 		t.Errorf("the file was not rewritten in version 2:\n%s", data)
 	}
-	if got := view(openStore(t, file, clk), clk.Now()); !equalViews(got, v) {
+	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
 		t.Errorf("after the rewrite: %v, want %v", got, v)
 	}
 }

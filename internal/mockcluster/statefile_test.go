@@ -35,8 +35,8 @@ func TestStateFileRoundTrip(t *testing.T) {
 		t.Errorf("state file mode = %o, want 600", mode)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(file))
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d entries, want only the state file (no temp files)", len(entries))
+	if len(entries) != 2 || entries[0].Name() != "state.json" || entries[1].Name() != "state.json.lock" {
+		t.Errorf("directory holds %v, want only the state file and its lock file (no temp files)", entries)
 	}
 	data, _ := os.ReadFile(file) //nolint:gosec // a file in the test's own TempDir
 	if strings.Contains(string(data), gone.KeyValue) {
@@ -44,6 +44,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	}
 
 	// Restart from the file, with a clock at the same time.
+	h1.stop()
 	h2 := newHarness(t, func(o *Options) { o.StateFile = file })
 	keys := h2.mock.Keys()
 	if len(keys) != 2 || keys[0].ID != kept.ID {
@@ -75,6 +76,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	}
 
 	// A third start sees what the second one did.
+	h2.stop()
 	h3 := newHarness(t, func(o *Options) { o.StateFile = file })
 	if n := len(h3.mock.Keys()); n != 3 {
 		t.Errorf("%d keys after second restart, want 3", n)
@@ -184,15 +186,20 @@ func TestStateFileDropsOldIdempotencyRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = m1.Close() })
 	_, _, err = m1.store.create(createParams{scopes: []string{"pci:tokens:read"}, owner: "admin", idemKey: "k", fingerprint: "f"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(25 * time.Hour)
+	if err := m1.Close(); err != nil {
+		t.Fatal(err)
+	}
 	m2, err := New(Options{AdminToken: "t", StateFile: file, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = m2.Close() })
 	if n := len(m2.store.idem); n != 0 {
 		t.Errorf("%d idempotency records survived their 24 hours", n)
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
+	"os"
 	"slices"
 	"sort"
 	"sync"
@@ -85,6 +86,8 @@ type store struct {
 	now     func() time.Time
 	file    string   // "" when in memory only
 	j       *journal // the state file's writer; nil until first used
+	lockF   *os.File // holds the state file's lock (lock.go); nil when none
+	closed  bool     // the state file is closed: changes fail
 	nextSeq uint64
 	order   []*storedKey // every key ever created, tombstones too, by seq
 	byID    map[string]*storedKey
