@@ -50,14 +50,10 @@ func (st *store) journal() *journal {
 	return st.j
 }
 
-// logCreate writes a new key and, if it has one, its idempotency record.
-// The caller holds st.mu.
+// logCreate writes a new key and, if it has one, its idempotency record,
+// in one line: a crash keeps both or neither. The caller holds st.mu.
 func (st *store) logCreate(sk *storedKey, id idemID, rec *idemRecord) error {
-	lines := []stateLine{keyLine(sk)}
-	if rec != nil {
-		lines = append(lines, idemLine(id, rec))
-	}
-	return st.write(lines, -1, 0)
+	return st.write([]stateLine{createLine(sk, id, rec)}, -1, 0)
 }
 
 // logScopes writes a key's new scopes. The caller holds st.mu.
@@ -130,6 +126,8 @@ func appendLine(buf *bytes.Buffer, l stateLine, base int64) int64 {
 	if l.Op != lineKey || l.KeyValue == "" {
 		return -1
 	}
+	// The first occurrence is the key's own: an idempotency record in the
+	// line, which holds the same secret, comes after it.
 	field := []byte(`"key_value":"` + l.KeyValue + `"`)
 	i := bytes.Index(data, field)
 	if i < 0 {

@@ -283,8 +283,48 @@ func TestStateFileVersion1(t *testing.T) {
 		t.Fatalf("loaded %+v", v)
 	}
 	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
-	if !bytes.HasPrefix(data, []byte(`{"version":2,"next_seq":3}`+"\n")) {
-		t.Errorf("the file was not rewritten in version 2:\n%s", data)
+	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":3}`+"\n", stateVersion)) {
+		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
+	}
+	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
+		t.Errorf("after the rewrite: %v, want %v", got, v)
+	}
+}
+
+// A file of the previous format, where a create appended its key and its
+// idempotency record as two lines, is read (records, scope changes and
+// deletes included) and rewritten in the current one.
+func TestStateFileVersion2(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	const live, gone = "123e4567-e89b-42d3-a456-426614174000", "123e4567-e89b-42d3-a456-426614174001"
+	key := func(seq int, id, secret string) string {
+		return fmt.Sprintf(`{"op":"key","seq":%d,"id":"%s","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"%s"}`,
+			seq, id, secret)
+	}
+	doc := `{"version":2,"next_seq":1}` + "\n" +
+		key(1, live, "key_LIVE-SECRET") + "\n" +
+		`{"op":"idem","owner":"admin","idempotency_key":"i-1","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z",` +
+		`"response":{"id":"` + live + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_LIVE-SECRET"}}` + "\n" +
+		key(2, gone, "***************") + "\n" +
+		`{"op":"scopes","id":"` + live + `","scopes":["pci:tokens:read","pci:tokens:create"]}` + "\n" +
+		`{"op":"delete","id":"` + gone + `","deleted_at":"2023-10-01T10:30:00Z"}` + "\n"
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFake(epoch.Add(time.Hour))
+	st := openStore(t, file, clk)
+	v := view(st, clk.Now())
+	if len(v.Keys) != 1 || v.Keys[0].KeyValue != "key_LIVE-SECRET" || len(v.Keys[0].Scopes) != 2 ||
+		!slices.Equal(v.Tombstones, []string{gone}) || len(v.Idem) != 1 || v.NextSeq != 3 {
+		t.Fatalf("loaded %+v", v)
+	}
+	k, replayed, err := st.create(createParams{scopes: []string{"pci:tokens:read"}, owner: "admin", idemKey: "i-1", fingerprint: "f"})
+	if err != nil || !replayed || k.ID != live {
+		t.Errorf("retry of the create recorded in version 2: %s, replayed %v, %v; want %s replayed", k.ID, replayed, err, live)
+	}
+	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
+	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":3}`+"\n", stateVersion)) {
+		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
 	}
 	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
 		t.Errorf("after the rewrite: %v, want %v", got, v)

@@ -106,7 +106,7 @@ func TestStateFileCorrupt(t *testing.T) {
 		name, content, want string
 	}{
 		{"garbage", "not json", "parse state file"},
-		{"version", `{"version":99,"keys":[]}`, "has version 99, want 2"},
+		{"version", `{"version":99,"keys":[]}`, "has version 99; this mock reads versions 1 to 3"},
 		{"bad id", `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
 			`has an invalid key id "x"`},
 		{"no value", `{"version":1,"keys":[{"seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
@@ -123,6 +123,11 @@ func TestStateFileCorrupt(t *testing.T) {
 			"line 2 deletes " + idA + ", which is no key"},
 		{"v2 delete twice", head + keyB + `{"op":"delete","id":"` + idB + `"}` + "\n" + `{"op":"delete","id":"` + idB + `"}` + "\n" + keyB,
 			"line 4 deletes " + idB + " twice"},
+		{"v3 idempotency record of another key", `{"version":3,"next_seq":1}` + "\n" +
+			`{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a",` +
+			`"idem":{"owner":"admin","key":"k","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z",` +
+			`"response":{"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}}}` + "\n" + keyB,
+			"line 2 has an idempotency record for another key in the line of " + idB},
 		{"v2 unknown record", head + `{"op":"rename","id":"` + idA + `"}` + "\n" + keyB,
 			`line 2 has a record of unknown kind "rename"`},
 		{"v2 keys out of order", head +
