@@ -170,11 +170,25 @@ func (st *store) load() error {
 	if err != nil {
 		return fmt.Errorf("read state file: %w", err)
 	}
+	if err := st.parse(st.file, data); err != nil {
+		return err
+	}
+	// Start from a compact file; if that fails, the next change retries.
+	if err := st.compact(); err != nil {
+		st.journal().stale = true
+	}
+	return nil
+}
+
+// parse reads the contents of the state file called name into an empty
+// store.
+func (st *store) parse(name string, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var head stateHeader
 	if err := dec.Decode(&head); err != nil {
-		return fmt.Errorf("parse state file %s: %w", st.file, err)
+		return fmt.Errorf("parse state file %s: %w", name, err)
 	}
+	var err error
 	switch head.Version {
 	case 1:
 		err = st.loadV1(head)
@@ -185,11 +199,7 @@ func (st *store) load() error {
 		err = fmt.Errorf("has version %d; this mock reads versions 1 to %d", head.Version, stateVersion)
 	}
 	if err != nil {
-		return fmt.Errorf("state file %s %w", st.file, err)
-	}
-	// Start from a compact file; if that fails, the next change retries.
-	if err := st.compact(); err != nil {
-		st.journal().stale = true
+		return fmt.Errorf("state file %s %w", name, err)
 	}
 	return nil
 }
