@@ -40,9 +40,20 @@ func newHarness(t *testing.T, opt ...func(*Options)) *harness {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(func() { _ = mock.Close() })
 	hs := httptest.NewServer(mock)
 	t.Cleanup(hs.Close)
 	return &harness{t: t, mock: mock, http: hs, clock: clk}
+}
+
+// stop stops serving and closes the mock, releasing its state file for the
+// next one.
+func (h *harness) stop() {
+	h.t.Helper()
+	h.http.Close()
+	if err := h.mock.Close(); err != nil {
+		h.t.Fatalf("Close: %v", err)
+	}
 }
 
 // response is a finished HTTP exchange.

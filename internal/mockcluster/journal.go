@@ -4,12 +4,15 @@ package mockcluster
 // at a cost that does not grow with the number of keys; from time to time
 // the file is compacted (rewritten from memory, without the tombstones and
 // idempotency records that have expired) into a new file that replaces the
-// old one atomically. The format is described in statefile.go.
+// old one atomically. A change whose write or sync fails is taken back from
+// memory and from the file before the client gets its 500. The format is
+// described in statefile.go.
 
 import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -38,82 +41,130 @@ type journal struct {
 	// stale means the file may not hold what memory holds (a write
 	// failed part way): the next change compacts instead of appending.
 	stale bool
-	// syncDir makes a rename in dir durable; tests replace it to watch.
-	syncDir func(dir string) error
+	// syncFile makes a file's contents durable, and syncDir a rename in
+	// dir; tests replace them to watch or to fail.
+	syncFile func(f *os.File) error
+	syncDir  func(dir string) error
 }
 
 // journal returns the store's journal, creating it on first use.
 func (st *store) journal() *journal {
 	if st.j == nil {
-		st.j = &journal{syncDir: syncDir}
+		st.j = &journal{syncFile: (*os.File).Sync, syncDir: syncDir}
 	}
 	return st.j
 }
 
-// logCreate writes a new key and, if it has one, its idempotency record.
-// The caller holds st.mu.
-func (st *store) logCreate(sk *storedKey, id idemID, rec *idemRecord) error {
-	lines := []stateLine{keyLine(sk)}
-	if rec != nil {
-		lines = append(lines, idemLine(id, rec))
-	}
-	return st.write(lines, -1, 0)
+// logCreate writes a new key and, if it has one, its idempotency record,
+// in one line: a crash keeps both or neither. The caller holds st.mu.
+func (st *store) logCreate(sk *storedKey, id idemID, rec *idemRecord, undo func()) error {
+	return st.write(createLine(sk, id, rec), noSecret, undo)
 }
 
 // logScopes writes a key's new scopes. The caller holds st.mu.
-func (st *store) logScopes(sk *storedKey) error {
-	return st.write([]stateLine{{Op: lineScopes, ID: sk.ID, Scopes: sk.Scopes}}, -1, 0)
+func (st *store) logScopes(sk *storedKey, undo func()) error {
+	return st.write(stateLine{Op: lineScopes, ID: sk.ID, Scopes: sk.Scopes}, noSecret, undo)
 }
 
 // logDelete writes a delete and overwrites the key's secret where the file
-// holds it (secretLen bytes at sk.secretAt). The caller holds st.mu.
-func (st *store) logDelete(sk *storedKey, secretLen int) error {
+// holds it. The caller holds st.mu.
+func (st *store) logDelete(sk *storedKey, secret string, undo func()) error {
 	at := sk.deletedAt
-	return st.write([]stateLine{{Op: lineDelete, ID: sk.ID, DeletedAt: &at}}, sk.secretAt, secretLen)
+	return st.write(stateLine{Op: lineDelete, ID: sk.ID, DeletedAt: &at}, secretInFile{at: sk.secretAt, value: secret}, undo)
 }
 
-// write appends lines to the state file, overwrites blankLen bytes at
-// blankAt (if blankAt >= 0) with asterisks, and syncs: one write, one
-// overwrite, one fsync, whatever the size of the state. When a compaction
-// is due it compacts instead, which writes the same state. The caller holds
-// st.mu and has already changed memory.
-func (st *store) write(lines []stateLine, blankAt int64, blankLen int) error {
+// secretInFile is a key's secret and its offset in the file (-1 when the
+// file does not hold it where it can be overwritten).
+type secretInFile struct {
+	at    int64
+	value string
+}
+
+var noSecret = secretInFile{at: -1}
+
+// write appends l to the state file, overwrites the secret (if any) with
+// asterisks, and syncs: one write, one overwrite, one fsync, whatever the
+// size of the state. When a compaction is due it compacts instead, which
+// writes the same state. The caller holds st.mu and has already changed
+// memory. If the write fails, undo puts memory back as it was, and the
+// file is made to agree with it again (see rollback): a change answered
+// with a 500 is in neither.
+func (st *store) write(l stateLine, secret secretInFile, undo func()) error {
 	if st.file == "" {
 		return nil
 	}
+	if st.closed {
+		undo()
+		return stateError(errClosed)
+	}
 	j := st.journal()
-	if j.f == nil || j.stale || j.lines+len(lines) > max(minCompactLines, j.records) || !j.sameFile(st.file) {
-		return stateError(st.compact())
+	if j.f == nil || j.stale || j.lines >= max(minCompactLines, j.records) || !j.sameFile(st.file) {
+		err := st.compact()
+		if err != nil {
+			undo()
+			var renamed *renamedError
+			if errors.As(err, &renamed) {
+				// The file in place holds the change: rewrite it.
+				st.rollback(nil)
+			}
+		}
+		return stateError(err)
 	}
 	var buf bytes.Buffer
-	secrets := make([]int64, len(lines))
-	for i, l := range lines {
-		secrets[i] = appendLine(&buf, l, j.size)
-	}
+	secretAt := appendLine(&buf, l, j.size)
 	err := func() error {
-		if blankAt >= 0 && blankLen > 0 {
-			if _, err := j.f.WriteAt(bytes.Repeat([]byte{'*'}, blankLen), blankAt); err != nil {
+		if secret.at >= 0 && secret.value != "" {
+			if _, err := j.f.WriteAt(bytes.Repeat([]byte{'*'}, len(secret.value)), secret.at); err != nil {
 				return err
 			}
 		}
 		if _, err := j.f.WriteAt(buf.Bytes(), j.size); err != nil {
 			return err
 		}
-		return j.f.Sync()
+		return j.syncFile(j.f)
 	}()
 	if err != nil {
-		// Part of it may be on disk; the next change rewrites the file.
-		j.stale = true
+		// Part or all of it may be in the file.
+		undo()
+		st.rollback(&appended{size: j.size, secret: secret})
 		return stateError(err)
 	}
-	for i, l := range lines {
-		if l.sk != nil {
-			l.sk.secretAt = secrets[i]
-		}
+	if l.sk != nil {
+		l.sk.secretAt = secretAt
 	}
 	j.size += int64(buf.Len())
-	j.lines += len(lines)
+	j.lines++
 	return nil
+}
+
+// appended is what an append changed in the file: what followed size, and
+// the secret it overwrote.
+type appended struct {
+	size   int64
+	secret secretInFile
+}
+
+// rollback makes the file agree with memory again after a failed write,
+// once memory has been put back. It rewrites the file from memory. If even
+// that cannot put a new file in place, a failed append (app != nil) is cut
+// off the file, and the secret it overwrote written back, in place. Either
+// way the file then reads as memory, unless the disk refuses that too (the
+// journal stays stale, so the next change compacts or fails). A crash may
+// still keep what the failed write put on disk, as a crash during any
+// write may: a key's line whole with its idempotency record, or not at
+// all. The caller holds st.mu.
+func (st *store) rollback(app *appended) {
+	err := st.compact()
+	var renamed *renamedError
+	if err == nil || errors.As(err, &renamed) || app == nil {
+		return
+	}
+	j := st.journal()
+	_ = j.f.Truncate(app.size)
+	if s := app.secret; s.at >= 0 && s.value != "" {
+		_, _ = j.f.WriteAt([]byte(s.value), s.at)
+	}
+	_ = j.syncFile(j.f)
 }
 
 // appendLine encodes l as one line at the end of buf, which starts at
@@ -127,6 +178,8 @@ func appendLine(buf *bytes.Buffer, l stateLine, base int64) int64 {
 	if l.Op != lineKey || l.KeyValue == "" {
 		return -1
 	}
+	// The first occurrence is the key's own: an idempotency record in the
+	// line, which holds the same secret, comes after it.
 	field := []byte(`"key_value":"` + l.KeyValue + `"`)
 	i := bytes.Index(data, field)
 	if i < 0 {
@@ -170,7 +223,7 @@ func (st *store) compact() error {
 		appendLine(&buf, idemLine(id, st.idem[id]), 0)
 	}
 
-	f, err := replaceFile(st.file, buf.Bytes(), j.syncDir)
+	f, err := j.replaceFile(st.file, buf.Bytes())
 	if err != nil {
 		j.stale = true
 		return err
@@ -181,7 +234,7 @@ func (st *store) compact() error {
 	for i, sk := range st.order {
 		sk.secretAt = secrets[i]
 	}
-	*j = journal{f: f, size: int64(buf.Len()), records: len(st.order) + len(ids), syncDir: j.syncDir}
+	*j = journal{f: f, size: int64(buf.Len()), records: len(st.order) + len(ids), syncFile: j.syncFile, syncDir: j.syncDir}
 	return nil
 }
 
@@ -200,18 +253,13 @@ func (st *store) purgeTombstones(now time.Time) {
 // sameFile reports whether path is still the file the journal writes to
 // (someone may have removed or replaced it).
 func (j *journal) sameFile(path string) bool {
-	want, err := os.Stat(path)
-	if err != nil {
-		return false
-	}
-	have, err := j.f.Stat()
-	return err == nil && os.SameFile(want, have)
+	return sameFileAt(j.f, path)
 }
 
 // replaceFile writes data, mode 0600, to a temporary file next to path,
 // syncs it, renames it to path, and syncs the directory; it returns the
 // file, open for writing at its new name.
-func replaceFile(path string, data []byte, syncDir func(string) error) (f *os.File, err error) {
+func (j *journal) replaceFile(path string, data []byte) (f *os.File, err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -229,7 +277,7 @@ func replaceFile(path string, data []byte, syncDir func(string) error) (f *os.Fi
 	if _, err = tmp.Write(data); err != nil {
 		return nil, err
 	}
-	if err = tmp.Sync(); err != nil {
+	if err = j.syncFile(tmp); err != nil {
 		return nil, err
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
@@ -237,11 +285,19 @@ func replaceFile(path string, data []byte, syncDir func(string) error) (f *os.Fi
 	}
 	// The rename is durable only once the directory is synced. The file is
 	// in place, so a failure here is reported but the file is kept.
-	if err = syncDir(dir); err != nil {
-		return nil, err
+	if err = j.syncDir(dir); err != nil {
+		return nil, &renamedError{err: err}
 	}
 	return tmp, nil
 }
+
+// renamedError is a failure after the new file was renamed into place:
+// the path holds it, but a crash may bring back the old one.
+type renamedError struct{ err error }
+
+func (e *renamedError) Error() string { return "sync the state file's directory: " + e.err.Error() }
+
+func (e *renamedError) Unwrap() error { return e.err }
 
 // syncDir syncs a directory, making the renames in it durable. Windows
 // cannot sync a directory (NTFS journals renames itself), so there it does

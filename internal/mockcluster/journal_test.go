@@ -24,7 +24,17 @@ func openStore(t *testing.T, file string, clk *clock.Fake) *store {
 		data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
 		t.Fatalf("New: %v\n%s", err, data)
 	}
+	t.Cleanup(func() { _ = m.Close() })
 	return m.store
+}
+
+// reopen closes st, as a mock that stops, and starts another on its file.
+func reopen(t *testing.T, st *store, clk *clock.Fake) *store {
+	t.Helper()
+	if err := st.close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	return openStore(t, st.file, clk)
 }
 
 // stateView is what a restart must restore, as plain values.
@@ -109,7 +119,7 @@ func TestStateFileRestartRestoresEverything(t *testing.T) {
 			clk.Advance(time.Duration(rng.IntN(120)) * time.Minute)
 		default:
 			want := view(st, clk.Now())
-			st = openStore(t, file, clk)
+			st = reopen(t, st, clk)
 			if got := view(st, clk.Now()); !equalViews(got, want) {
 				t.Fatalf("after operation %d, the restart restored %v, want %v", i, got, want)
 			}
@@ -117,7 +127,7 @@ func TestStateFileRestartRestoresEverything(t *testing.T) {
 		}
 	}
 	want := view(st, clk.Now())
-	st = openStore(t, file, clk)
+	st = reopen(t, st, clk)
 	if got := view(st, clk.Now()); !equalViews(got, want) {
 		t.Fatalf("the final restart restored %v, want %v", got, want)
 	}
@@ -173,7 +183,7 @@ func TestStateFileStaysBounded(t *testing.T) {
 			t.Fatal("the state file holds the secret of a deleted key")
 		}
 	}
-	if n := len(openStore(t, file, clk).all()); n != 0 {
+	if n := len(reopen(t, st, clk).all()); n != 0 {
 		t.Errorf("%d keys after a restart, want none", n)
 	}
 }
@@ -189,11 +199,13 @@ func TestStateFileForgetsOldTombstones(t *testing.T) {
 		t.Fatal("DeleteKey failed")
 	}
 	h.clock.Advance(tombstoneTTL - time.Second)
+	h.stop()
 	h2 := newHarness(t, func(o *Options) { o.StateFile = file; o.Clock = h.clock })
 	if p := h2.list("?after=" + gone.ID); len(p.Data) != 1 {
 		t.Errorf("list after a key deleted a day ago less a second: %+v", p)
 	}
 	h.clock.Advance(time.Second)
+	h2.stop()
 	h3 := newHarness(t, func(o *Options) { o.StateFile = file; o.Clock = h.clock })
 	checkError(t, h3.do(http.MethodGet, "/api/admin/api-keys?after="+gone.ID, "", admin...), 400, "unknown_after")
 }
@@ -210,6 +222,9 @@ func TestStateFileTornLastLine(t *testing.T) {
 		}
 	}
 	want := view(st, clk.Now())
+	if err := st.close(); err != nil {
+		t.Fatal(err)
+	}
 	good, err := os.ReadFile(file) //nolint:gosec // the test's own file
 	if err != nil {
 		t.Fatal(err)
@@ -221,8 +236,12 @@ func TestStateFileTornLastLine(t *testing.T) {
 		if err := os.WriteFile(file, append(slices.Clone(good), tail...), 0o600); err != nil { //nolint:gosec // the test's own file
 			t.Fatal(err)
 		}
-		if got := view(openStore(t, file, clk), clk.Now()); !equalViews(got, want) {
+		st := openStore(t, file, clk)
+		if got := view(st, clk.Now()); !equalViews(got, want) {
 			t.Errorf("%s: restored %v, want %v", name, got, want)
+		}
+		if err := st.close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 	lines := bytes.SplitAfter(good, []byte("\n"))
@@ -264,10 +283,50 @@ func TestStateFileVersion1(t *testing.T) {
 		t.Fatalf("loaded %+v", v)
 	}
 	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
-	if !bytes.HasPrefix(data, []byte(`{"version":2,"next_seq":3}`+"\n")) {
-		t.Errorf("the file was not rewritten in version 2:\n%s", data)
+	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":3}`+"\n", stateVersion)) {
+		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
 	}
-	if got := view(openStore(t, file, clk), clk.Now()); !equalViews(got, v) {
+	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
+		t.Errorf("after the rewrite: %v, want %v", got, v)
+	}
+}
+
+// A file of the previous format, where a create appended its key and its
+// idempotency record as two lines, is read (records, scope changes and
+// deletes included) and rewritten in the current one.
+func TestStateFileVersion2(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	const live, gone = "123e4567-e89b-42d3-a456-426614174000", "123e4567-e89b-42d3-a456-426614174001"
+	key := func(seq int, id, secret string) string {
+		return fmt.Sprintf(`{"op":"key","seq":%d,"id":"%s","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"%s"}`,
+			seq, id, secret)
+	}
+	doc := `{"version":2,"next_seq":1}` + "\n" +
+		key(1, live, "key_LIVE-SECRET") + "\n" +
+		`{"op":"idem","owner":"admin","idempotency_key":"i-1","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z",` +
+		`"response":{"id":"` + live + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_LIVE-SECRET"}}` + "\n" +
+		key(2, gone, "***************") + "\n" +
+		`{"op":"scopes","id":"` + live + `","scopes":["pci:tokens:read","pci:tokens:create"]}` + "\n" +
+		`{"op":"delete","id":"` + gone + `","deleted_at":"2023-10-01T10:30:00Z"}` + "\n"
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFake(epoch.Add(time.Hour))
+	st := openStore(t, file, clk)
+	v := view(st, clk.Now())
+	if len(v.Keys) != 1 || v.Keys[0].KeyValue != "key_LIVE-SECRET" || len(v.Keys[0].Scopes) != 2 ||
+		!slices.Equal(v.Tombstones, []string{gone}) || len(v.Idem) != 1 || v.NextSeq != 3 {
+		t.Fatalf("loaded %+v", v)
+	}
+	k, replayed, err := st.create(createParams{scopes: []string{"pci:tokens:read"}, owner: "admin", idemKey: "i-1", fingerprint: "f"})
+	if err != nil || !replayed || k.ID != live {
+		t.Errorf("retry of the create recorded in version 2: %s, replayed %v, %v; want %s replayed", k.ID, replayed, err, live)
+	}
+	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
+	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":3}`+"\n", stateVersion)) {
+		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
+	}
+	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
 		t.Errorf("after the rewrite: %v, want %v", got, v)
 	}
 }

@@ -67,7 +67,8 @@ type Options struct {
 	// restarts: loaded by New; each change is appended to it and synced
 	// before it is answered, and it is compacted from time to time, so
 	// that a change costs the same however many keys were ever made.
-	// "" means in memory only.
+	// A lock file beside it (StateFile + ".lock") keeps a second mock off
+	// it until Close. "" means in memory only.
 	StateFile string
 	// PublishedNextLinks makes links.next take the form of the published
 	// example, without the /api prefix, so that client tests can prove they
@@ -87,7 +88,9 @@ type Server struct {
 	counters           counters
 }
 
-// New returns a Server, loading opts.StateFile when it exists.
+// New returns a Server, loading opts.StateFile when it exists. With a state
+// file, it takes the file's lock first and fails, naming the file, if
+// another mock holds it; Close releases it.
 func New(opts Options) (*Server, error) {
 	if opts.AdminToken == "" {
 		return nil, errors.New("mockcluster: Options.AdminToken is required")
@@ -103,10 +106,21 @@ func New(opts Options) (*Server, error) {
 		store:              newStore(now, opts.StateFile),
 		faults:             newFaultInjector(opts.Faults),
 	}
+	if err := s.store.lock(); err != nil {
+		return nil, fmt.Errorf("mockcluster: %w", err)
+	}
 	if err := s.store.load(); err != nil {
+		_ = s.store.close()
 		return nil, fmt.Errorf("mockcluster: %w", err)
 	}
 	return s, nil
+}
+
+// Close closes the state file and releases its lock, so that another mock
+// may use it; changes after Close answer 500 and change nothing. A Server
+// without a state file holds nothing to release and goes on as before.
+func (s *Server) Close() error {
+	return s.store.close()
 }
 
 // SetFaults replaces the fault injection at run time and reseeds its random

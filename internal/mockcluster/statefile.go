@@ -3,10 +3,13 @@ package mockcluster
 // The state file's format and how it is read back. Writing it is in
 // journal.go.
 //
-// Version 2 (written since): JSON lines. The first line is a header,
-// {"version":2,"next_seq":N}; every other line is one record with an "op":
+// Version 3 (written since): JSON lines. The first line is a header,
+// {"version":3,"next_seq":N}; every other line is one record with an "op":
 //
-//	key        a live key: seq, id, scopes, created_at, expires_at, key_value
+//	key        a live key: seq, id, scopes, created_at, expires_at, key_value,
+//	           and, for a key made with an idempotency key, its record in
+//	           "idem": owner, key, fingerprint, stored_at and the response
+//	           it replays
 //	tombstone  a deleted key that is still a valid list cursor: seq, id, deleted_at
 //	idem       an idempotency record: owner, idempotency_key, fingerprint,
 //	           stored_at, and the response it replays
@@ -14,12 +17,23 @@ package mockcluster
 //	delete     a key deleted: id, deleted_at
 //
 // A compaction writes the header and the state as key, tombstone and idem
-// lines; changes are appended after it. A deleted key's key_value is
-// overwritten with asterisks in place, so the file keeps no secret of a
-// deleted key (idempotency records excepted, as they must replay it).
+// lines; changes are appended after it. A create appends one line that
+// holds the key and its idempotency record, so that a crash in the middle
+// of the write (which leaves the last line cut short, and dropped) keeps
+// both or neither: never a key whose record is lost, which a retry with
+// the same idempotency key would make a second time. A deleted key's
+// key_value is overwritten with asterisks in place, so the file keeps no
+// secret of a deleted key (idempotency records excepted, as they must
+// replay it).
+//
+// Version 2 (read only): as version 3, but a create appended the key and
+// its record as two lines, key then idem. Earlier mocks refuse version 3,
+// rather than read its key lines without their records.
 //
 // Version 1 (read only): one JSON document with every key ever made and the
-// idempotency records. It is rewritten as version 2 when loaded.
+// idempotency records.
+//
+// Files of earlier versions are rewritten as version 3 when loaded.
 
 import (
 	"bytes"
@@ -33,9 +47,9 @@ import (
 )
 
 // stateVersion is the format version the mock writes.
-const stateVersion = 2
+const stateVersion = 3
 
-// stateHeader is the first line of a version 2 file, and (with Keys and
+// stateHeader is the first line of a version 2 or 3 file, and (with Keys and
 // Idempotency) the whole of a version 1 file.
 type stateHeader struct {
 	Version     int          `json:"version"`
@@ -55,7 +69,8 @@ type stateKey struct {
 	Deleted   bool       `json:"deleted,omitempty"`
 }
 
-// stateIdemp is an idempotency record in a version 1 file.
+// stateIdemp is an idempotency record in a version 1 file, and in the key
+// line of a create.
 type stateIdemp struct {
 	Owner       string    `json:"owner"`
 	Key         string    `json:"key"`
@@ -64,7 +79,7 @@ type stateIdemp struct {
 	Response    stateKey  `json:"response"`
 }
 
-// stateLine is one record of a version 2 file.
+// stateLine is one record of a version 2 or 3 file.
 type stateLine struct {
 	Op          string     `json:"op"`
 	Seq         uint64     `json:"seq,omitempty"`
@@ -79,6 +94,9 @@ type stateLine struct {
 	Fingerprint string     `json:"fingerprint,omitempty"`
 	StoredAt    *time.Time `json:"stored_at,omitempty"`
 	Response    *stateKey  `json:"response,omitempty"`
+	// Idem is the idempotency record of a key line's create. It comes after
+	// KeyValue, so that the key's own secret is the first in the line.
+	Idem *stateIdemp `json:"idem,omitempty"`
 
 	// sk is the key of a key line, whose secret's offset in the file is
 	// noted once the line is written.
@@ -97,6 +115,17 @@ func keyLine(sk *storedKey) stateLine {
 	created := sk.CreatedAt
 	return stateLine{Op: lineKey, Seq: sk.seq, ID: sk.ID, Scopes: sk.Scopes, CreatedAt: &created,
 		ExpiresAt: sk.ExpiresAt, KeyValue: sk.KeyValue, sk: sk}
+}
+
+// createLine is the line of a key just made, with its idempotency record
+// when it has one (rec != nil).
+func createLine(sk *storedKey, id idemID, rec *idemRecord) stateLine {
+	l := keyLine(sk)
+	if rec != nil {
+		l.Idem = &stateIdemp{Owner: id.owner, Key: id.key, Fingerprint: rec.fingerprint, StoredAt: rec.storedAt,
+			Response: toStateKey(rec.key)}
+	}
+	return l
 }
 
 func tombstoneLine(sk *storedKey) stateLine {
@@ -141,26 +170,36 @@ func (st *store) load() error {
 	if err != nil {
 		return fmt.Errorf("read state file: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var head stateHeader
-	if err := dec.Decode(&head); err != nil {
-		return fmt.Errorf("parse state file %s: %w", st.file, err)
-	}
-	switch head.Version {
-	case 1:
-		err = st.loadV1(head)
-	case stateVersion:
-		err = st.loadLines(data[dec.InputOffset():])
-		st.nextSeq = max(st.nextSeq, head.NextSeq)
-	default:
-		err = fmt.Errorf("has version %d, want %d", head.Version, stateVersion)
-	}
-	if err != nil {
-		return fmt.Errorf("state file %s %w", st.file, err)
+	if err := st.parse(st.file, data); err != nil {
+		return err
 	}
 	// Start from a compact file; if that fails, the next change retries.
 	if err := st.compact(); err != nil {
 		st.journal().stale = true
+	}
+	return nil
+}
+
+// parse reads the contents of the state file called name into an empty
+// store.
+func (st *store) parse(name string, data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var head stateHeader
+	if err := dec.Decode(&head); err != nil {
+		return fmt.Errorf("parse state file %s: %w", name, err)
+	}
+	var err error
+	switch head.Version {
+	case 1:
+		err = st.loadV1(head)
+	case 2, stateVersion:
+		err = st.loadLines(data[dec.InputOffset():])
+		st.nextSeq = max(st.nextSeq, head.NextSeq)
+	default:
+		err = fmt.Errorf("has version %d; this mock reads versions 1 to %d", head.Version, stateVersion)
+	}
+	if err != nil {
+		return fmt.Errorf("state file %s %w", name, err)
 	}
 	return nil
 }
@@ -265,7 +304,15 @@ func (st *store) replay(l stateLine, now time.Time) error {
 		if l.CreatedAt != nil {
 			k.CreatedAt = *l.CreatedAt
 		}
-		return st.addKey(k, at(l.DeletedAt))
+		if err := st.addKey(k, at(l.DeletedAt)); err != nil {
+			return err
+		}
+		if r := l.Idem; r != nil {
+			if l.Op != lineKey || r.Response.ID != l.ID {
+				return fmt.Errorf("has an idempotency record for another key in the line of %s", l.ID)
+			}
+			st.addIdem(r.Owner, r.Key, r.Fingerprint, r.StoredAt.UTC(), r.Response, now)
+		}
 	case lineIdem:
 		if l.Response == nil {
 			return errors.New("has an idempotency record without its response")

@@ -35,8 +35,8 @@ func TestStateFileRoundTrip(t *testing.T) {
 		t.Errorf("state file mode = %o, want 600", mode)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(file))
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d entries, want only the state file (no temp files)", len(entries))
+	if len(entries) != 2 || entries[0].Name() != "state.json" || entries[1].Name() != "state.json.lock" {
+		t.Errorf("directory holds %v, want only the state file and its lock file (no temp files)", entries)
 	}
 	data, _ := os.ReadFile(file) //nolint:gosec // a file in the test's own TempDir
 	if strings.Contains(string(data), gone.KeyValue) {
@@ -44,6 +44,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	}
 
 	// Restart from the file, with a clock at the same time.
+	h1.stop()
 	h2 := newHarness(t, func(o *Options) { o.StateFile = file })
 	keys := h2.mock.Keys()
 	if len(keys) != 2 || keys[0].ID != kept.ID {
@@ -75,6 +76,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	}
 
 	// A third start sees what the second one did.
+	h2.stop()
 	h3 := newHarness(t, func(o *Options) { o.StateFile = file })
 	if n := len(h3.mock.Keys()); n != 3 {
 		t.Errorf("%d keys after second restart, want 3", n)
@@ -104,7 +106,7 @@ func TestStateFileCorrupt(t *testing.T) {
 		name, content, want string
 	}{
 		{"garbage", "not json", "parse state file"},
-		{"version", `{"version":99,"keys":[]}`, "has version 99, want 2"},
+		{"version", `{"version":99,"keys":[]}`, "has version 99; this mock reads versions 1 to 3"},
 		{"bad id", `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
 			`has an invalid key id "x"`},
 		{"no value", `{"version":1,"keys":[{"seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
@@ -121,6 +123,11 @@ func TestStateFileCorrupt(t *testing.T) {
 			"line 2 deletes " + idA + ", which is no key"},
 		{"v2 delete twice", head + keyB + `{"op":"delete","id":"` + idB + `"}` + "\n" + `{"op":"delete","id":"` + idB + `"}` + "\n" + keyB,
 			"line 4 deletes " + idB + " twice"},
+		{"v3 idempotency record of another key", `{"version":3,"next_seq":1}` + "\n" +
+			`{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a",` +
+			`"idem":{"owner":"admin","key":"k","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z",` +
+			`"response":{"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}}}` + "\n" + keyB,
+			"line 2 has an idempotency record for another key in the line of " + idB},
 		{"v2 unknown record", head + `{"op":"rename","id":"` + idA + `"}` + "\n" + keyB,
 			`line 2 has a record of unknown kind "rename"`},
 		{"v2 keys out of order", head +
@@ -184,15 +191,20 @@ func TestStateFileDropsOldIdempotencyRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = m1.Close() })
 	_, _, err = m1.store.create(createParams{scopes: []string{"pci:tokens:read"}, owner: "admin", idemKey: "k", fingerprint: "f"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(25 * time.Hour)
+	if err := m1.Close(); err != nil {
+		t.Fatal(err)
+	}
 	m2, err := New(Options{AdminToken: "t", StateFile: file, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = m2.Close() })
 	if n := len(m2.store.idem); n != 0 {
 		t.Errorf("%d idempotency records survived their 24 hours", n)
 	}

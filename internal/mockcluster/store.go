@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
+	"os"
 	"slices"
 	"sort"
 	"sync"
@@ -85,6 +86,8 @@ type store struct {
 	now     func() time.Time
 	file    string   // "" when in memory only
 	j       *journal // the state file's writer; nil until first used
+	lockF   *os.File // holds the state file's lock (lock.go); nil when none
+	closed  bool     // the state file is closed: changes fail
 	nextSeq uint64
 	order   []*storedKey // every key ever created, tombstones too, by seq
 	byID    map[string]*storedKey
@@ -217,8 +220,9 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 		}
 	}
 
-	if err := st.logCreate(sk, id, rec); err != nil {
-		// Undo, so that memory and file agree and the client may retry.
+	// If the write fails, the key and its record go, from memory and file,
+	// so that the client may retry.
+	undo := func() {
 		st.order = slices.DeleteFunc(st.order, func(o *storedKey) bool { return o == sk })
 		delete(st.byID, sk.ID)
 		delete(st.byHash, hashSecret(sk.KeyValue))
@@ -226,6 +230,8 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 			delete(st.idem, id)
 		}
 		st.nextSeq--
+	}
+	if err := st.logCreate(sk, id, rec, undo); err != nil {
 		return Key{}, false, err
 	}
 	return sk.clone(), false, nil
@@ -347,8 +353,7 @@ func (st *store) updateScopes(id string, list []string) (Key, error) {
 	}
 	old := sk.Scopes
 	sk.Scopes = slices.Clone(list)
-	if err := st.logScopes(sk); err != nil {
-		sk.Scopes = old
+	if err := st.logScopes(sk, func() { sk.Scopes = old }); err != nil {
 		return Key{}, err
 	}
 	return sk.clone(), nil
@@ -368,13 +373,12 @@ func (st *store) remove(id string) error {
 	sk.deleted, sk.deletedAt = true, st.timestamp()
 	sk.KeyValue = ""
 	delete(st.byHash, hash)
-	if err := st.logDelete(sk, len(secret)); err != nil {
+	undo := func() {
 		sk.deleted, sk.deletedAt = false, time.Time{}
 		sk.KeyValue = secret
 		st.byHash[hash] = sk
-		return err
 	}
-	return nil
+	return st.logDelete(sk, secret, undo)
 }
 
 func notFound(id string) *apiError {

@@ -84,7 +84,8 @@ Flags:
 	fs.StringVar(&c.adminToken, "admin-token", "",
 		"admin `token` accepted in the x-admin-token header (default: $"+tokenEnv+", else a random token printed on stdout)")
 	fs.StringVar(&c.opts.StateFile, "state-file", "",
-		"`file` that keeps keys across restarts (JSON lines), loaded at start; each change is appended and synced, and the file is compacted from time to time (default: memory only)")
+		"`file` that keeps keys across restarts (JSON lines), loaded at start; each change is appended and synced, and the file is compacted from time to time; "+
+			"it is locked (by FILE.lock beside it, removed at exit), so a second mock on it refuses to start (default: memory only)")
 	fs.Float64Var(&c.opts.Faults.ErrorRate, "error-rate", 0, "`probability` (0..1) of answering a request to /api with a 500, 502, 503 or 504 without doing anything")
 	fs.Float64Var(&c.opts.Faults.ThrottleRate, "throttle-rate", 0, "`probability` (0..1) of answering a request to /api with 429 and Retry-After without doing anything")
 	fs.Float64Var(&c.opts.Faults.DropRate, "drop-rate", 0, "`probability` (0..1) of doing a request to /api and then closing the connection without an answer")
@@ -155,7 +156,7 @@ func generateToken() string {
 
 // run serves the mock until ctx ends, then shuts it down and returns nil.
 // It reads the admin token from the environment when no flag gives one.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	c, err := parseFlags(args, stderr, os.Getenv)
 	if err != nil {
 		return err
@@ -167,6 +168,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Closing the mock releases its state file's lock for the next one.
+	defer func() { err = errors.Join(err, mock.Close()) }()
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -11,14 +11,38 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
+
+// childArgsEnv, when set, makes the test binary run as the command itself
+// with these arguments (one a line), so that a test can run mocks in
+// processes of their own.
+const childArgsEnv = "HELLGATE_MOCK_TEST_CHILD_ARGS"
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childArgsEnv); args != "" {
+		os.Args = append([]string{"hellgate-mock"}, strings.Split(args, "\n")...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// child returns the command that runs the mock with args in a process of
+// its own, killed when ctx ends.
+func child(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, os.Args[0]) //nolint:gosec // the test binary itself
+	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join(args, "\n"))
+	return cmd
+}
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
 type syncBuffer struct {
@@ -339,5 +363,86 @@ func TestDisplayAddr(t *testing.T) {
 		if got := displayAddr(addr); got != want {
 			t.Errorf("displayAddr(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// A second mock on the state file of a running one, in another process,
+// refuses to start: it exits with status 1 and an error naming the file,
+// before it listens. Once the first stops (SIGINT), the next mock starts
+// on the file and serves the key the first made.
+func TestRunStateFileLockedAcrossProcesses(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("stops the first mock with SIGINT")
+	}
+	t.Setenv(tokenEnv, "")
+	file := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"--addr", "127.0.0.1:0", "--admin-token", "t", "--state-file", file, "--quiet"}
+
+	first := child(t.Context(), args...)
+	out, err := first.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var firstErr syncBuffer
+	first.Stderr = &firstErr
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = first.Process.Kill(); _ = first.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	m := listeningRE.FindStringSubmatch(strings.TrimSuffix(line, "\n"))
+	if m == nil {
+		t.Fatalf("first mock: %q, %v; stderr: %s", line, err, firstErr.String())
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, m[1]+"/api/admin/api-keys",
+		strings.NewReader(`{"scopes":["pci:tokens:read"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("x-admin-token", "t")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create in the first mock: %d", res.StatusCode)
+	}
+
+	// A second mock that starts serves until killed: give it 10 seconds.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	second := child(ctx, args...)
+	var stdout, stderr bytes.Buffer
+	second.Stdout, second.Stderr = &stdout, &stderr
+	err = second.Run()
+	var exit *exec.ExitError
+	if ctx.Err() != nil || !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second mock on the same state file: %v, want exit status 1 at once; stdout: %s", err, stdout.String())
+	}
+	if want := "hellgate-mock: mockcluster: state file " + file + " is in use by another mock"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("second mock's stderr: %s\nwant it to contain %q", stderr.String(), want)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("second mock's stdout: %q, want nothing (it must not listen)", stdout.String())
+	}
+
+	if err := first.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first mock after SIGINT: %v; stderr: %s", err, firstErr.String())
+	}
+	next := start(t, args...)
+	m = listeningRE.FindStringSubmatch(next.line(t))
+	if m == nil {
+		t.Fatalf("the mock after the first stopped did not start; stderr: %s", next.stderr.String())
+	}
+	status, _, body := get(t, m[1]+"/_mock/stats", "t")
+	if status != http.StatusOK || !strings.Contains(string(body), `"live_keys":1`) {
+		t.Errorf("stats of the next mock: %d %s, want the first mock's key", status, body)
+	}
+	if err := next.stop(t); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,73 @@
+package mockcluster
+
+// The state file's lock, which keeps a second mock off a state file that a
+// running mock writes, and closing the state file when the mock stops. How
+// the lock is taken differs by platform: see lock_flock.go,
+// lock_windows.go and lock_none.go.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// errLockHeld reports a lock that someone else holds.
+var errLockHeld = errors.New("the lock is held")
+
+// errClosed reports a change to a mock that has been closed.
+var errClosed = errors.New("the mock has been stopped")
+
+// lockFile is the path of a state file's lock file. The state file itself
+// cannot carry the lock: a compaction replaces it with a new file, and it
+// does not exist until the first change.
+func lockFile(file string) string { return file + ".lock" }
+
+// lock takes the state file's lock, or fails with an error that names the
+// file when another mock holds it. It is called before st is shared.
+func (st *store) lock() error {
+	if st.file == "" {
+		return nil
+	}
+	path := lockFile(st.file)
+	f, err := acquireLock(path)
+	switch {
+	case errors.Is(err, errLockHeld):
+		return fmt.Errorf("state file %s is in use by another mock, which holds its lock file %s: "+
+			"stop that mock first, or give this one another state file", st.file, path)
+	case err != nil:
+		return fmt.Errorf("lock state file %s: %w", st.file, err)
+	}
+	st.lockF = f
+	return nil
+}
+
+// close closes the state file and releases its lock. Changes after it fail
+// with a 500 and change nothing; reading goes on from memory.
+func (st *store) close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed {
+		return nil
+	}
+	st.closed = true
+	var errs []error
+	if st.j != nil && st.j.f != nil {
+		errs = append(errs, st.j.f.Close())
+		st.j.f = nil
+	}
+	if st.lockF != nil {
+		errs = append(errs, releaseLock(st.lockF, lockFile(st.file)))
+		st.lockF = nil
+	}
+	return errors.Join(errs...)
+}
+
+// sameFileAt reports whether f is the file at path.
+func sameFileAt(f *os.File, path string) bool {
+	at, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	have, err := f.Stat()
+	return err == nil && os.SameFile(at, have)
+}
