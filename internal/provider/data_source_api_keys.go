@@ -1,8 +1,8 @@
 package provider
 
 // The hellgate_api_keys data source: every API key of the cluster, read
-// page by page within a read timeout, filtered by scopes and expiry, in a
-// stable order.
+// page by page within a read timeout, filtered by scopes, expiry and
+// creation time, in a stable order.
 
 import (
 	"context"
@@ -23,8 +23,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*apiKeysDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*apiKeysDataSource)(nil)
+	_ datasource.DataSource                     = (*apiKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*apiKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*apiKeysDataSource)(nil)
 )
 
 // NewAPIKeysDataSource returns the hellgate_api_keys data source.
@@ -37,9 +38,11 @@ type apiKeysDataSource struct {
 }
 
 type apiKeysDataModel struct {
-	Scopes         types.Set  `tfsdk:"scopes"`
-	IncludeExpired types.Bool `tfsdk:"include_expired"`
-	Keys           types.List `tfsdk:"keys"`
+	Scopes         types.Set    `tfsdk:"scopes"`
+	IncludeExpired types.Bool   `tfsdk:"include_expired"`
+	CreatedAfter   types.String `tfsdk:"created_after"`
+	CreatedBefore  types.String `tfsdk:"created_before"`
+	Keys           types.List   `tfsdk:"keys"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
@@ -69,6 +72,16 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "Whether to list keys that have expired but were not deleted. Defaults to `true`.",
 				Optional:            true,
 			},
+			"created_after": schema.StringAttribute{
+				MarkdownDescription: descCreatedAfter,
+				Optional:            true,
+				Validators:          []validator.String{validators.Timestamp()},
+			},
+			"created_before": schema.StringAttribute{
+				MarkdownDescription: descCreatedBefore,
+				Optional:            true,
+				Validators:          []validator.String{validators.Timestamp()},
+			},
 			"keys": schema.ListNestedAttribute{
 				MarkdownDescription: "The keys, ordered by `created_at`, then by `id`.",
 				Computed:            true,
@@ -93,6 +106,12 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 }
 
+// ConfigValidators refuses a created_after and created_before window that
+// no key can fall into.
+func (d *apiKeysDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{createdWindowValidator{}}
+}
+
 func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if data := configuredData(req.ProviderData, "Data Source", &resp.Diagnostics); data != nil {
 		d.data = data
@@ -105,14 +124,14 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var want []string
+	filter := keyFilter{includeExpired: cfg.IncludeExpired.IsNull() || cfg.IncludeExpired.ValueBool()}
 	if !cfg.Scopes.IsNull() {
-		resp.Diagnostics.Append(cfg.Scopes.ElementsAs(ctx, &want, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+		resp.Diagnostics.Append(cfg.Scopes.ElementsAs(ctx, &filter.scopes, false)...)
 	}
-	includeExpired := cfg.IncludeExpired.IsNull() || cfg.IncludeExpired.ValueBool()
+	filter.setWindow(cfg.CreatedAfter, cfg.CreatedBefore, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if d.data == nil || d.data.client == nil {
 		notConfigured(&resp.Diagnostics, "list the API keys")
 		return
@@ -133,11 +152,11 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	now := d.data.now()
-	keys = filterAPIKeys(keys, want, includeExpired, now)
+	filter.now = d.data.now()
+	keys = filterAPIKeys(keys, filter)
 	items := make([]apiKeyDataModel, 0, len(keys))
 	for i := range keys {
-		m, diags := apiKeyDataFromAPI(ctx, &keys[i], now)
+		m, diags := apiKeyDataFromAPI(ctx, &keys[i], filter.now)
 		resp.Diagnostics.Append(diags...)
 		items = append(items, m)
 	}
@@ -153,15 +172,14 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-// filterAPIKeys keeps the keys having every scope of want (all keys when
-// want is empty), drops expired ones unless includeExpired, and sorts the
-// rest by created_at, then id, so that the list is stable from one read to
-// the next.
-func filterAPIKeys(keys []hellgate.APIKey, want []string, includeExpired bool, now time.Time) []hellgate.APIKey {
+// filterAPIKeys keeps the keys that f selects and sorts them by
+// created_at, then id, so that the list is stable from one read to the
+// next.
+func filterAPIKeys(keys []hellgate.APIKey, f keyFilter) []hellgate.APIKey {
 	out := make([]hellgate.APIKey, 0, len(keys))
-	for _, k := range keys {
-		if keySelected(&k, want, includeExpired, now) {
-			out = append(out, k)
+	for i := range keys {
+		if f.selects(&keys[i]) {
+			out = append(out, keys[i])
 		}
 	}
 	// By created_at as the data source shows it (whole seconds), so that
@@ -173,21 +191,4 @@ func filterAPIKeys(keys []hellgate.APIKey, want []string, includeExpired bool, n
 		return strings.Compare(a.ID, b.ID)
 	})
 	return out
-}
-
-// keySelected is the filter the list data source and the list resource
-// share: k has every scope of want, and has not expired at now unless
-// includeExpired.
-func keySelected(k *hellgate.APIKey, want []string, includeExpired bool, now time.Time) bool {
-	return (includeExpired || !keyExpired(k, now)) && hasAllScopes(k.Scopes, want)
-}
-
-// hasAllScopes reports whether have holds every scope of want.
-func hasAllScopes(have, want []string) bool {
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
-		}
-	}
-	return true
 }

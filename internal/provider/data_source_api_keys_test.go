@@ -212,7 +212,7 @@ func TestFilterAPIKeys(t *testing.T) {
 		{[]string{"y", "x"}, false, "c"},
 		{[]string{"w"}, true, ""},
 	} {
-		if got := ids(filterAPIKeys(slices.Clone(keys), tc.want, tc.expired, now)); got != tc.ids {
+		if got := ids(filterAPIKeys(slices.Clone(keys), keyFilter{scopes: tc.want, includeExpired: tc.expired, now: now})); got != tc.ids {
 			t.Errorf("filterAPIKeys(%v, include_expired=%t) = %q, want %q", tc.want, tc.expired, got, tc.ids)
 		}
 	}

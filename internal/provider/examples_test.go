@@ -29,6 +29,9 @@ import (
 //     is invoked (terraform apply -invoke), and the action examples revoke
 //     that key. Both need Terraform 1.14+ and skip visibly under other CLIs,
 //     as an import block by identity does under CLIs without identities.
+//   - The placeholder id and the placeholder window of created_after and
+//     created_before are replaced, in .tf and query files alike, by that
+//     key's id and a window around the time it was made.
 
 const (
 	examplesDir = "../../examples"
@@ -36,6 +39,12 @@ const (
 	// examplePlaceholderID is the key id the examples use where they need
 	// an existing key; the tests put a real key's id in its place.
 	examplePlaceholderID = "123e4567-e89b-12d3-a456-426614174000"
+
+	// exampleCreatedAfter and exampleCreatedBefore are the window the
+	// examples filter by creation time with; the tests put a window around
+	// the time the existing key was made in their place.
+	exampleCreatedAfter  = "2026-03-02T14:05:00Z"
+	exampleCreatedBefore = "2026-03-02T14:20:00Z"
 
 	// The files the tests add to a copy of an example.
 	exampleSetupFile    = "examples_test_setup.tf"
@@ -65,6 +74,7 @@ func TestAccExamples(t *testing.T) {
 	for _, want := range []string{
 		"provider", "resources/hellgate_api_key", "demo",
 		"list-resources/hellgate_api_key", "actions/hellgate_revoke_api_key",
+		"guides/interrupted-runs",
 	} {
 		if !slices.Contains(roots, want) {
 			t.Errorf("example %s not found among %v", want, roots)
@@ -189,6 +199,12 @@ func testExample(t *testing.T, src string) {
 		t.Fatal(err)
 	}
 
+	placeholders := strings.NewReplacer(
+		examplePlaceholderID, existing.ID,
+		exampleCreatedAfter, formatTime(existing.CreatedAt.Add(-time.Minute)),
+		exampleCreatedBefore, formatTime(existing.CreatedAt.Add(time.Hour)),
+	)
+
 	// Import blocks are run after the apply, against the key it made.
 	importBlocks := map[string]string{}
 	for name, content := range files {
@@ -199,8 +215,10 @@ func testExample(t *testing.T, src string) {
 			}
 			continue
 		}
-		if strings.HasSuffix(name, ".tf") && strings.Contains(content, examplePlaceholderID) {
-			writeFile(t, filepath.Join(dir, name), strings.ReplaceAll(content, examplePlaceholderID, existing.ID))
+		if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfquery.hcl") {
+			if replaced := placeholders.Replace(content); replaced != content {
+				writeFile(t, filepath.Join(dir, name), replaced)
+			}
 		}
 	}
 

@@ -1,9 +1,9 @@
 package provider
 
 // The hellgate_api_key list resource, for terraform query: it lists the
-// cluster's keys page by page, filtered by scopes and expiry, with each
-// key's identity and, on request, the resource object an import of that
-// key would produce.
+// cluster's keys page by page, filtered by scopes, expiry and creation
+// time, with each key's identity and, on request, the resource object an
+// import of that key would produce.
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
@@ -24,8 +25,9 @@ import (
 )
 
 var (
-	_ list.ListResource              = (*apiKeyListResource)(nil)
-	_ list.ListResourceWithConfigure = (*apiKeyListResource)(nil)
+	_ list.ListResource                     = (*apiKeyListResource)(nil)
+	_ list.ListResourceWithConfigure        = (*apiKeyListResource)(nil)
+	_ list.ListResourceWithConfigValidators = (*apiKeyListResource)(nil)
 )
 
 // NewAPIKeyListResource returns the hellgate_api_key list resource.
@@ -39,8 +41,10 @@ type apiKeyListResource struct {
 
 // apiKeyListModel is the config block of a list "hellgate_api_key" block.
 type apiKeyListModel struct {
-	Scopes         types.List `tfsdk:"scopes"`
-	IncludeExpired types.Bool `tfsdk:"include_expired"`
+	Scopes         types.List   `tfsdk:"scopes"`
+	IncludeExpired types.Bool   `tfsdk:"include_expired"`
+	CreatedAfter   types.String `tfsdk:"created_after"`
+	CreatedBefore  types.String `tfsdk:"created_before"`
 }
 
 func (l *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -71,8 +75,24 @@ func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 					"an expired key no longer authenticates, and a configuration generated for it would plan its replacement.",
 				Optional: true,
 			},
+			"created_after": schema.StringAttribute{
+				MarkdownDescription: descCreatedAfter,
+				Optional:            true,
+				Validators:          []validator.String{validators.Timestamp()},
+			},
+			"created_before": schema.StringAttribute{
+				MarkdownDescription: descCreatedBefore,
+				Optional:            true,
+				Validators:          []validator.String{validators.Timestamp()},
+			},
 		},
 	}
+}
+
+// ListResourceConfigValidators refuses a created_after and created_before
+// window that no key can fall into.
+func (l *apiKeyListResource) ListResourceConfigValidators(context.Context) []list.ConfigValidator {
+	return []list.ConfigValidator{createdWindowValidator{}}
 }
 
 func (l *apiKeyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -84,9 +104,12 @@ func (l *apiKeyListResource) Configure(_ context.Context, req resource.Configure
 func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg apiKeyListModel
 	diags := req.Config.Get(ctx, &cfg)
-	var want []string
+	filter := keyFilter{includeExpired: cfg.IncludeExpired.ValueBool()} // null: false
 	if !diags.HasError() && !cfg.Scopes.IsNull() {
-		diags.Append(cfg.Scopes.ElementsAs(ctx, &want, false)...)
+		diags.Append(cfg.Scopes.ElementsAs(ctx, &filter.scopes, false)...)
+	}
+	if !diags.HasError() {
+		filter.setWindow(cfg.CreatedAfter, cfg.CreatedBefore, &diags)
 	}
 	if !diags.HasError() && (l.data == nil || l.data.client == nil) {
 		notConfigured(&diags, "list the API keys")
@@ -95,8 +118,8 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	includeExpired := cfg.IncludeExpired.ValueBool() // null: false
-	client, now := l.data.client, l.data.now()
+	client := l.data.client
+	filter.now = l.data.now()
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)
@@ -112,17 +135,17 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 				return
 			}
 			for i := range page.Keys {
-				if !keySelected(&page.Keys[i], want, includeExpired, now) {
+				if !filter.selects(&page.Keys[i]) {
 					continue
 				}
-				result := listResult(ctx, req, &page.Keys[i], now)
+				result := listResult(ctx, req, &page.Keys[i], filter.now)
 				sent++
 				atLimit := req.Limit > 0 && sent >= req.Limit
 				if atLimit {
 					// Terraform drops whatever follows the limit without a
 					// word; say so, judged by the page at hand (no request
 					// is made for it).
-					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return keySelected(&k, want, includeExpired, now) })
+					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return filter.selects(&k) })
 					if more || page.Next != nil {
 						result.Diagnostics.AddWarning("API Key List Stopped at Its Limit", limitDetail(req.Limit, more))
 					}
