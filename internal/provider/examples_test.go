@@ -74,7 +74,7 @@ func TestAccExamples(t *testing.T) {
 	for _, want := range []string{
 		"provider", "resources/hellgate_api_key", "demo",
 		"list-resources/hellgate_api_key", "actions/hellgate_revoke_api_key",
-		"guides/interrupted-runs",
+		"guides/interrupted-runs", "guides/secret-store",
 	} {
 		if !slices.Contains(roots, want) {
 			t.Errorf("example %s not found among %v", want, roots)
