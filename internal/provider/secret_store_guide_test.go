@@ -466,3 +466,23 @@ func jsonScalar(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// A service name that some store would refuse fails the plan, naming the
+// input and what it allows, before any request to Hellgate.
+func TestAccSecretStoreGuide_badServiceName(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	dir := copyDir(t, secretStoreExample)
+	writeFile(t, filepath.Join(dir, "main_override.tf"), "module \"checkout_key\" {\n  service = \"Checkout_API\"\n}\n")
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out, err := tf.run("plan", "-input=false", "-no-color")
+	if err == nil {
+		t.Fatalf("the plan accepted service = \"Checkout_API\":\n%s", out)
+	}
+	mustContain(t, out, "Invalid value for variable", `var.service`,
+		"service must be 1 to 54 lower-case letters and digits, in words joined by single dashes, so that every store accepts the secret's name, hellgate-<service>.")
+	if n := c.requests(); n != 0 {
+		t.Errorf("the failed plan made %d request(s) to Hellgate", n)
+	}
+}

@@ -26,12 +26,12 @@ terraform {
 }
 
 variable "service" {
-  description = "The service's name, which names its secret in the store: lower-case letters, digits and dashes."
+  description = "The service's name, which names its secret in the store (hellgate-<service>): lower-case letters and digits, in words joined by dashes."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.service))
-    error_message = "service must be 1 to 63 lower-case letters, digits and dashes, starting and ending with a letter or digit, so that every store accepts the secret's name."
+    condition     = can(regex("^[a-z0-9]+(-[a-z0-9]+)*$", var.service)) && length(var.service) <= 54
+    error_message = "service must be 1 to 54 lower-case letters and digits, in words joined by single dashes, so that every store accepts the secret's name, hellgate-<service>."
   }
 }
 
