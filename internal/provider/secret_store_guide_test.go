@@ -36,10 +36,10 @@ import (
 )
 
 const (
-	secretStoreExample = "../../examples/guides/secret-store"
+	storeGuideExample = "../../examples/guides/secret-store"
 	// The example's module, relative to the example's folder.
-	secretStoreModuleDir = "modules/service_key"
-	secretStoreKeyAddr   = "module.checkout_key.hellgate_api_key.this"
+	storeGuideModuleDir = "modules/service_key"
+	storeGuideKeyAddr   = "module.checkout_key.hellgate_api_key.this"
 )
 
 // Write-only arguments of managed resources (the store side of the
@@ -92,7 +92,7 @@ var plainStandIn = secretStoreStandIn{
 var writeOnlyStandIn = secretStoreStandIn{
 	install: func(t *testing.T, dir string) {
 		t.Helper()
-		module := filepath.Join(dir, secretStoreModuleDir)
+		module := filepath.Join(dir, storeGuideModuleDir)
 		writeFile(t, filepath.Join(module, "store.tf"), testdataFile(t, "store.tf"))
 		if err := os.Mkdir(filepath.Join(module, "write_only_store"), 0o750); err != nil {
 			t.Fatal(err)
@@ -139,7 +139,7 @@ type secretStoreRun struct {
 func testSecretStoreRotation(t *testing.T, store secretStoreStandIn) {
 	clk := newKeyClock()
 	c := newClockedCluster(t, clk)
-	dir := copyDir(t, secretStoreExample)
+	dir := copyDir(t, storeGuideExample)
 	store.install(t, dir)
 	setUpExample(t, dir, string(readTestFile(t, filepath.Join(dir, "main.tf"))), c.url)
 	r := &secretStoreRun{
@@ -163,7 +163,7 @@ func testSecretStoreRotation(t *testing.T, store secretStoreStandIn) {
 
 	// -replace, as after a suspected leak: the same.
 	r.clk.Advance(time.Hour)
-	third := r.rotation("terraform apply -replace", replaced, "-replace="+secretStoreKeyAddr)
+	third := r.rotation("terraform apply -replace", replaced, "-replace="+storeGuideKeyAddr)
 	r.expectAuthenticates(first, second, third)
 
 	// 61 days on, the newest key is within its 30-day rotation window: the
@@ -205,7 +205,7 @@ func (r *secretStoreRun) rotation(what string, actions []string, extra ...string
 	t := r.t
 	t.Helper()
 	plan := r.planAndApply(what, extra...)
-	plan.expectActions(t, secretStoreKeyAddr, actions...)
+	plan.expectActions(t, storeGuideKeyAddr, actions...)
 
 	key := r.currentKey(what)
 	got := r.store.delivered(t, r.tf, plan)
@@ -223,7 +223,7 @@ func (r *secretStoreRun) noRotation(what string) {
 	creates := r.c.srv.Stats().Requests.Create
 	before := r.currentKey(what)
 	plan := r.planAndApply(what)
-	plan.expectActions(t, secretStoreKeyAddr, "no-op")
+	plan.expectActions(t, storeGuideKeyAddr, "no-op")
 	if n := r.c.srv.Stats().Requests.Create - creates; n != 0 {
 		t.Errorf("%s made %d key(s)", what, n)
 	}
@@ -259,7 +259,7 @@ func (r *secretStoreRun) planAndApply(what string, extra ...string) plannedChang
 func (r *secretStoreRun) currentKey(what string) mockcluster.Key {
 	t := r.t
 	t.Helper()
-	id, _ := childResource(t, r.tf, secretStoreKeyAddr).Values["id"].(string)
+	id, _ := childResource(t, r.tf, storeGuideKeyAddr).Values["id"].(string)
 	key, ok := r.c.srv.Key(id)
 	if !ok {
 		t.Fatalf("%s: the key in state, %q, is not on the mock", what, id)
@@ -472,7 +472,7 @@ func jsonScalar(v any) string {
 func TestAccSecretStoreGuide_badServiceName(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := copyDir(t, secretStoreExample)
+	dir := copyDir(t, storeGuideExample)
 	writeFile(t, filepath.Join(dir, "main_override.tf"), "module \"checkout_key\" {\n  service = \"Checkout_API\"\n}\n")
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustRun("init", "-input=false", "-no-color")
