@@ -1,0 +1,28 @@
+# HashiCorp Vault (KV version 2), plain: data_json is sensitive, but the
+# store's state holds it as well. Vault 5.x needs Terraform 1.11; on older
+# versions, constrain the provider to "~> 4.0".
+
+terraform {
+  required_providers {
+    vault = {
+      source  = "hashicorp/vault"
+      version = ">= 3.7.0"
+    }
+  }
+}
+
+variable "vault_mount" {
+  description = "The path the KV version 2 secrets engine is mounted at, such as \"kvv2\"."
+  type        = string
+}
+
+resource "vault_kv_secret_v2" "this" {
+  mount     = var.vault_mount
+  name      = local.secret_name
+  data_json = jsonencode({ api_key = hellgate_api_key.this.key_value })
+}
+
+output "secret_ref" {
+  description = "Where the store keeps the secret."
+  value       = vault_kv_secret_v2.this.path
+}
