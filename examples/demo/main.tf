@@ -40,11 +40,15 @@ resource "hellgate_api_key" "reporting" {
 }
 
 # Stands in for a secret store (Vault, AWS Secrets Manager, a Kubernetes
-# secret, ...): each key flows in without ever being printed.
+# secret, ...): each key flows in without ever being printed, and the
+# stand-in takes a new key by being replaced.
+# (triggers_replace, not input: terraform_data copies input to output,
+# which Terraform does not mark sensitive, so a plan that changes or
+# destroys the stand-in would show the old secret.)
 resource "terraform_data" "secret" {
   for_each = module.payment_keys.ids
 
-  input = {
+  triggers_replace = {
     path      = "payments/${each.key}/hellgate-api-key"
     key_value = module.payment_keys.key_values[each.key]
   }

@@ -33,6 +33,9 @@ type terraformCLI struct {
 	bin string
 	dir string
 	env []string
+	// observe, when set, sees every command run (its arguments) and what
+	// it printed, for checks that hold for every command of a test.
+	observe func(args []string, out string)
 }
 
 // The provider runs in this process, so the cluster's endpoint and token
@@ -142,6 +145,9 @@ func (tf *terraformCLI) run(args ...string) (string, error) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
+	if tf.observe != nil {
+		tf.observe(args, out.String())
+	}
 	return out.String(), err
 }
 

@@ -148,6 +148,7 @@ func (pc plannedChanges) expectReplacedFor(t *testing.T, addr, attr string) {
 // -json reports it.
 type stateResource struct {
 	Address  string         `json:"address"`
+	Mode     string         `json:"mode"`
 	Type     string         `json:"type"`
 	Values   map[string]any `json:"values"`
 	Identity map[string]any `json:"identity"`

@@ -1,9 +1,9 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,7 +20,13 @@ import (
 //
 //   - Each folder with .tf files (except reusable modules under a modules/
 //     folder) is a root configuration: init, validate, apply, an empty
-//     second plan, destroy. A new example folder is picked up by itself.
+//     second plan, the replacement of every key in state (a saved plan
+//     with -replace, its apply, an empty plan), destroy. A new example
+//     folder is picked up by itself.
+//   - Nothing any of these commands prints shows the secret of a key the
+//     mock issued while the example ran (exampleSecrets), the plan and
+//     apply of a replacement and the destroy included: what a secret store
+//     is given must not be echoed.
 //   - An import.sh is run against the key the apply made (after removing
 //     it from state), then the plan must be empty; likewise an import block
 //     in an import-by-*.tf file.
@@ -166,7 +172,8 @@ func writeFile(t *testing.T, name, content string) {
 }
 
 func testExample(t *testing.T, src string) {
-	c := newTestCluster(t)
+	rc := newRecordingCluster(t)
+	c := rc.testCluster
 	dir := copyDir(t, src)
 	files := exampleFiles(t, dir)
 
@@ -199,6 +206,7 @@ func testExample(t *testing.T, src string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	secrets := &exampleSecrets{rc: rc, direct: []issuedKey{{ID: existing.ID, KeyValue: existing.KeyValue}}}
 
 	placeholders := strings.NewReplacer(
 		examplePlaceholderID, existing.ID,
@@ -226,14 +234,13 @@ func testExample(t *testing.T, src string) {
 	setUpExample(t, dir, allTF.String(), c.url)
 
 	tf := newTerraformCLI(t, dir, c)
+	// No command below may show a secret (see exampleSecrets).
+	secrets.watch(t, tf)
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("validate", "-no-color")
-	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	for _, k := range c.srv.Keys() {
-		if strings.Contains(out, k.KeyValue) {
-			t.Errorf("apply printed the secret of key %s:\n%s", k.ID, out)
-		}
-	}
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustRun("output", "-no-color")
+	tf.mustRun("output", "-json")
 	tf.planIsEmpty()
 
 	if script, ok := files["import.sh"]; ok {
@@ -250,8 +257,12 @@ func testExample(t *testing.T, src string) {
 	}
 
 	// Keys the example leaves to expire on their own on purpose: those in
-	// state, in any module, with revoke_on_destroy = false.
+	// state, in any module, with revoke_on_destroy = false, whether a
+	// replacement or the destroy ends them.
 	abandoned := keysLeftToExpire(t, tf)
+	testReplaceKeys(t, tf)
+	tf.mustRun("output", "-json")
+	maps.Copy(abandoned, keysLeftToExpire(t, tf))
 	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
 	// Nothing else the example made is left.
 	for _, k := range c.srv.Keys() {
@@ -276,36 +287,13 @@ func testExample(t *testing.T, src string) {
 // whose revoke_on_destroy is false.
 func keysLeftToExpire(t *testing.T, tf *terraformCLI) map[string]bool {
 	t.Helper()
-	type module struct {
-		Resources    []stateResource `json:"resources"`
-		ChildModules []module        `json:"child_modules"`
-	}
-	var state struct {
-		Values *struct {
-			RootModule module `json:"root_module"`
-		} `json:"values"`
-	}
-	out := tf.mustRun("show", "-json")
-	if err := json.Unmarshal([]byte(out), &state); err != nil {
-		t.Fatalf("reading the state's JSON: %v\n%s", err, out)
-	}
 	ids := map[string]bool{}
-	if state.Values == nil {
-		return ids
-	}
-	var walk func(m module)
-	walk = func(m module) {
-		for _, r := range m.Resources {
-			if revoke, ok := r.Values["revoke_on_destroy"].(bool); r.Type == "hellgate_api_key" && ok && !revoke {
-				id, _ := r.Values["id"].(string)
-				ids[id] = true
-			}
-		}
-		for _, c := range m.ChildModules {
-			walk(c)
+	for _, r := range managedKeys(t, tf) {
+		if revoke, ok := r.Values["revoke_on_destroy"].(bool); ok && !revoke {
+			id, _ := r.Values["id"].(string)
+			ids[id] = true
 		}
 	}
-	walk(state.Values.RootModule)
 	return ids
 }
 
@@ -437,8 +425,10 @@ func testImportBlock(t *testing.T, tf *terraformCLI, dir, name, content string) 
 // tests with mock_provider, and any test that uses the real provider
 // against the mock cluster.
 func testExampleModuleTests(t *testing.T, src string) {
-	c := newTestCluster(t)
+	rc := newRecordingCluster(t)
+	c := rc.testCluster
 	tf := newTerraformCLI(t, copyDir(t, src), c)
+	(&exampleSecrets{rc: rc}).watch(t, tf)
 	tf.mustRun("init", "-input=false", "-no-color")
 	out := tf.mustRun("test", "-no-color")
 	if !strings.Contains(out, "Success!") || !regexp.MustCompile(`\d+ passed, 0 failed`).MatchString(out) {

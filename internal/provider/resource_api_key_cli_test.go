@@ -35,16 +35,19 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 	}
 
 	// The secret reached the stand-in secret store through the module output.
-	output, _ := tf.stateResource("terraform_data.checkout_secret").Values["output"].(map[string]any)
-	if output["key_value"] != key.KeyValue {
-		t.Errorf("terraform_data.checkout_secret got %v, want the key's secret", output["key_value"])
+	given, _ := tf.stateResource("terraform_data.checkout_secret").Values["triggers_replace"].(map[string]any)
+	if given["key_value"] != key.KeyValue {
+		t.Errorf("terraform_data.checkout_secret was given %v, want the key's secret", given["key_value"])
 	}
 	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "checkout_key_id")); got != key.ID {
 		t.Errorf("output key_id = %q, want %q", got, key.ID)
 	}
 
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	out = tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	if strings.Contains(out, key.KeyValue) {
+		t.Errorf("destroy output shows the key's secret:\n%s", out)
+	}
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Fatal(err)
 	}

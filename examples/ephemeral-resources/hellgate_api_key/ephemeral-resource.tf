@@ -10,9 +10,11 @@ ephemeral "hellgate_api_key" "deployer" {
   expires_in = 3600 # dies by itself after an hour, even if the revoke fails
 }
 
-# Use it wherever a value may be ephemeral: a provider configuration (as
-# here), a write-only attribute of a secret store, or a local for a one-off
-# job. This provider block acts with the short-lived key alone.
+# Use it wherever a value may be ephemeral and is needed only during the
+# run: a provider configuration (as here), or a local for a one-off job. A
+# key a service keeps using, in a secret store, comes from the
+# hellgate_api_key resource instead: this one is revoked when the run ends.
+# This provider block acts with the short-lived key alone.
 provider "hellgate" {
   alias   = "deployer"
   api_key = ephemeral.hellgate_api_key.deployer.key_value

@@ -35,8 +35,11 @@ resource "hellgate_api_key" "payments" {
 
 # Stands in for a secret store (Vault, AWS Secrets Manager, a Kubernetes
 # secret, ...): it receives each new key as soon as it exists.
+# (triggers_replace, not input: terraform_data copies input to output,
+# which Terraform does not mark sensitive, so a plan that changes or
+# destroys the stand-in would show the old secret.)
 resource "terraform_data" "payments_secret" {
-  input = {
+  triggers_replace = {
     path      = "payments/hellgate-api-key"
     key_value = hellgate_api_key.payments.key_value
   }

@@ -11,8 +11,11 @@ module "checkout_key" {
 
 # Stands in for a secret store (Vault, AWS Secrets Manager, a Kubernetes
 # secret, ...).
+# (triggers_replace, not input: terraform_data copies input to output,
+# which Terraform does not mark sensitive, so a plan that changes or
+# destroys the stand-in would show the old secret.)
 resource "terraform_data" "checkout_secret" {
-  input = {
+  triggers_replace = {
     path      = "payments/checkout/hellgate-api-key"
     key_value = module.checkout_key.key_value
   }

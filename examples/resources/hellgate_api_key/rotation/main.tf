@@ -33,8 +33,11 @@ resource "terraform_data" "key_generation" {
 
 # Stands in for a secret store (Vault, AWS Secrets Manager, a Kubernetes
 # secret, ...): it receives each new key as soon as it exists.
+# (triggers_replace, not input: terraform_data copies input to output,
+# which Terraform does not mark sensitive, so a plan that changes or
+# destroys the stand-in would show the old secret.)
 resource "terraform_data" "checkout_secret" {
-  input = {
+  triggers_replace = {
     path      = "payments/checkout/hellgate-api-key"
     key_value = hellgate_api_key.checkout.key_value
   }
