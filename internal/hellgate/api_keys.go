@@ -117,7 +117,7 @@ func (c *Client) createAPIKey(ctx context.Context, in CreateAPIKeyInput, once bo
 		// The body holds the secret: describe the problem, never quote it.
 		return nil, committed(fmt.Errorf("POST %s: the response (status %d) is not a valid API key object", apiKeysPath, resp.status))
 	}
-	c.maskSecret(ctx, k.KeyValue)
+	c.rememberSecret(k.KeyValue)
 	switch {
 	case k.ID == "":
 		return nil, committed(fmt.Errorf("POST %s: the response (status %d) has no id", apiKeysPath, resp.status))
