@@ -117,6 +117,11 @@ type Client struct {
 	// it is shorter than minSecretLen.
 	credentialSecret *secret
 
+	// ep is what the client knows about its endpoint: whether it serves
+	// the API-key collection, so that a 404 on a key's path means the key
+	// is gone (see endpoint.go).
+	ep endpointState
+
 	// secrets holds every key_value this client has seen in a response, so
 	// that later logs and error messages can mask them too.
 	secretsMu sync.RWMutex

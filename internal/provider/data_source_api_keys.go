@@ -147,7 +147,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 	keys, err := d.data.client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List API Keys",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to List API Keys", err),
 			apiErrorDetail("Hellgate did not list the API keys", err))
 		return
 	}

@@ -262,7 +262,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Read API Key", err),
 			apiErrorDetail(fmt.Sprintf("Hellgate did not return the API key %s", state.ID.ValueString()), err))
 		return
 	}
@@ -333,7 +333,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 	err := r.data.client.DeleteAPIKey(ctx, state.ID.ValueString())
 	if err != nil && !hellgate.IsNotFound(err) {
-		resp.Diagnostics.AddError("Unable to Revoke API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Revoke API Key", err),
 			apiErrorDetail(fmt.Sprintf("Hellgate did not revoke the API key %s; it stays in state so the next apply tries again", state.ID.ValueString()), err))
 		return
 	}
