@@ -1,6 +1,7 @@
 package hellgate
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -271,5 +272,41 @@ func TestErrorShowsFullPath(t *testing.T) {
 	}
 	if want := "GET /p/api/admin/api-keys/k1: 400 Bad Request: bad: nope"; err.Error() != want {
 		t.Errorf("err = %q, want %q", err, want)
+	}
+}
+
+// A check whose caller gives up reaches no verdict: the caller's 404 is
+// not reported as not-found, and another caller, waiting for that check
+// or coming after it, checks again on its own context.
+func TestNotFound_abandonedCheck(t *testing.T) {
+	t.Parallel()
+	var lists atomic.Int64
+	firstListSeen := make(chan struct{})
+	s := &endpointServer{key: keyNotFound, list: func(w http.ResponseWriter, r *http.Request) {
+		if lists.Add(1) == 1 {
+			close(firstListSeen)
+			<-r.Context().Done() // never answers; the caller gives up
+			return
+		}
+		listOfOne(w, r)
+	}}
+	c, _ := newEndpointClient(t, s)
+
+	ctxA, cancelA := context.WithCancel(t.Context())
+	errA := make(chan error, 1)
+	go func() { _, err := c.GetAPIKey(ctxA, "k1"); errA <- err }()
+	<-firstListSeen
+	errB := make(chan error, 1)
+	go func() { _, err := c.GetAPIKey(t.Context(), "k2"); errB <- err }()
+	cancelA()
+
+	if err := <-errA; err == nil || IsNotFound(err) || IsWrongEndpoint(err) || !errors.Is(err, context.Canceled) {
+		t.Errorf("the caller that gave up: err = %v, want a context error that is neither not-found nor wrong endpoint", err)
+	}
+	if err := <-errB; !IsNotFound(err) {
+		t.Errorf("the other caller: err = %v, want a not-found", err)
+	}
+	if got := lists.Load(); got != 2 {
+		t.Errorf("%d list requests, want 2", got)
 	}
 }
