@@ -28,10 +28,10 @@ func secretForms(s string) map[string]string {
 	uEsc := func(lower bool) string {
 		var b strings.Builder
 		for _, r := range s {
-			switch {
-			case r == '/':
+			switch r {
+			case '/':
 				b.WriteString(`\/`)
-			case r == '+' || r == '=' || r == '<' || r == '>' || r == '&':
+			case '+', '=', '<', '>', '&':
 				f := `\u%04X`
 				if lower {
 					f = `\u%04x`

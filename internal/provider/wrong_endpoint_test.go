@@ -51,8 +51,11 @@ resource "hellgate_api_key" "b" {
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	a, b := tf.stateResource("hellgate_api_key.a"), tf.stateResource("hellgate_api_key.b")
-	idA, idB := a.Values["id"].(string), b.Values["id"].(string)
+	idA, _ := tf.stateResource("hellgate_api_key.a").Values["id"].(string)
+	idB, _ := tf.stateResource("hellgate_api_key.b").Values["id"].(string)
+	if idA == "" || idB == "" {
+		t.Fatalf("the apply recorded the ids %q and %q", idA, idB)
+	}
 	stillThere := func(step string) {
 		t.Helper()
 		var inState []string
