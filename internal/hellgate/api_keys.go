@@ -108,28 +108,31 @@ func (c *Client) createAPIKey(ctx context.Context, in CreateAPIKeyInput, once bo
 		once:           once,
 	})
 	if err != nil {
-		return nil, err
+		return nil, c.collectionNotFound(err)
 	}
 
 	// Hellgate answered 2xx: it made a key, even if the answer is unusable.
 	var k apiKeyJSON
+	path := c.requestPath(apiKeysPath)
 	if err := json.Unmarshal(resp.body, &k); err != nil {
 		// The body holds the secret: describe the problem, never quote it.
-		return nil, committed(fmt.Errorf("POST %s: the response (status %d) is not a valid API key object", apiKeysPath, resp.status))
+		return nil, committed(fmt.Errorf("POST %s: the response (status %d) is not a valid API key object", path, resp.status))
 	}
-	c.maskSecret(ctx, k.KeyValue)
+	c.rememberSecret(k.KeyValue)
 	switch {
 	case k.ID == "":
-		return nil, committed(fmt.Errorf("POST %s: the response (status %d) has no id", apiKeysPath, resp.status))
+		return nil, committed(fmt.Errorf("POST %s: the response (status %d) has no id", path, resp.status))
 	case k.KeyValue == "":
-		return nil, committed(fmt.Errorf("POST %s: the response for API key %s has no key_value; delete that key and try again", apiKeysPath, k.ID))
+		return nil, committed(fmt.Errorf("POST %s: the response for API key %s has no key_value; delete that key and try again", path, k.ID))
 	}
+	c.setVerdict(endpointServes)
 	out := k.apiKey()
 	return &out, nil
 }
 
 // GetAPIKey reads one API key. An unknown id is an *Error for which
-// IsNotFound is true.
+// IsNotFound is true, once the endpoint is known to serve the API-key
+// collection (see IsWrongEndpoint).
 func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	path, err := apiKeyPath(id)
 	if err != nil {
@@ -137,9 +140,13 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	}
 	resp, err := c.do(ctx, apiRequest{method: http.MethodGet, path: path})
 	if err != nil {
-		return nil, err
+		return nil, c.confirmNotFound(ctx, err)
 	}
-	return decodeAPIKey(http.MethodGet, path, resp)
+	k, err := decodeAPIKey(http.MethodGet, c.requestPath(path), resp)
+	if err == nil {
+		c.setVerdict(endpointServes)
+	}
+	return k, err
 }
 
 // ListAPIKeysInput selects one page of ListAPIKeys.
@@ -168,8 +175,9 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 	}
 	resp, err := c.do(ctx, apiRequest{method: http.MethodGet, path: apiKeysPath, query: q})
 	if err != nil {
-		return nil, err
+		return nil, c.collectionNotFound(err)
 	}
+	path := c.requestPath(apiKeysPath)
 
 	var body struct {
 		Data  []apiKeyJSON `json:"data"`
@@ -178,22 +186,23 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 		} `json:"links"`
 	}
 	if err := json.Unmarshal(resp.body, &body); err != nil {
-		return nil, fmt.Errorf("GET %s: decoding the response: %w", apiKeysPath, err)
+		return nil, fmt.Errorf("GET %s: decoding the response: %w", path, err)
 	}
 	page := &APIKeyPage{Keys: make([]APIKey, 0, len(body.Data))}
 	for _, k := range body.Data {
 		if k.ID == "" {
-			return nil, fmt.Errorf("GET %s: the response lists a key without an id", apiKeysPath)
+			return nil, fmt.Errorf("GET %s: the response lists a key without an id", path)
 		}
 		page.Keys = append(page.Keys, k.apiKey())
 	}
 	if body.Links.Next != nil && *body.Links.Next != "" {
 		next, err := parseNextLink(*body.Links.Next, in.Limit)
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", apiKeysPath, err)
+			return nil, fmt.Errorf("GET %s: %w", path, err)
 		}
 		page.Next = next
 	}
+	c.setVerdict(endpointServes)
 	return page, nil
 }
 
@@ -256,12 +265,12 @@ func (c *Client) APIKeyPages(ctx context.Context, pageSize int) iter.Seq2[*APIKe
 				return
 			}
 			if seen[page.Next.After] || page.Next.After == in.After {
-				yield(nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", apiKeysPath, page.Next.After))
+				yield(nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", c.requestPath(apiKeysPath), page.Next.After))
 				return
 			}
 			if pages == MaxListPages {
 				yield(nil, fmt.Errorf("GET %s: the server still names a next page after %d pages (%d keys); "+
-					"stopping, since a listing of every key reads at most %d pages", apiKeysPath, pages, pages*pageSize, MaxListPages))
+					"stopping, since a listing of every key reads at most %d pages", c.requestPath(apiKeysPath), pages, pages*pageSize, MaxListPages))
 				return
 			}
 			seen[page.Next.After] = true
@@ -271,15 +280,16 @@ func (c *Client) APIKeyPages(ctx context.Context, pageSize int) iter.Seq2[*APIKe
 }
 
 // DeleteAPIKey revokes and deletes an API key. An unknown id comes back as an
-// *Error for which IsNotFound is true; callers that only want the key gone
-// treat that as success.
+// *Error for which IsNotFound is true, once the endpoint is known to serve
+// the API-key collection (see IsWrongEndpoint); callers that only want the
+// key gone treat that as success.
 func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	path, err := apiKeyPath(id)
 	if err != nil {
 		return err
 	}
 	_, err = c.do(ctx, apiRequest{method: http.MethodDelete, path: path})
-	return err
+	return c.confirmNotFound(ctx, err)
 }
 
 // NewIdempotencyKey returns a fresh random idempotency key (a UUIDv4).

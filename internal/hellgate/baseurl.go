@@ -111,3 +111,16 @@ func (c *Client) endpoint(escapedPath string, query url.Values) *url.URL {
 	u.RawQuery = query.Encode()
 	return &u
 }
+
+// requestPath returns the path requested for an API path: the base URL's
+// path prefix, if any, then the API path.
+func (c *Client) requestPath(apiPath string) string {
+	return c.endpoint(apiPath, nil).EscapedPath()
+}
+
+// requestURL returns the URL of a path requested (as requestPath returns
+// it), with scheme and host but no query. The base URL holds no user
+// information (parseBaseURL refuses it), so the result holds no secret.
+func (c *Client) requestURL(path string) string {
+	return c.baseURL.Scheme + "://" + c.baseURL.Host + path
+}

@@ -113,10 +113,19 @@ type Client struct {
 	retry      retryPolicy
 	clock      clock.Clock
 
+	// credentialSecret is the credential as redact looks for it; nil when
+	// it is shorter than minSecretLen.
+	credentialSecret *secret
+
+	// ep is what the client knows about its endpoint: whether it serves
+	// the API-key collection, so that a 404 on a key's path means the key
+	// is gone (see endpoint.go).
+	ep endpointState
+
 	// secrets holds every key_value this client has seen in a response, so
 	// that later logs and error messages can mask them too.
 	secretsMu sync.RWMutex
-	secrets   []string
+	secrets   []*secret
 }
 
 // maxIdleConnsPerHost is how many idle keep-alive connections the shared
@@ -160,6 +169,9 @@ func New(cfg Config) (*Client, error) {
 		// Go would refuse to send it, or a server would read another
 		// value; say so without echoing it.
 		return nil, fmt.Errorf("hellgate: the %s is not a valid HTTP header value: %w", credentialName, err)
+	}
+	if len(c.credential) >= minSecretLen {
+		c.credentialSecret = newSecret(c.credential)
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent

@@ -25,7 +25,9 @@ var ErrRedirect = errors.New("the Hellgate provider does not follow redirects")
 // an API key's value: those are redacted from Message.
 type Error struct {
 	Method string // HTTP method, e.g. "DELETE"
-	Path   string // request path only (no host, no query), e.g. /api/admin/api-keys/ID
+	// Path is the path requested, without host or query: the base URL's
+	// path prefix, if any, then the API path, e.g. /api/admin/api-keys/ID.
+	Path string
 
 	StatusCode int
 	Code       string // Hellgate's error code, if the body had one
@@ -42,8 +44,14 @@ type Error struct {
 // Error formats the error as, for example,
 // `DELETE /api/admin/api-keys/ID: 404 Not Found: not_found: API key not found (request id 1234)`.
 func (e *Error) Error() string {
+	return e.Method + " " + e.Path + ": " + e.answer()
+}
+
+// answer formats the answer alone, e.g.
+// `404 Not Found: not_found: API key not found (request id 1234)`.
+func (e *Error) answer() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	fmt.Fprintf(&b, "%d", e.StatusCode)
 	if text := http.StatusText(e.StatusCode); text != "" {
 		b.WriteString(" " + text)
 	}
@@ -62,8 +70,12 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// IsNotFound reports whether err is or wraps a 404 *Error.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+// IsNotFound reports whether err is or wraps a 404 *Error that means what it
+// says: on one key's path, the client has confirmed that the endpoint
+// serves the API-key collection (see IsWrongEndpoint), so the key is gone.
+func IsNotFound(err error) bool {
+	return hasStatus(err, http.StatusNotFound) && !IsWrongEndpoint(err)
+}
 
 // IsUnauthorized reports whether err is or wraps a 401 *Error: the credential
 // is missing, wrong or expired.

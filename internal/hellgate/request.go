@@ -57,6 +57,9 @@ type attemptResult struct {
 func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 	ctx = c.logContext(ctx)
 	u := c.endpoint(r.path, r.query)
+	// From here on, messages and logs name the path actually requested,
+	// the base URL's path prefix included.
+	r.path = u.EscapedPath()
 
 	var outcome callError
 	fail := func(err error) error {

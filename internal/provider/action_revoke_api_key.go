@@ -88,7 +88,7 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 				"Nothing was revoked; check the id if you expected the key to exist", id), err))
 		return
 	case err != nil:
-		resp.Diagnostics.AddError("Unable to Revoke API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Revoke API Key", err),
 			apiErrorDetail(fmt.Sprintf("Hellgate did not revoke the API key %s; it may still be valid. Run the action again", id), err))
 		return
 	}

@@ -110,7 +110,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Read API Key", err),
 			apiErrorDetail(fmt.Sprintf("Hellgate did not return the API key %s", id), err))
 		return
 	}

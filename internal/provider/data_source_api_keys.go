@@ -99,7 +99,7 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
-				ReadDescription: fmt.Sprintf("How long reading every page of the list may take, as a duration such as `\"5m\"`. Defaults to `\"%s\"`.",
+				ReadDescription: fmt.Sprintf("How long reading every page of the list may take, as a positive duration such as `\"5m\"`. Defaults to `\"%s\"`.",
 					defaultListTimeout),
 			}),
 		},
@@ -107,9 +107,10 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 }
 
 // ConfigValidators refuses a created_after and created_before window that
-// no key can fall into.
+// no key can fall into, and a zero or negative read timeout, at validate
+// time, before any call to Hellgate.
 func (d *apiKeysDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{createdWindowValidator{}}
+	return []datasource.ConfigValidator{createdWindowValidator{}, validators.PositiveTimeouts()}
 }
 
 func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -147,7 +148,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 	keys, err := d.data.client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List API Keys",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to List API Keys", err),
 			apiErrorDetail("Hellgate did not list the API keys", err))
 		return
 	}

@@ -44,6 +44,20 @@ func notConfigured(diags *diag.Diagnostics, action string) {
 			"or configure the provider with values known at plan time.", action))
 }
 
+// wrongEndpointSummary is the summary of an error that says the endpoint,
+// or its path prefix, is wrong, whichever operation met it.
+const wrongEndpointSummary = "Wrong Hellgate Endpoint"
+
+// apiErrorSummary returns summary for a failed Hellgate call, or
+// wrongEndpointSummary when err says the endpoint is wrong: that, not the
+// operation, is what the user must fix.
+func apiErrorSummary(summary string, err error) string {
+	if hellgate.IsWrongEndpoint(err) {
+		return wrongEndpointSummary
+	}
+	return summary
+}
+
 // apiErrorDetail explains a failed Hellgate call: what the user can do,
 // then the error itself, which carries the HTTP status, Hellgate's message
 // and the request id.
@@ -57,6 +71,11 @@ func apiErrorDetail(what string, err error) string {
 		case hellgate.IsForbidden(err):
 			hint = " The provider's API key lacks the scope this operation needs (admin:api-keys:create, :read or :delete); use a key with that scope, or an admin token."
 		}
+	}
+	if hellgate.IsWrongEndpoint(err) {
+		hint = " The configured endpoint does not serve Hellgate's API-key endpoints, so the provider cannot tell whether any key exists: " +
+			"it has removed nothing from state and revoked nothing. Set endpoint (or HELLGATE_ENDPOINT) to the cluster's base URL, " +
+			"such as " + hellgate.ClusterURL("my-cluster-id") + ", without /api or another path after it, or set cluster_id instead."
 	}
 	if host, ok := hellgate.IsHostNotFound(err); ok {
 		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", host)

@@ -130,7 +130,7 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		for page, err := range client.APIKeyPages(ctx, hellgate.MaxPageSize) {
 			if err != nil {
 				var d diag.Diagnostics
-				d.AddError("Unable to List API Keys", apiErrorDetail("Hellgate did not list the API keys", err))
+				d.AddError(apiErrorSummary("Unable to List API Keys", err), apiErrorDetail("Hellgate did not list the API keys", err))
 				push(list.ListResult{Diagnostics: d})
 				return
 			}

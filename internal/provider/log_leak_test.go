@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -356,4 +359,78 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// escapedForms returns s as servers write it back: JSON-escaped (\/ for
+// /, \u002b or \u002B for + and =) and URL-encoded (query- and
+// path-escaped, hex digits in either case).
+func escapedForms(s string) map[string]string {
+	unicodeEscaped := func(format string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if r == '+' || r == '=' || r == '/' {
+				fmt.Fprintf(&b, format, r)
+				continue
+			}
+			b.WriteRune(r)
+		}
+		return b.String()
+	}
+	return map[string]string{
+		"JSON with \\/":                 strings.ReplaceAll(s, "/", `\/`),
+		"JSON with \\u00XX":             unicodeEscaped(`\u%04X`),
+		"JSON with \\u00xx":             unicodeEscaped(`\u%04x`),
+		"query-escaped":                 url.QueryEscape(s),
+		"query-escaped, lower-case hex": strings.NewReplacer("%2F", "%2f", "%2B", "%2b", "%3D", "%3d").Replace(url.QueryEscape(s)),
+		"path-escaped":                  url.PathEscape(s),
+	}
+}
+
+// TestAccLogLeak_escapedEcho runs a plan with TF_LOG=trace against a server
+// that answers every request with an error body echoing the credential,
+// a base64-like token with / and +, JSON-escaped and URL-encoded, as
+// other servers write it: neither the error Terraform shows nor its log
+// holds any form of the credential.
+func TestAccLogLeak_escapedEcho(t *testing.T) {
+	t.Parallel()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	token := fmt.Sprintf("Zm9v/%s+YmFy/%s+cXV4==", randomHex(t, 8), randomHex(t, 8))
+	forms := escapedForms(token)
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b strings.Builder
+		b.WriteString(`{"error_info":{`)
+		i := 0
+		for name, form := range escapedForms(r.Header.Get("x-admin-token")) {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, "%q:\"%s\"", name, form)
+			i++
+		}
+		b.WriteString("}}")
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("x-request-id", "req-echo")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(b.String()))
+	}))
+	t.Cleanup(echo.Close)
+
+	tf := newLoggedCLI(t, buildProvider(t), map[string]string{EnvEndpoint: echo.URL, EnvAdminToken: token})
+	writeMainTF(t, tf.dir, rootModule("", `data "hellgate_api_keys" "all" {}`+"\n"))
+	if out, err := tf.run("plan", "-input=false", "-no-color"); err == nil {
+		t.Fatalf("the plan succeeded against a server that refuses every request:\n%s", out)
+	}
+	log := tf.log.String()
+	for _, want := range []string{"Unable to List API Keys", "401 Unauthorized", "(request id req-echo)", "[REDACTED]", "Hellgate API response body"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the failed plan and its log do not say %q:\n%s", want, tailLines(log, 40))
+		}
+	}
+	secrets := map[string]string{"the admin token": token}
+	for name, form := range forms {
+		secrets["the admin token, "+name] = form
+	}
+	assertNoSecrets(t, log, secrets)
 }

@@ -144,6 +144,9 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "A full base URL of the Guardian API, such as `https://my-cluster-id.on-hellgate.cloud` " +
 					"or `http://127.0.0.1:8089` for a mock cluster; overrides `cluster_id`. " +
+					"The API paths (`/api/admin/api-keys/...`) are appended to it, so leave out `/api`: an endpoint whose " +
+					"API-key list answers `404` fails every operation with a \"Wrong Hellgate Endpoint\" error, and " +
+					"its `404`s are never taken to mean that a key is gone. " +
 					"Must use `https://`; plain `http://` is accepted only for loopback hosts " +
 					"(`localhost`, `127.0.0.0/8`, `::1`), because credentials for a card vault never travel in clear text. " +
 					"Can be set with the `" + EnvEndpoint + "` environment variable.",

@@ -151,16 +151,25 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, Read: true, Delete: true,
+				CreateDescription: fmt.Sprintf("How long creating the key may take, retries included, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+					"Defaults to `\"%s\"`.", defaultCreateTimeout),
+				ReadDescription: fmt.Sprintf("How long reading the key during a refresh may take, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+					"Defaults to `\"%s\"`.", defaultReadTimeout),
+				DeleteDescription: fmt.Sprintf("How long revoking the key may take, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+					"Defaults to `\"%s\"`. A destroy uses the value in state, so a change applies to destroys after the next apply has saved it.", defaultDeleteTimeout),
+			}),
 		},
 	}
 }
 
 // ConfigValidators holds the rules that tie rotate_before and
-// revoke_on_destroy to expires_in, so that they fail at validate time,
-// before any call to Hellgate.
+// revoke_on_destroy to expires_in, and the one that every timeout is
+// positive, so that they fail at validate time, before any call to
+// Hellgate.
 func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{rotationConfigValidator{}}
+	return []resource.ConfigValidator{rotationConfigValidator{}, validators.PositiveTimeouts()}
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -262,7 +271,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Read API Key", err),
 			apiErrorDetail(fmt.Sprintf("Hellgate did not return the API key %s", state.ID.ValueString()), err))
 		return
 	}
@@ -333,7 +342,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 	err := r.data.client.DeleteAPIKey(ctx, state.ID.ValueString())
 	if err != nil && !hellgate.IsNotFound(err) {
-		resp.Diagnostics.AddError("Unable to Revoke API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Revoke API Key", err),
 			apiErrorDetail(fmt.Sprintf("Hellgate did not revoke the API key %s; it stays in state so the next apply tries again", state.ID.ValueString()), err))
 		return
 	}
