@@ -153,7 +153,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		if hellgate.MayHaveCommitted(err) {
 			r.recoverOpen(ctx, unansweredCreate{in: in, from: attempted, until: r.data.now(), repeatedAtOnce: true}, &resp.Diagnostics)
 		}
-		resp.Diagnostics.AddError("Unable to Create Ephemeral API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create Ephemeral API Key", err),
 			apiErrorDetail("Hellgate did not create the ephemeral API key", err))
 		return
 	}

@@ -209,7 +209,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	key, err := createKey(ctx, r.data.client, in)
 	if err != nil {
 		if !hellgate.MayHaveCommitted(err) {
-			resp.Diagnostics.AddError("Unable to Create API Key",
+			resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
 				apiErrorDetail("Hellgate did not create the API key", err))
 			return
 		}
@@ -220,7 +220,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		u := unansweredCreate{in: in, from: attempted, until: r.data.now()}
 		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
-		resp.Diagnostics.AddError("Unable to Create API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
 				"the next apply revokes the key if Hellgate created it, and creates a new one", err))
 		return

@@ -112,7 +112,7 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 		if out.revoked != "" {
 			what += fmt.Sprintf(" The key %s that the repeat returned has been revoked.", out.revoked)
 		}
-		resp.Diagnostics.AddError("Unable to Revoke Unconfirmed API Key",
+		resp.Diagnostics.AddError(apiErrorSummary("Unable to Revoke Unconfirmed API Key", err),
 			apiErrorDetail(what+" The placeholder stays in state, so the next apply tries again", err))
 		return
 	}

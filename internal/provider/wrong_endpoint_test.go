@@ -173,3 +173,28 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 		t.Error("the key is no longer on the mock")
 	}
 }
+
+// A create against a wrong path prefix is refused with the same clear
+// error, and leaves nothing in state to clean up.
+func TestAccAPIKey_wrongEndpointPrefixOnCreate(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	dir := t.TempDir()
+	writeMainTF(t, dir, rootModule(c.wrongPrefix(), `resource "hellgate_api_key" "a" {
+  scopes = ["pci:tokens:read"]
+}
+`))
+	tf := newTerraformCLI(t, dir, c)
+	tf.mustRun("init", "-input=false", "-no-color")
+	out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
+	if err == nil {
+		t.Fatalf("the apply succeeded against an endpoint with a wrong path prefix:\n%s", out)
+	}
+	mustContain(t, out, "Error: "+wrongEndpointSummary, c.url+"/api/api/admin/api-keys", "the endpoint or its path prefix is wrong")
+	if rs := tf.showState(); len(rs) != 0 {
+		t.Errorf("the failed create left %d resources in state", len(rs))
+	}
+	if n := len(c.srv.Keys()); n != 0 {
+		t.Errorf("the mock holds %d keys", n)
+	}
+}
