@@ -504,10 +504,9 @@ func generatedBlocks(src string) map[string][]string {
 	return out
 }
 
-// The "done when": 250 keys made outside Terraform are brought
-// under management with terraform query -generate-config-out, one apply
-// that imports all 250 and adds, changes and destroys nothing, and an
-// empty plan afterwards.
+// 250 keys made outside Terraform are brought under management with
+// terraform query -generate-config-out, one apply that imports all 250 and
+// adds, changes and destroys nothing, and an empty plan afterwards.
 func TestAccListAPIKey_adopt250Keys(t *testing.T) {
 	requireCLIFeature(t, featureQuery)
 	t.Parallel()

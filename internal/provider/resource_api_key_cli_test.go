@@ -53,10 +53,10 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 	}
 }
 
-// The "done when": a key made with expires_in = 5 and
-// rotate_before = "3s" is planned for replacement, with its reason, by a
-// plan made 3 seconds later; applying that saved plan (later still) with
-// create_before_destroy leaves exactly one live, unexpired key.
+// A key made with expires_in = 5 and rotate_before = "3s" is planned for
+// replacement, with its reason, by a plan made 3 seconds later; applying
+// that saved plan (later still) with create_before_destroy leaves exactly
+// one live, unexpired key.
 func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
