@@ -171,9 +171,10 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request that failed transiently "+
-					"(connection error, `429`, `5xx`) is retried, with exponential backoff that honours `Retry-After`. "+
+					"(a connection error, or a `429`, `500`, `502`, `503` or `504` answer) is retried, with exponential backoff "+
+					"and jitter; an answer with a `Retry-After` header is retried after the wait it asks for, up to %d seconds. "+
 					"`0` to `%d`; defaults to `%d`. Creates are retried with the same idempotency key, so a retry never makes a second key.",
-					maxMaxRetries, defaultMaxRetries),
+					int(hellgate.DefaultMaxRetryAfter/time.Second), maxMaxRetries, defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
