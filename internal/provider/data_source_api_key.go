@@ -1,20 +1,15 @@
 package provider
 
 // The hellgate_api_key data source: one API key looked up by id, with
-// whether it has expired, and the model conversions the list data source
-// shares.
+// whether it has expired.
 
 import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,17 +29,6 @@ func NewAPIKeyDataSource() datasource.DataSource {
 
 type apiKeyDataSource struct {
 	data *providerData
-}
-
-// apiKeyDataModel is one key as both data sources show it. It never holds
-// the secret: Hellgate returns only its masked form after creation.
-type apiKeyDataModel struct {
-	ID             types.String `tfsdk:"id"`
-	Scopes         types.Set    `tfsdk:"scopes"`
-	CreatedAt      types.String `tfsdk:"created_at"`
-	ExpiresAt      types.String `tfsdk:"expires_at"`
-	MaskedKeyValue types.String `tfsdk:"masked_key_value"`
-	Expired        types.Bool   `tfsdk:"expired"`
 }
 
 func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -78,10 +62,6 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
 		},
 	}
-}
-
-func uuidValidator() validator.String {
-	return stringvalidator.RegexMatches(uuidPattern, `must be a UUID such as "123e4567-e89b-12d3-a456-426614174000"`)
 }
 
 func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -122,42 +102,4 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	m.ID = cfg.ID // as configured, so that the value Terraform checks is unchanged
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// apiKeyDataFromAPI maps a key from Hellgate to the data sources' model;
-// expired is judged by now, the provider clock.
-func apiKeyDataFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
-	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
-	m := apiKeyDataModel{
-		ID:             types.StringValue(k.ID),
-		Scopes:         scopeSet,
-		CreatedAt:      types.StringValue(formatTime(k.CreatedAt)),
-		ExpiresAt:      types.StringNull(),
-		MaskedKeyValue: types.StringNull(),
-		Expired:        types.BoolValue(keyExpired(k, now)),
-	}
-	if k.ExpiresAt != nil {
-		m.ExpiresAt = types.StringValue(formatTime(*k.ExpiresAt))
-	}
-	if k.MaskedKeyValue != "" {
-		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
-	}
-	return m, diags
-}
-
-// keyExpired reports whether k no longer authenticates at now.
-func keyExpired(k *hellgate.APIKey, now time.Time) bool {
-	return k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)
-}
-
-// apiKeyDataAttrTypes is the object type of one key in hellgate_api_keys.
-func apiKeyDataAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"id":               types.StringType,
-		"scopes":           types.SetType{ElemType: types.StringType},
-		"created_at":       types.StringType,
-		"expires_at":       types.StringType,
-		"masked_key_value": types.StringType,
-		"expired":          types.BoolType,
-	}
 }

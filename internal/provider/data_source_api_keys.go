@@ -7,9 +7,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -171,25 +168,4 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	cfg.Keys = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// filterAPIKeys keeps the keys that f selects and sorts them by
-// created_at, then id, so that the list is stable from one read to the
-// next.
-func filterAPIKeys(keys []hellgate.APIKey, f keyFilter) []hellgate.APIKey {
-	out := make([]hellgate.APIKey, 0, len(keys))
-	for i := range keys {
-		if f.selects(&keys[i]) {
-			out = append(out, keys[i])
-		}
-	}
-	// By created_at as the data source shows it (whole seconds), so that
-	// the order can be checked from the data itself.
-	slices.SortFunc(out, func(a, b hellgate.APIKey) int {
-		if c := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return out
 }

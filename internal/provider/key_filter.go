@@ -4,12 +4,15 @@ package provider
 // hellgate_api_key list resource share: scopes, expiry, and the window of
 // creation times set by created_after and created_before, with the
 // window's schema descriptions and the config validator that refuses an
-// empty window, so that both objects select keys by the same rules.
+// empty window, so that both objects select keys by the same rules; and
+// filterAPIKeys, which applies the filter to a whole listing and puts the
+// keys in a stable order.
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -59,6 +62,27 @@ func (f *keyFilter) selects(k *hellgate.APIKey) bool {
 		return false
 	}
 	return (f.includeExpired || !keyExpired(k, f.now)) && hasAllScopes(k.Scopes, f.scopes)
+}
+
+// filterAPIKeys keeps the keys that f selects and sorts them by
+// created_at, then id, so that the list is stable from one read to the
+// next.
+func filterAPIKeys(keys []hellgate.APIKey, f keyFilter) []hellgate.APIKey {
+	out := make([]hellgate.APIKey, 0, len(keys))
+	for i := range keys {
+		if f.selects(&keys[i]) {
+			out = append(out, keys[i])
+		}
+	}
+	// By created_at as the data source shows it (whole seconds), so that
+	// the order can be checked from the data itself.
+	slices.SortFunc(out, func(a, b hellgate.APIKey) int {
+		if c := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }
 
 // setWindow reads created_after and created_before into f. Validation has
