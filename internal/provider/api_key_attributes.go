@@ -10,6 +10,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"regexp"
 	"slices"
@@ -40,6 +41,33 @@ func uuidValidator() validator.String {
 func scopeList() string {
 	return "`" + strings.Join(scopes.All(), "`, `") + "`"
 }
+
+// Descriptions of the attributes that the resource, the ephemeral resource
+// and the data sources share, so that a key's attributes read the same in
+// each; an object adds what is its own (what a change replaces, whether a
+// value is stored).
+const (
+	descID              = "The key's id, a UUID assigned by Hellgate."
+	descCreatedAt       = "When the key was created, as an RFC 3339 timestamp in UTC."
+	descExpiresAtPrefix = "When the key expires, as an RFC 3339 timestamp in UTC"
+	// descExpiresAt is for a key that may never expire; an ephemeral key
+	// always does, and says so with descExpiresAtPrefix + ".".
+	descExpiresAt = descExpiresAtPrefix + "; null for a key that never expires."
+	descKeyValue  = "The key's secret, sent as the `x-api-key` header. Sensitive"
+
+	// The data sources' own: what Hellgate shows of a key after its creation.
+	descKeyScopes      = "The key's scopes."
+	descMaskedKeyValue = "A display form of the key's secret, such as `key_123xxxx`, to recognise it by. Not usable as a credential."
+	descExpired        = "Whether the key has expired (`expires_at` is not after the time the data source was read). " +
+		"An expired key no longer authenticates but is still listed until it is deleted."
+)
+
+// The descriptions of the two attributes a key is made with, shared by the
+// resource and the ephemeral resource.
+var (
+	descScopes    = "What the key may do: a set of at least one scope, each one of " + scopeList() + "."
+	descExpiresIn = fmt.Sprintf("Seconds after creation at which Hellgate expires the key, from `1` to `%d` (90 days).", maxExpiresIn)
+)
 
 // apiKeyDataModel is one key as both data sources show it. It never holds
 // the secret: Hellgate returns only its masked form after creation.

@@ -35,16 +35,6 @@ func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
 
-// Descriptions of the attributes both data sources share.
-const (
-	descDSScopes         = "The key's scopes."
-	descDSCreatedAt      = "When the key was created, as an RFC 3339 timestamp in UTC."
-	descDSExpiresAt      = "When the key expires, as an RFC 3339 timestamp in UTC; null for a key that never expires."
-	descDSMaskedKeyValue = "A display form of the key's secret, such as `key_123xxxx`, to recognise it by. Not usable as a credential."
-	descDSExpired        = "Whether the key has expired (`expires_at` is not after the time the data source was read). " +
-		"An expired key no longer authenticates but is still listed until it is deleted."
-)
-
 func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one API key of the Hellgate Guardian cluster by its id: its scopes, its lifetime and whether it has expired. " +
@@ -55,11 +45,11 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Required:            true,
 				Validators:          []validator.String{uuidValidator()},
 			},
-			"scopes":           schema.SetAttribute{MarkdownDescription: descDSScopes, ElementType: types.StringType, Computed: true},
-			"created_at":       schema.StringAttribute{MarkdownDescription: descDSCreatedAt, Computed: true},
-			"expires_at":       schema.StringAttribute{MarkdownDescription: descDSExpiresAt, Computed: true},
-			"masked_key_value": schema.StringAttribute{MarkdownDescription: descDSMaskedKeyValue, Computed: true},
-			"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
+			"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
+			"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
+			"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
+			"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
+			"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 		},
 	}
 }

@@ -84,12 +84,12 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":               schema.StringAttribute{MarkdownDescription: "The key's id, a UUID.", Computed: true},
-						"scopes":           schema.SetAttribute{MarkdownDescription: descDSScopes, ElementType: types.StringType, Computed: true},
-						"created_at":       schema.StringAttribute{MarkdownDescription: descDSCreatedAt, Computed: true},
-						"expires_at":       schema.StringAttribute{MarkdownDescription: descDSExpiresAt, Computed: true},
-						"masked_key_value": schema.StringAttribute{MarkdownDescription: descDSMaskedKeyValue, Computed: true},
-						"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
+						"id":               schema.StringAttribute{MarkdownDescription: descID, Computed: true},
+						"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
+						"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
+						"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
+						"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
+						"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 					},
 				},
 			},

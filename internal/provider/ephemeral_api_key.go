@@ -76,32 +76,31 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			"Requires Terraform 1.10 or later, or OpenTofu 1.11 or later.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.SetAttribute{
-				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " + scopeList() + ".",
+				MarkdownDescription: descScopes,
 				ElementType:         types.StringType,
 				Required:            true,
 				Validators:          validators.ScopeSet(),
 			},
 			"expires_in": schema.NumberAttribute{
-				MarkdownDescription: fmt.Sprintf("Seconds after creation at which Hellgate expires the key, "+
-					"from `1` to `%d` (90 days). Required: should the revoke at the end of the run fail, "+
-					"the key still dies on its own. Choose it a little longer than the run.", maxExpiresIn),
+				MarkdownDescription: descExpiresIn + " Required: should the revoke at the end of the run fail, " +
+					"the key still dies on its own. Choose it a little longer than the run.",
 				Required:   true,
 				Validators: []validator.Number{validators.Seconds(1, maxExpiresIn)},
 			},
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The key's id, a UUID assigned by Hellgate.",
+				MarkdownDescription: descID,
 				Computed:            true,
 			},
 			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was created, as an RFC 3339 timestamp in UTC.",
+				MarkdownDescription: descCreatedAt,
 				Computed:            true,
 			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the key expires, as an RFC 3339 timestamp in UTC.",
+				MarkdownDescription: descExpiresAtPrefix + ".",
 				Computed:            true,
 			},
 			"key_value": schema.StringAttribute{
-				MarkdownDescription: "The key's secret, sent as the `x-api-key` header. Sensitive, and never stored.",
+				MarkdownDescription: descKeyValue + ", and never stored.",
 				Computed:            true,
 				Sensitive:           true,
 			},
