@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -56,14 +55,10 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"Keys are ordered by `created_at`, then by `id`. The keys' secrets are never available.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.SetAttribute{
-				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
-					"Omit it for keys with any scopes.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(validators.Scope()),
-				},
+				MarkdownDescription: descScopeFilter,
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          validators.ScopeFilterSet(),
 			},
 			"include_expired": schema.BoolAttribute{
 				MarkdownDescription: "Whether to list keys that have expired but were not deleted. Defaults to `true`.",

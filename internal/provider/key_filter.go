@@ -3,7 +3,7 @@ package provider
 // The filter that the hellgate_api_keys data source and the
 // hellgate_api_key list resource share: scopes, expiry, and the window of
 // creation times set by created_after and created_before, with the
-// window's schema descriptions and the config validator that refuses an
+// filter's schema descriptions and the config validator that refuses an
 // empty window, so that both objects select keys by the same rules; and
 // filterAPIKeys, which applies the filter to a whole listing and puts the
 // keys in a stable order.
@@ -41,6 +41,11 @@ const (
 		"is the other's `created_after` hold each key once). An RFC 3339 timestamp, later than `created_after`. " +
 		"Omit it for keys created at any time from `created_after` on."
 )
+
+// descScopeFilter describes the scopes filter, which
+// validators.ScopeFilterSet and validators.ScopeFilterList check.
+var descScopeFilter = "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
+	"Omit it for keys with any scopes."
 
 // keyFilter selects keys: each one of scopes (none: any scopes), not
 // expired at now unless includeExpired, and created within

@@ -64,11 +64,10 @@ func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`), `revoke_on_destroy` is `true` and `keepers` is null.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.ListAttribute{
-				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
-					"Omit it for keys with any scopes.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators:  validators.ScopeList(),
+				MarkdownDescription: descScopeFilter,
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          validators.ScopeFilterList(),
 			},
 			"include_expired": schema.BoolAttribute{
 				MarkdownDescription: "Whether to list keys that have expired but were not deleted. Defaults to `false`: " +

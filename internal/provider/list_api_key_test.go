@@ -274,7 +274,7 @@ func TestAccListAPIKey_invalidConfig(t *testing.T) {
   }
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)No Scopes.*scopes is empty.*Valid scopes are`),
+				ExpectError: wsRegexp(`(?s)No Scopes to Filter By.*Attribute scopes is empty.*omit it to select keys with any scopes.*Valid scopes are: admin:api-keys:create`),
 			},
 		},
 	})
