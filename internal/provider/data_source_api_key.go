@@ -1,13 +1,14 @@
 package provider
 
-// The hellgate_api_key data source: one API key looked up by id, with
-// whether it has expired.
+// The hellgate_api_key data source: one API key looked up by id, within a
+// read timeout, with whether it has expired.
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,11 +32,19 @@ type apiKeyDataSource struct {
 	data *providerData
 }
 
+// apiKeyDataSourceModel is the data source's object: the key, as both
+// data sources show one, and the read timeout.
+type apiKeyDataSourceModel struct {
+	apiKeyDataModel
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
 
-func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one API key of the Hellgate Guardian cluster by its id: its scopes, its lifetime and whether it has expired. " +
 			"Useful to audit a key made elsewhere; the key's secret is never available (Hellgate returns it only when the key is created).",
@@ -51,6 +60,12 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
 			"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
+				ReadDescription: fmt.Sprintf("How long reading the key may take, retries included, as a duration such as `\"30s\"`. "+
+					"Defaults to `\"%s\"`.", defaultReadTimeout),
+			}),
+		},
 	}
 }
 
@@ -61,7 +76,7 @@ func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg apiKeyDataModel
+	var cfg apiKeyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -71,6 +86,14 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		notConfigured(&resp.Diagnostics, "read the API key "+id)
 		return
 	}
+
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 
 	key, err := d.data.client.GetAPIKey(ctx, id)
 	if hellgate.IsNotFound(err) {
@@ -91,5 +114,5 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	m.ID = cfg.ID // as configured, so that the value Terraform checks is unchanged
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &apiKeyDataSourceModel{apiKeyDataModel: m, Timeouts: cfg.Timeouts})...)
 }
