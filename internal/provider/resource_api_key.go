@@ -122,7 +122,8 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"with a warning that gives the reason (a plan with `-refresh=false` judges by the time of the last refresh); "+
 					"combine it with `lifecycle { create_before_destroy = true }` "+
 					"so that the new key exists before the old one is revoked. Changing it alone does not replace the key. "+
-					"Without it, a plan warns about a key that expires within %s, and replaces a key that has expired.",
+					"Without it, a plan warns about a key within %s of its expiry, or within the last quarter of its life "+
+					"if that is shorter (the last 6 hours of a key that lives a day), and replaces a key that has expired.",
 					minRotateBefore, maxRotateBefore, "7 days"),
 				Optional:   true,
 				Validators: []validator.String{validators.Duration(minRotateBefore, maxRotateBefore)},

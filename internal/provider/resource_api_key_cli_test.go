@@ -139,21 +139,22 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 	tf.planIsEmpty()
 }
 
-// A key expiring within 7 days with no rotate_before: the plan warns and
-// changes nothing. Eight days before expiry it says nothing.
+// A 30-day key expiring within 7 days with no rotate_before: the plan
+// warns and changes nothing. Eight days before expiry it says nothing.
 func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	dir := t.TempDir()
 	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
-  expires_in = 691200 # 8 days`))
+  expires_in = 2592000 # 30 days`))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	key := onlyKey(t, c)
 
+	clock.Advance(22 * 24 * time.Hour)
 	out := tf.planIsEmpty()
 	if strings.Contains(out, "Warning") {
 		t.Errorf("8 days before expiry the plan warns:\n%s", out)
@@ -165,6 +166,42 @@ func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 		"Warning: API Key Expires Soon",
 		"with hellgate_api_key.test",
 		"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in 168h0m0s, and nothing replaces it before then")
+	if got := onlyKey(t, c); got.ID != key.ID {
+		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
+	}
+}
+
+// A key that lives one day is warned about in the last quarter of its
+// life, not from the moment it is made: no warning right after creation
+// nor with 6 hours and a minute left; a warning with 5 hours 59 minutes
+// left, and still no change.
+func TestAccAPIKey_expiresSoonWarningOneDayKey(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = 86400 # 1 day`))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	key := onlyKey(t, c)
+
+	if out := tf.planIsEmpty(); strings.Contains(out, "API Key Expires Soon") {
+		t.Errorf("right after creation the plan warns:\n%s", out)
+	}
+	clock.Advance(17*time.Hour + 59*time.Minute)
+	if out := tf.planIsEmpty(); strings.Contains(out, "API Key Expires Soon") {
+		t.Errorf("6h1m before expiry, outside the last quarter of the key's life, the plan warns:\n%s", out)
+	}
+
+	clock.Advance(2 * time.Minute)
+	out := tf.planIsEmpty()
+	mustContain(t, out,
+		"Warning: API Key Expires Soon",
+		"with hellgate_api_key.test",
+		"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in 5h59m0s, and nothing replaces it before then")
 	if got := onlyKey(t, c); got.ID != key.ID {
 		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
 	}
