@@ -6,7 +6,7 @@ package provider
 // filter's schema descriptions and the config validator that refuses an
 // empty window, so that both objects select keys by the same rules; and
 // filterAPIKeys, which applies the filter to a whole listing and puts the
-// keys in a stable order.
+// keys in the order both objects return them in.
 
 import (
 	"context"
@@ -71,7 +71,7 @@ func (f *keyFilter) selects(k *hellgate.APIKey) bool {
 
 // filterAPIKeys keeps the keys that f selects and sorts them by
 // created_at, then id, so that the list is stable from one read to the
-// next.
+// next and the same for the data source and the list resource.
 func filterAPIKeys(keys []hellgate.APIKey, f keyFilter) []hellgate.APIKey {
 	out := make([]hellgate.APIKey, 0, len(keys))
 	for i := range keys {
