@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -196,12 +197,11 @@ func (v atLeastOneScopeValidator) MarkdownDescription(ctx context.Context) strin
 }
 
 func (atLeastOneScopeValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
-		return
+	if knownEmpty(req.ConfigValue) {
+		resp.Diagnostics.AddAttributeError(req.Path, "No Scopes",
+			fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
+				req.Path, strings.Join(scopes.All(), ", ")))
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "No Scopes",
-		fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
-			req.Path, strings.Join(scopes.All(), ", ")))
 }
 
 // ScopeFilter rejects an empty filter of scopes, a set in a data source or
@@ -226,24 +226,32 @@ func (v scopeFilterValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (scopeFilterValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
-		return
-	}
-	addEmptyScopeFilter(&resp.Diagnostics, req.Path)
+	checkScopeFilter(req.ConfigValue, req.Path, &resp.Diagnostics)
 }
 
 func (scopeFilterValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
-		return
-	}
-	addEmptyScopeFilter(&resp.Diagnostics, req.Path)
+	checkScopeFilter(req.ConfigValue, req.Path, &resp.Diagnostics)
 }
 
-func addEmptyScopeFilter(diags *diag.Diagnostics, p path.Path) {
-	diags.AddAttributeError(p, "No Scopes to Filter By",
-		fmt.Sprintf("Attribute %s is empty. It selects the keys that hold all of its scopes: name at least one scope, "+
-			"or omit it to select keys with any scopes. Valid scopes are: %s.",
-			p, strings.Join(scopes.All(), ", ")))
+func checkScopeFilter(v collection, p path.Path, diags *diag.Diagnostics) {
+	if knownEmpty(v) {
+		diags.AddAttributeError(p, "No Scopes to Filter By",
+			fmt.Sprintf("Attribute %s is empty. It selects the keys that hold all of its scopes: name at least one scope, "+
+				"or omit it to select keys with any scopes. Valid scopes are: %s.",
+				p, strings.Join(scopes.All(), ", ")))
+	}
+}
+
+// collection is a set or list value.
+type collection interface {
+	IsNull() bool
+	IsUnknown() bool
+	Elements() []attr.Value
+}
+
+// knownEmpty reports whether v is known and holds nothing.
+func knownEmpty(v collection) bool {
+	return !v.IsNull() && !v.IsUnknown() && len(v.Elements()) == 0
 }
 
 // Seconds validates a number attribute that holds a whole number of
