@@ -69,17 +69,6 @@ var (
 	descExpiresIn = fmt.Sprintf("Seconds after creation at which Hellgate expires the key, from `1` to `%d` (90 days).", maxExpiresIn)
 )
 
-// apiKeyDataModel is one key as both data sources show it. It never holds
-// the secret: Hellgate returns only its masked form after creation.
-type apiKeyDataModel struct {
-	ID             types.String `tfsdk:"id"`
-	Scopes         types.Set    `tfsdk:"scopes"`
-	CreatedAt      types.String `tfsdk:"created_at"`
-	ExpiresAt      types.String `tfsdk:"expires_at"`
-	MaskedKeyValue types.String `tfsdk:"masked_key_value"`
-	Expired        types.Bool   `tfsdk:"expired"`
-}
-
 // applyAPIKey copies what Hellgate says about a key into the resource's
 // model, for the resource and for the list resource's results. It leaves
 // key_value alone: only the create response carries it. The provider-side
@@ -129,18 +118,6 @@ func apiKeyDataFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (
 		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
 	}
 	return m, diags
-}
-
-// apiKeyDataAttrTypes is the object type of one key in hellgate_api_keys.
-func apiKeyDataAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"id":               types.StringType,
-		"scopes":           types.SetType{ElemType: types.StringType},
-		"created_at":       types.StringType,
-		"expires_at":       types.StringType,
-		"masked_key_value": types.StringType,
-		"expired":          types.BoolType,
-	}
 }
 
 // createInput is the create request for the configured scopes and

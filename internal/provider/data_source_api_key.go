@@ -1,16 +1,20 @@
 package provider
 
 // The hellgate_api_key data source: one API key looked up by id, within a
-// read timeout, with whether it has expired.
+// read timeout, with whether it has expired; and the model of one key and
+// the read timeout that both data sources share.
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -30,6 +34,29 @@ func NewAPIKeyDataSource() datasource.DataSource {
 
 type apiKeyDataSource struct {
 	data *providerData
+}
+
+// apiKeyDataModel is one key as both data sources show it. It never holds
+// the secret: Hellgate returns only its masked form after creation.
+type apiKeyDataModel struct {
+	ID             types.String `tfsdk:"id"`
+	Scopes         types.Set    `tfsdk:"scopes"`
+	CreatedAt      types.String `tfsdk:"created_at"`
+	ExpiresAt      types.String `tfsdk:"expires_at"`
+	MaskedKeyValue types.String `tfsdk:"masked_key_value"`
+	Expired        types.Bool   `tfsdk:"expired"`
+}
+
+// apiKeyDataAttrTypes is the object type of one key in hellgate_api_keys.
+func apiKeyDataAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"id":               types.StringType,
+		"scopes":           types.SetType{ElemType: types.StringType},
+		"created_at":       types.StringType,
+		"expires_at":       types.StringType,
+		"masked_key_value": types.StringType,
+		"expired":          types.BoolType,
+	}
 }
 
 // apiKeyDataSourceModel is the data source's object: the key, as both
@@ -61,10 +88,7 @@ func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
-				ReadDescription: fmt.Sprintf("How long reading the key may take, retries included, as a duration such as `\"30s\"`. "+
-					"Defaults to `\"%s\"`.", defaultReadTimeout),
-			}),
+			"timeouts": readTimeoutBlock(ctx, "reading the key", defaultReadTimeout),
 		},
 	}
 }
@@ -87,13 +111,12 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	ctx, cancel, diags := withReadTimeout(ctx, cfg.Timeouts, defaultReadTimeout)
+	defer cancel()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	key, err := d.data.client.GetAPIKey(ctx, id)
 	if hellgate.IsNotFound(err) {
@@ -115,4 +138,24 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	m.ID = cfg.ID // as configured, so that the value Terraform checks is unchanged
 	resp.Diagnostics.Append(resp.State.Set(ctx, &apiKeyDataSourceModel{apiKeyDataModel: m, Timeouts: cfg.Timeouts})...)
+}
+
+// readTimeoutBlock is the timeouts block of both data sources: read only,
+// bounding what, def when not set.
+func readTimeoutBlock(ctx context.Context, what string, def time.Duration) schema.Block {
+	return timeouts.BlockWithOpts(ctx, timeouts.Opts{
+		ReadDescription: fmt.Sprintf("How long %s may take, retries included, as a positive duration such as `\"30s\"` or `\"5m\"`. "+
+			"Defaults to `\"%s\"`.", what, def),
+	})
+}
+
+// withReadTimeout bounds ctx by a data source's read timeout t, or by def
+// when t is not set. cancel is never nil.
+func withReadTimeout(ctx context.Context, t timeouts.Value, def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	timeout, diags := t.Read(ctx, def)
+	if diags.HasError() {
+		return ctx, func() {}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, diags
 }

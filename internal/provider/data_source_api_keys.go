@@ -6,7 +6,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -90,10 +89,7 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
-				ReadDescription: fmt.Sprintf("How long reading every page of the list may take, as a positive duration such as `\"5m\"`. Defaults to `\"%s\"`.",
-					defaultListTimeout),
-			}),
+			"timeouts": readTimeoutBlock(ctx, "reading every page of the list", defaultListTimeout),
 		},
 	}
 }
@@ -130,13 +126,12 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultListTimeout)
+	ctx, cancel, diags := withReadTimeout(ctx, cfg.Timeouts, defaultListTimeout)
+	defer cancel()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	keys, err := d.data.client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
 	if err != nil {
