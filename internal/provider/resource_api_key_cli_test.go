@@ -143,32 +143,10 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 // warns and changes nothing. Eight days before expiry it says nothing.
 func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 	t.Parallel()
-	clock := newKeyClock()
-	c := newClockedCluster(t, clock)
-	dir := t.TempDir()
-	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
-  expires_in = 2592000 # 30 days`))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	key := onlyKey(t, c)
-
-	clock.Advance(22 * 24 * time.Hour)
-	out := tf.planIsEmpty()
-	if strings.Contains(out, "Warning") {
-		t.Errorf("8 days before expiry the plan warns:\n%s", out)
-	}
-
-	clock.Advance(24*time.Hour + time.Second)
-	out = tf.planIsEmpty()
-	mustContain(t, out,
-		"Warning: API Key Expires Soon",
-		"with hellgate_api_key.test",
-		"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in 168h0m0s, and nothing replaces it before then")
-	if got := onlyKey(t, c); got.ID != key.ID {
-		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
-	}
+	expiresSoonPlans(t, "2592000 # 30 days", []expiryPlan{
+		{after: 22 * 24 * time.Hour}, // 8 days left
+		{after: 24*time.Hour + time.Second, warnsIn: "168h0m0s"},
+	})
 }
 
 // A key that lives one day is warned about in the last quarter of its
@@ -177,31 +155,52 @@ func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 // left, and still no change.
 func TestAccAPIKey_expiresSoonWarningOneDayKey(t *testing.T) {
 	t.Parallel()
+	expiresSoonPlans(t, "86400 # 1 day", []expiryPlan{
+		{after: 0},
+		{after: 17*time.Hour + 59*time.Minute},
+		{after: 2 * time.Minute, warnsIn: "5h59m0s"},
+	})
+}
+
+// expiryPlan is one plan of expiresSoonPlans: made after the clock
+// advanced by after, it warns that the key expires in warnsIn, or does
+// not warn at all when warnsIn is empty.
+type expiryPlan struct {
+	after   time.Duration
+	warnsIn string
+}
+
+// expiresSoonPlans applies a key with expires_in and no rotate_before,
+// then makes each plan in turn: every one of them plans no change, and
+// warns about the key's expiry exactly as the plan says.
+func expiresSoonPlans(t *testing.T, expiresIn string, plans []expiryPlan) {
+	t.Helper()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	dir := t.TempDir()
 	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
-  expires_in = 86400 # 1 day`))
+  expires_in = `+expiresIn))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	key := onlyKey(t, c)
 
-	if out := tf.planIsEmpty(); strings.Contains(out, "API Key Expires Soon") {
-		t.Errorf("right after creation the plan warns:\n%s", out)
+	for _, p := range plans {
+		clock.Advance(p.after)
+		left := key.ExpiresAt.Sub(clock.Now())
+		out := tf.planIsEmpty()
+		if p.warnsIn == "" {
+			if strings.Contains(out, "Warning") {
+				t.Errorf("%s before expiry the plan warns:\n%s", left, out)
+			}
+			continue
+		}
+		mustContain(t, out,
+			"Warning: API Key Expires Soon",
+			"with hellgate_api_key.test",
+			"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in "+p.warnsIn+", and nothing replaces it before then")
 	}
-	clock.Advance(17*time.Hour + 59*time.Minute)
-	if out := tf.planIsEmpty(); strings.Contains(out, "API Key Expires Soon") {
-		t.Errorf("6h1m before expiry, outside the last quarter of the key's life, the plan warns:\n%s", out)
-	}
-
-	clock.Advance(2 * time.Minute)
-	out := tf.planIsEmpty()
-	mustContain(t, out,
-		"Warning: API Key Expires Soon",
-		"with hellgate_api_key.test",
-		"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in 5h59m0s, and nothing replaces it before then")
 	if got := onlyKey(t, c); got.ID != key.ID {
 		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
 	}
