@@ -247,7 +247,7 @@ data "hellgate_api_keys" "all" {
   }
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*context deadline exceeded`),
+				ExpectError: wsRegexp(`(?s)Unable to List API Keys.*context deadline exceeded`),
 			},
 			{
 				Config: providerConfig(fmt.Sprintf("endpoint = %q", hang.URL), `admin_token = "t"`) + `
