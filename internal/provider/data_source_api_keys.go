@@ -33,11 +33,9 @@ type apiKeysDataSource struct {
 }
 
 type apiKeysDataModel struct {
-	Scopes         types.Set    `tfsdk:"scopes"`
-	IncludeExpired types.Bool   `tfsdk:"include_expired"`
-	CreatedAfter   types.String `tfsdk:"created_after"`
-	CreatedBefore  types.String `tfsdk:"created_before"`
-	Keys           types.List   `tfsdk:"keys"`
+	Scopes types.Set `tfsdk:"scopes"`
+	keyFilterConfig
+	Keys types.List `tfsdk:"keys"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
@@ -113,11 +111,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter := keyFilter{includeExpired: cfg.IncludeExpired.IsNull() || cfg.IncludeExpired.ValueBool()}
-	if !cfg.Scopes.IsNull() {
-		resp.Diagnostics.Append(cfg.Scopes.ElementsAs(ctx, &filter.scopes, false)...)
-	}
-	filter.setWindow(cfg.CreatedAfter, cfg.CreatedBefore, &resp.Diagnostics)
+	filter, diags := keyFilterFrom(ctx, cfg.Scopes, cfg.keyFilterConfig, true)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

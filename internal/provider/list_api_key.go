@@ -42,10 +42,8 @@ type apiKeyListResource struct {
 
 // apiKeyListModel is the config block of a list "hellgate_api_key" block.
 type apiKeyListModel struct {
-	Scopes         types.List   `tfsdk:"scopes"`
-	IncludeExpired types.Bool   `tfsdk:"include_expired"`
-	CreatedAfter   types.String `tfsdk:"created_after"`
-	CreatedBefore  types.String `tfsdk:"created_before"`
+	Scopes types.List `tfsdk:"scopes"`
+	keyFilterConfig
 }
 
 func (l *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -104,12 +102,11 @@ func (l *apiKeyListResource) Configure(_ context.Context, req resource.Configure
 func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg apiKeyListModel
 	diags := req.Config.Get(ctx, &cfg)
-	filter := keyFilter{includeExpired: cfg.IncludeExpired.ValueBool()} // null: false
-	if !diags.HasError() && !cfg.Scopes.IsNull() {
-		diags.Append(cfg.Scopes.ElementsAs(ctx, &filter.scopes, false)...)
-	}
+	var filter keyFilter
 	if !diags.HasError() {
-		filter.setWindow(cfg.CreatedAfter, cfg.CreatedBefore, &diags)
+		var d diag.Diagnostics
+		filter, d = keyFilterFrom(ctx, cfg.Scopes, cfg.keyFilterConfig, false)
+		diags.Append(d...)
 	}
 	if !diags.HasError() && (l.data == nil || l.data.client == nil) {
 		notConfigured(&diags, "list the API keys")
