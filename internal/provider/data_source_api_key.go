@@ -20,11 +20,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
 var (
-	_ datasource.DataSource              = (*apiKeyDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*apiKeyDataSource)(nil)
+	_ datasource.DataSource                     = (*apiKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*apiKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*apiKeyDataSource)(nil)
 )
 
 // NewAPIKeyDataSource returns the hellgate_api_key data source.
@@ -91,6 +93,12 @@ func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"timeouts": readTimeoutBlock(ctx, "reading the key", defaultReadTimeout),
 		},
 	}
+}
+
+// ConfigValidators refuses a zero or negative read timeout at validate
+// time, before any call to Hellgate.
+func (d *apiKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{validators.PositiveTimeouts()}
 }
 
 func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

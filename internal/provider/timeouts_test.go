@@ -80,3 +80,33 @@ func TestAccDataSourceAPIKeys_timeoutsMustBePositive(t *testing.T) {
 		},
 	})
 }
+
+func TestAccDataSourceAPIKey_timeoutsMustBePositive(t *testing.T) {
+	c := newTestCluster(t)
+	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyWith := func(read string) string {
+		return c.providerBlock() + fmt.Sprintf("data \"hellgate_api_key\" \"test\" {\n  id = %q\n  timeouts {\n    read = %q\n  }\n}\n", key.ID, read)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.onlyKeysLeft(&key.ID), // made outside Terraform
+		Steps: []resource.TestStep{
+			{Config: keyWith("0s"), PlanOnly: true, ExpectError: timeoutError("read", "0s")},
+			{Config: keyWith("-5m"), PlanOnly: true, ExpectError: timeoutError("read", "-5m")},
+			{
+				PreConfig: func() {
+					if st := c.srv.Stats(); st.Requests != (mockcluster.RequestStats{}) {
+						t.Errorf("invalid timeouts reached the mock: %+v, want no request", st.Requests)
+					}
+				},
+				Config: keyWith("45s"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
+				},
+			},
+		},
+	})
+}
