@@ -1,8 +1,8 @@
 package provider
 
-// The hellgate_api_key data source: one API key looked up by id, with
-// whether it has expired, and the model conversions the list data source
-// shares.
+// The hellgate_api_key data source: one API key looked up by id, within a
+// read timeout, with whether it has expired; and the model of one key and
+// the read timeout that both data sources share.
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -20,11 +20,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
 var (
-	_ datasource.DataSource              = (*apiKeyDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*apiKeyDataSource)(nil)
+	_ datasource.DataSource                     = (*apiKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*apiKeyDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*apiKeyDataSource)(nil)
 )
 
 // NewAPIKeyDataSource returns the hellgate_api_key data source.
@@ -47,21 +49,31 @@ type apiKeyDataModel struct {
 	Expired        types.Bool   `tfsdk:"expired"`
 }
 
+// apiKeyDataAttrTypes is the object type of one key in hellgate_api_keys.
+func apiKeyDataAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"id":               types.StringType,
+		"scopes":           types.SetType{ElemType: types.StringType},
+		"created_at":       types.StringType,
+		"expires_at":       types.StringType,
+		"masked_key_value": types.StringType,
+		"expired":          types.BoolType,
+	}
+}
+
+// apiKeyDataSourceModel is the data source's object: the key, as both
+// data sources show one, and the read timeout.
+type apiKeyDataSourceModel struct {
+	apiKeyDataModel
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
 
-// Descriptions of the attributes both data sources share.
-const (
-	descDSScopes         = "The key's scopes."
-	descDSCreatedAt      = "When the key was created, as an RFC 3339 timestamp in UTC."
-	descDSExpiresAt      = "When the key expires, as an RFC 3339 timestamp in UTC; null for a key that never expires."
-	descDSMaskedKeyValue = "A display form of the key's secret, such as `key_123xxxx`, to recognise it by. Not usable as a credential."
-	descDSExpired        = "Whether the key has expired (`expires_at` is not after the time the data source was read). " +
-		"An expired key no longer authenticates but is still listed until it is deleted."
-)
-
-func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one API key of the Hellgate Guardian cluster by its id: its scopes, its lifetime and whether it has expired. " +
 			"Useful to audit a key made elsewhere; the key's secret is never available (Hellgate returns it only when the key is created).",
@@ -71,17 +83,22 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Required:            true,
 				Validators:          []validator.String{uuidValidator()},
 			},
-			"scopes":           schema.SetAttribute{MarkdownDescription: descDSScopes, ElementType: types.StringType, Computed: true},
-			"created_at":       schema.StringAttribute{MarkdownDescription: descDSCreatedAt, Computed: true},
-			"expires_at":       schema.StringAttribute{MarkdownDescription: descDSExpiresAt, Computed: true},
-			"masked_key_value": schema.StringAttribute{MarkdownDescription: descDSMaskedKeyValue, Computed: true},
-			"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
+			"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
+			"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
+			"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
+			"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
+			"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": readTimeoutBlock(ctx, "reading the key", defaultReadTimeout),
 		},
 	}
 }
 
-func uuidValidator() validator.String {
-	return stringvalidator.RegexMatches(uuidPattern, `must be a UUID such as "123e4567-e89b-12d3-a456-426614174000"`)
+// ConfigValidators refuses a zero or negative read timeout at validate
+// time, before any call to Hellgate.
+func (d *apiKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{validators.PositiveTimeouts()}
 }
 
 func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -91,7 +108,7 @@ func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg apiKeyDataModel
+	var cfg apiKeyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -99,6 +116,13 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	id := strings.ToLower(cfg.ID.ValueString())
 	if d.data == nil || d.data.client == nil {
 		notConfigured(&resp.Diagnostics, "read the API key "+id)
+		return
+	}
+
+	ctx, cancel, diags := withReadTimeout(ctx, cfg.Timeouts, defaultReadTimeout)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 
@@ -121,43 +145,25 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	m.ID = cfg.ID // as configured, so that the value Terraform checks is unchanged
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &apiKeyDataSourceModel{apiKeyDataModel: m, Timeouts: cfg.Timeouts})...)
 }
 
-// apiKeyDataFromAPI maps a key from Hellgate to the data sources' model;
-// expired is judged by now, the provider clock.
-func apiKeyDataFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
-	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
-	m := apiKeyDataModel{
-		ID:             types.StringValue(k.ID),
-		Scopes:         scopeSet,
-		CreatedAt:      types.StringValue(formatTime(k.CreatedAt)),
-		ExpiresAt:      types.StringNull(),
-		MaskedKeyValue: types.StringNull(),
-		Expired:        types.BoolValue(keyExpired(k, now)),
-	}
-	if k.ExpiresAt != nil {
-		m.ExpiresAt = types.StringValue(formatTime(*k.ExpiresAt))
-	}
-	if k.MaskedKeyValue != "" {
-		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
-	}
-	return m, diags
+// readTimeoutBlock is the timeouts block of both data sources: read only,
+// bounding what, def when not set.
+func readTimeoutBlock(ctx context.Context, what string, def time.Duration) schema.Block {
+	return timeouts.BlockWithOpts(ctx, timeouts.Opts{
+		ReadDescription: fmt.Sprintf("How long %s may take, retries included, as a positive duration such as `\"30s\"` or `\"5m\"`. "+
+			"Defaults to `\"%s\"`.", what, def),
+	})
 }
 
-// keyExpired reports whether k no longer authenticates at now.
-func keyExpired(k *hellgate.APIKey, now time.Time) bool {
-	return k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)
-}
-
-// apiKeyDataAttrTypes is the object type of one key in hellgate_api_keys.
-func apiKeyDataAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"id":               types.StringType,
-		"scopes":           types.SetType{ElemType: types.StringType},
-		"created_at":       types.StringType,
-		"expires_at":       types.StringType,
-		"masked_key_value": types.StringType,
-		"expired":          types.BoolType,
+// withReadTimeout bounds ctx by a data source's read timeout t, or by def
+// when t is not set. cancel is never nil.
+func withReadTimeout(ctx context.Context, t timeouts.Value, def time.Duration) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	timeout, diags := t.Read(ctx, def)
+	if diags.HasError() {
+		return ctx, func() {}, diags
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, diags
 }

@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
@@ -115,4 +118,42 @@ func TestAccDataSourceAPIKey_invalidID(t *testing.T) {
 	if n := c.requests(); n != 0 {
 		t.Errorf("the mock received %d requests; validation must fail before any", n)
 	}
+}
+
+// The data source is bounded by its read timeout: a cluster that never
+// answers fails the read with the timeout's error instead of hanging the
+// plan, and a read timeout that is not a duration fails validation.
+func TestAccDataSourceAPIKey_readTimeout(t *testing.T) {
+	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(hang.Close)
+	const id = "0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: (&testCluster{}).factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(fmt.Sprintf("endpoint = %q", hang.URL), `admin_token = "t"`, "max_retries = 0") + fmt.Sprintf(`
+data "hellgate_api_key" "test" {
+  id = %q
+  timeouts {
+    read = "1s"
+  }
+}
+`, id),
+				ExpectError: wsRegexp(`(?s)Unable to Read API Key.*Hellgate did not return the API key ` + id + `.*context deadline exceeded`),
+			},
+			{
+				Config: providerConfig(fmt.Sprintf("endpoint = %q", hang.URL), `admin_token = "t"`) + fmt.Sprintf(`
+data "hellgate_api_key" "test" {
+  id = %q
+  timeouts {
+    read = "soon"
+  }
+}
+`, id),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Time Duration.*read = "soon"`),
+			},
+		},
+	})
 }

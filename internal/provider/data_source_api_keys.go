@@ -6,13 +6,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -38,11 +33,9 @@ type apiKeysDataSource struct {
 }
 
 type apiKeysDataModel struct {
-	Scopes         types.Set    `tfsdk:"scopes"`
-	IncludeExpired types.Bool   `tfsdk:"include_expired"`
-	CreatedAfter   types.String `tfsdk:"created_after"`
-	CreatedBefore  types.String `tfsdk:"created_before"`
-	Keys           types.List   `tfsdk:"keys"`
+	Scopes types.Set `tfsdk:"scopes"`
+	keyFilterConfig
+	Keys types.List `tfsdk:"keys"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
@@ -59,14 +52,10 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"Keys are ordered by `created_at`, then by `id`. The keys' secrets are never available.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.SetAttribute{
-				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
-					"Omit it for keys with any scopes.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(validators.Scope()),
-				},
+				MarkdownDescription: descScopeFilter,
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          validators.ScopeFilterSet(),
 			},
 			"include_expired": schema.BoolAttribute{
 				MarkdownDescription: "Whether to list keys that have expired but were not deleted. Defaults to `true`.",
@@ -87,21 +76,18 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":               schema.StringAttribute{MarkdownDescription: "The key's id, a UUID.", Computed: true},
-						"scopes":           schema.SetAttribute{MarkdownDescription: descDSScopes, ElementType: types.StringType, Computed: true},
-						"created_at":       schema.StringAttribute{MarkdownDescription: descDSCreatedAt, Computed: true},
-						"expires_at":       schema.StringAttribute{MarkdownDescription: descDSExpiresAt, Computed: true},
-						"masked_key_value": schema.StringAttribute{MarkdownDescription: descDSMaskedKeyValue, Computed: true},
-						"expired":          schema.BoolAttribute{MarkdownDescription: descDSExpired, Computed: true},
+						"id":               schema.StringAttribute{MarkdownDescription: descID, Computed: true},
+						"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
+						"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
+						"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
+						"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
+						"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 					},
 				},
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.BlockWithOpts(ctx, timeouts.Opts{
-				ReadDescription: fmt.Sprintf("How long reading every page of the list may take, as a positive duration such as `\"5m\"`. Defaults to `\"%s\"`.",
-					defaultListTimeout),
-			}),
+			"timeouts": readTimeoutBlock(ctx, "reading every page of the list", defaultListTimeout),
 		},
 	}
 }
@@ -125,11 +111,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter := keyFilter{includeExpired: cfg.IncludeExpired.IsNull() || cfg.IncludeExpired.ValueBool()}
-	if !cfg.Scopes.IsNull() {
-		resp.Diagnostics.Append(cfg.Scopes.ElementsAs(ctx, &filter.scopes, false)...)
-	}
-	filter.setWindow(cfg.CreatedAfter, cfg.CreatedBefore, &resp.Diagnostics)
+	filter, diags := keyFilterFrom(ctx, cfg.Scopes, cfg.keyFilterConfig, true)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -138,13 +121,12 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultListTimeout)
+	ctx, cancel, diags := withReadTimeout(ctx, cfg.Timeouts, defaultListTimeout)
+	defer cancel()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	keys, err := d.data.client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
 	if err != nil {
@@ -171,25 +153,4 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	cfg.Keys = list
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// filterAPIKeys keeps the keys that f selects and sorts them by
-// created_at, then id, so that the list is stable from one read to the
-// next.
-func filterAPIKeys(keys []hellgate.APIKey, f keyFilter) []hellgate.APIKey {
-	out := make([]hellgate.APIKey, 0, len(keys))
-	for i := range keys {
-		if f.selects(&keys[i]) {
-			out = append(out, keys[i])
-		}
-	}
-	// By created_at as the data source shows it (whole seconds), so that
-	// the order can be checked from the data itself.
-	slices.SortFunc(out, func(a, b hellgate.APIKey) int {
-		if c := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return out
 }

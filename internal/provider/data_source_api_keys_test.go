@@ -161,7 +161,8 @@ data "hellgate_api_keys" "none" {
 	})
 }
 
-// A bad scope in the filter fails at validate time, before any request.
+// A bad scope in the filter, or an empty filter, fails at validate time,
+// before any request, with the same message as the list resource's.
 func TestAccDataSourceAPIKeys_invalidScope(t *testing.T) {
 	c := newTestCluster(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -175,6 +176,15 @@ data "hellgate_api_keys" "bad" {
 `,
 				PlanOnly:    true,
 				ExpectError: wsRegexp(`(?s)Invalid Scope.*"pci:token:read" is not a Hellgate scope. Did you mean "pci:tokens:read"\?`),
+			},
+			{
+				Config: c.providerBlock() + `
+data "hellgate_api_keys" "none" {
+  scopes = []
+}
+`,
+				PlanOnly:    true,
+				ExpectError: wsRegexp(`(?s)No Scopes to Filter By.*Attribute scopes is empty.*omit it to select keys with any scopes.*Valid scopes are: admin:api-keys:create`),
 			},
 		},
 	})
@@ -237,7 +247,7 @@ data "hellgate_api_keys" "all" {
   }
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*context deadline exceeded`),
+				ExpectError: wsRegexp(`(?s)Unable to List API Keys.*context deadline exceeded`),
 			},
 			{
 				Config: providerConfig(fmt.Sprintf("endpoint = %q", hang.URL), `admin_token = "t"`) + `

@@ -76,32 +76,31 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			"Requires Terraform 1.10 or later, or OpenTofu 1.11 or later.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.SetAttribute{
-				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " + scopeList() + ".",
+				MarkdownDescription: descScopes,
 				ElementType:         types.StringType,
 				Required:            true,
 				Validators:          validators.ScopeSet(),
 			},
 			"expires_in": schema.NumberAttribute{
-				MarkdownDescription: fmt.Sprintf("Seconds after creation at which Hellgate expires the key, "+
-					"from `1` to `%d` (90 days). Required: should the revoke at the end of the run fail, "+
-					"the key still dies on its own. Choose it a little longer than the run.", maxExpiresIn),
+				MarkdownDescription: descExpiresIn + " Required: should the revoke at the end of the run fail, " +
+					"the key still dies on its own. Choose it a little longer than the run.",
 				Required:   true,
 				Validators: []validator.Number{validators.Seconds(1, maxExpiresIn)},
 			},
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The key's id, a UUID assigned by Hellgate.",
+				MarkdownDescription: descID,
 				Computed:            true,
 			},
 			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was created, as an RFC 3339 timestamp in UTC.",
+				MarkdownDescription: descCreatedAt,
 				Computed:            true,
 			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the key expires, as an RFC 3339 timestamp in UTC.",
+				MarkdownDescription: descExpiresAtPrefix + ".",
 				Computed:            true,
 			},
 			"key_value": schema.StringAttribute{
-				MarkdownDescription: "The key's secret, sent as the `x-api-key` header. Sensitive, and never stored.",
+				MarkdownDescription: descKeyValue + ", and never stored.",
 				Computed:            true,
 				Sensitive:           true,
 			},
@@ -270,22 +269,4 @@ func revokeFailedDetail(priv ephemeralKeyPrivate, cause string) string {
 	return fmt.Sprintf("Hellgate did not revoke the ephemeral API key %s at the end of the run, so it stays live until it expires at %s. "+
 		"Revoke it by hand if it must not live that long (DELETE /api/admin/api-keys/%s).\n\n%s",
 		priv.ID, priv.ExpiresAt, priv.ID, cause)
-}
-
-// ephemeralModelFromAPIKey maps a newly created key to the ephemeral
-// resource's result. scopes and expires_in stay as configured: Hellgate
-// grants exactly what was asked.
-func ephemeralModelFromAPIKey(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiKeyEphemeralModel {
-	m := apiKeyEphemeralModel{
-		ID:        types.StringValue(k.ID),
-		Scopes:    cfg.Scopes,
-		ExpiresIn: cfg.ExpiresIn,
-		CreatedAt: types.StringValue(formatTime(k.CreatedAt)),
-		ExpiresAt: types.StringNull(),
-		KeyValue:  types.StringValue(k.KeyValue),
-	}
-	if k.ExpiresAt != nil {
-		m.ExpiresAt = types.StringValue(formatTime(*k.ExpiresAt))
-	}
-	return m
 }

@@ -2,14 +2,18 @@ package provider
 
 // The filter that the hellgate_api_keys data source and the
 // hellgate_api_key list resource share: scopes, expiry, and the window of
-// creation times set by created_after and created_before, with the
-// window's schema descriptions and the config validator that refuses an
-// empty window, so that both objects select keys by the same rules.
+// creation times set by created_after and created_before; the part of the
+// configuration both objects hold alike and how the filter is read from
+// it; the filter's schema descriptions and the config validator that
+// refuses an empty window, so that both objects select keys by the same
+// rules; and filterAPIKeys, which applies the filter to a whole listing
+// and puts the keys in the order both objects return them in.
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -39,6 +43,11 @@ const (
 		"Omit it for keys created at any time from `created_after` on."
 )
 
+// descScopeFilter describes the scopes filter, which
+// validators.ScopeFilterSet and validators.ScopeFilterList check.
+var descScopeFilter = "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
+	"Omit it for keys with any scopes."
+
 // keyFilter selects keys: each one of scopes (none: any scopes), not
 // expired at now unless includeExpired, and created within
 // [createdAfter, createdBefore) where those are set.
@@ -61,12 +70,60 @@ func (f *keyFilter) selects(k *hellgate.APIKey) bool {
 	return (f.includeExpired || !keyExpired(k, f.now)) && hasAllScopes(k.Scopes, f.scopes)
 }
 
-// setWindow reads created_after and created_before into f. Validation has
-// already refused a value that is not a timestamp; should one get here
-// anyway, it is the same error.
-func (f *keyFilter) setWindow(after, before types.String, diags *diag.Diagnostics) {
-	f.createdAfter = windowEnd(after, path.Root("created_after"), diags)
-	f.createdBefore = windowEnd(before, path.Root("created_before"), diags)
+// filterAPIKeys keeps the keys that f selects and sorts them by
+// created_at, then id, so that the list is stable from one read to the
+// next and the same for the data source and the list resource.
+func filterAPIKeys(keys []hellgate.APIKey, f keyFilter) []hellgate.APIKey {
+	out := make([]hellgate.APIKey, 0, len(keys))
+	for i := range keys {
+		if f.selects(&keys[i]) {
+			out = append(out, keys[i])
+		}
+	}
+	// By created_at as the data source shows it (whole seconds), so that
+	// the order can be checked from the data itself.
+	slices.SortFunc(out, func(a, b hellgate.APIKey) int {
+		if c := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// keyFilterConfig is the part of the filter's configuration that the data
+// source and the list resource hold alike, embedded in both models; scopes
+// is a set in one and a list in the other (list resources have no set
+// attributes).
+type keyFilterConfig struct {
+	IncludeExpired types.Bool   `tfsdk:"include_expired"`
+	CreatedAfter   types.String `tfsdk:"created_after"`
+	CreatedBefore  types.String `tfsdk:"created_before"`
+}
+
+// scopesValue is a set or list of scopes.
+type scopesValue interface {
+	IsNull() bool
+	ElementsAs(ctx context.Context, target any, allowUnhandled bool) diag.Diagnostics
+}
+
+// keyFilterFrom reads a filter from its configuration: scopes (null: any
+// scopes), include_expired (null: includeExpiredByDefault) and the window.
+// Validation has already refused a window end that is not a timestamp;
+// should one get here anyway, it is the same error. The filter's now is
+// left for the caller to set.
+func keyFilterFrom(ctx context.Context, scopes scopesValue, cfg keyFilterConfig, includeExpiredByDefault bool) (keyFilter, diag.Diagnostics) {
+	f := keyFilter{includeExpired: includeExpiredByDefault}
+	if !cfg.IncludeExpired.IsNull() {
+		f.includeExpired = cfg.IncludeExpired.ValueBool()
+	}
+	var diags diag.Diagnostics
+	if !scopes.IsNull() {
+		diags.Append(scopes.ElementsAs(ctx, &f.scopes, false)...)
+	}
+	f.createdAfter = windowEnd(cfg.CreatedAfter, path.Root("created_after"), &diags)
+	f.createdBefore = windowEnd(cfg.CreatedBefore, path.Root("created_before"), &diags)
+	return f, diags
 }
 
 // windowEnd parses one end of the window: nil when it is not set.

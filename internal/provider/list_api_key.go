@@ -1,9 +1,10 @@
 package provider
 
-// The hellgate_api_key list resource, for terraform query: it lists the
-// cluster's keys page by page, filtered by scopes, expiry and creation
-// time, with each key's identity and, on request, the resource object an
-// import of that key would produce.
+// The hellgate_api_key list resource, for terraform query: it reads every
+// page of the cluster's keys, filters them by scopes, expiry and creation
+// time, and returns them in the order of the hellgate_api_keys data source
+// up to the list block's limit, with each key's identity and, on request,
+// the resource object an import of that key would produce.
 
 import (
 	"context"
@@ -41,10 +42,8 @@ type apiKeyListResource struct {
 
 // apiKeyListModel is the config block of a list "hellgate_api_key" block.
 type apiKeyListModel struct {
-	Scopes         types.List   `tfsdk:"scopes"`
-	IncludeExpired types.Bool   `tfsdk:"include_expired"`
-	CreatedAfter   types.String `tfsdk:"created_after"`
-	CreatedBefore  types.String `tfsdk:"created_before"`
+	Scopes types.List `tfsdk:"scopes"`
+	keyFilterConfig
 }
 
 func (l *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -56,19 +55,18 @@ func (l *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 		MarkdownDescription: "Lists the API keys of the Hellgate Guardian cluster for `terraform query` (Terraform 1.14+), " +
 			"so that keys made outside Terraform can be brought under management: " +
 			"`terraform query -generate-config-out=FILE` writes a `hellgate_api_key` resource block and an `import` block " +
-			"(by identity) for each key found. Keys are listed in the order Hellgate lists them, " +
-			"100 per request, and listing stops as soon as the `list` block's `limit` (default 100) is reached, " +
-			"with a warning when more keys are left. " +
+			"(by identity) for each key found. Every page of the cluster's keys is read (100 keys per request, the most Hellgate allows), " +
+			"and the keys are returned ordered by `created_at`, then by `id`, as the `hellgate_api_keys` data source orders them, " +
+			"up to the `list` block's `limit` (default 100), with a warning that says how many more keys match. " +
 			"Each result is named by the key's id, scopes and expiry. With `include_resource = true`, each result carries " +
 			"the resource as an import would record it: `key_value` is null (Hellgate returns a key's secret only when it is created), " +
 			"`expires_in` is the key's lifetime (`expires_at` minus `created_at`), `revoke_on_destroy` is `true` and `keepers` is null.",
 		Attributes: map[string]schema.Attribute{
 			"scopes": schema.ListAttribute{
-				MarkdownDescription: "Only keys that have all of these scopes (and possibly more). Each one of " + scopeList() + ". " +
-					"Omit it for keys with any scopes.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators:  validators.ScopeList(),
+				MarkdownDescription: descScopeFilter,
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators:          validators.ScopeFilterList(),
 			},
 			"include_expired": schema.BoolAttribute{
 				MarkdownDescription: "Whether to list keys that have expired but were not deleted. Defaults to `false`: " +
@@ -104,12 +102,11 @@ func (l *apiKeyListResource) Configure(_ context.Context, req resource.Configure
 func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg apiKeyListModel
 	diags := req.Config.Get(ctx, &cfg)
-	filter := keyFilter{includeExpired: cfg.IncludeExpired.ValueBool()} // null: false
-	if !diags.HasError() && !cfg.Scopes.IsNull() {
-		diags.Append(cfg.Scopes.ElementsAs(ctx, &filter.scopes, false)...)
-	}
+	var filter keyFilter
 	if !diags.HasError() {
-		filter.setWindow(cfg.CreatedAfter, cfg.CreatedBefore, &diags)
+		var d diag.Diagnostics
+		filter, d = keyFilterFrom(ctx, cfg.Scopes, cfg.keyFilterConfig, false)
+		diags.Append(d...)
 	}
 	if !diags.HasError() && (l.data == nil || l.data.client == nil) {
 		notConfigured(&diags, "list the API keys")
@@ -124,51 +121,37 @@ func (l *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	stream.Results = func(push func(list.ListResult) bool) {
 		ctx, cancel := context.WithTimeout(ctx, defaultListTimeout)
 		defer cancel()
-		var sent int64
-		// APIKeyPages fetches the next page only when this loop asks for
-		// it, so returning at the limit ends the listing.
-		for page, err := range client.APIKeyPages(ctx, hellgate.MaxPageSize) {
-			if err != nil {
-				var d diag.Diagnostics
-				d.AddError(apiErrorSummary("Unable to List API Keys", err), apiErrorDetail("Hellgate did not list the API keys", err))
-				push(list.ListResult{Diagnostics: d})
-				return
+		// Every page is read before the first result: no page on its own
+		// shows which keys come first in the data source's order.
+		keys, err := client.ListAllAPIKeys(ctx, hellgate.MaxPageSize)
+		if err != nil {
+			var d diag.Diagnostics
+			d.AddError(apiErrorSummary("Unable to List API Keys", err), apiErrorDetail("Hellgate did not list the API keys", err))
+			push(list.ListResult{Diagnostics: d})
+			return
+		}
+		keys = filterAPIKeys(keys, filter)
+		for i := range keys {
+			result := listResult(ctx, req, &keys[i], filter.now)
+			atLimit := req.Limit > 0 && int64(i+1) >= req.Limit
+			if left := len(keys) - (i + 1); atLimit && left > 0 {
+				// Terraform drops whatever follows the limit without a
+				// word; say so.
+				result.Diagnostics.AddWarning("API Key List Stopped at Its Limit", limitDetail(req.Limit, left))
 			}
-			for i := range page.Keys {
-				if !filter.selects(&page.Keys[i]) {
-					continue
-				}
-				result := listResult(ctx, req, &page.Keys[i], filter.now)
-				sent++
-				atLimit := req.Limit > 0 && sent >= req.Limit
-				if atLimit {
-					// Terraform drops whatever follows the limit without a
-					// word; say so, judged by the page at hand (no request
-					// is made for it).
-					more := slices.ContainsFunc(page.Keys[i+1:], func(k hellgate.APIKey) bool { return filter.selects(&k) })
-					if more || page.Next != nil {
-						result.Diagnostics.AddWarning("API Key List Stopped at Its Limit", limitDetail(req.Limit, more))
-					}
-				}
-				if !push(result) || atLimit {
-					return
-				}
+			if !push(result) || atLimit {
+				return
 			}
 		}
 	}
 }
 
-// limitDetail explains a listing cut short by the list block's limit:
-// more is true when a further key is known to match, false when only
-// further pages are known to exist.
-func limitDetail(limit int64, more bool) string {
-	what := "The cluster holds more keys that match this list block"
-	if !more {
-		what = "The cluster holds more keys, which were not fetched, so more may match this list block"
-	}
+// limitDetail explains a listing cut short by the list block's limit,
+// with left more keys that match.
+func limitDetail(limit int64, left int) string {
 	return fmt.Sprintf("terraform query listed the first %d API keys, the list block's limit (100 when limit is not set). "+
-		"%s: configuration generated now leaves them out. Set limit in the list block to a number above the count of keys "+
-		"(for example limit = 1000) to list them all.", limit, what)
+		"The cluster holds more keys that match this list block: %d beyond the limit, which configuration generated now leaves out. "+
+		"Set limit in the list block to %d or more to list them all.", limit, left, limit+int64(left))
 }
 
 // listResult is one key as a list result: its display name, its identity

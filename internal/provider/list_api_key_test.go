@@ -2,7 +2,7 @@ package provider
 
 // Acceptance tests of the hellgate_api_key list resource under terraform
 // query: paging through more than two pages, the scope and expiry
-// filters, the list block's limit (and the pages it saves), the resource
+// filters, the order of the keys, the list block's limit, the resource
 // object of include_resource, and bad configuration.
 
 import (
@@ -21,9 +21,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
@@ -59,11 +61,12 @@ func seedKeys(t *testing.T, c *testCluster, n int) {
 	}
 }
 
-// mockKeyIDs returns the ids of the mock's keys (in the mock's order) for
-// which keep is true.
+// mockKeyIDs returns the ids of the mock's keys for which keep is true,
+// in the order of the list resource and the data source: by created_at
+// (to the second), then by id.
 func mockKeyIDs(c *testCluster, keep func(mockcluster.Key) bool) []string {
 	var ids []string
-	for _, k := range c.srv.Keys() {
+	for _, k := range inListOrder(c.srv.Keys()) {
 		if keep(k) {
 			ids = append(ids, k.ID)
 		}
@@ -71,10 +74,21 @@ func mockKeyIDs(c *testCluster, keep func(mockcluster.Key) bool) []string {
 	return ids
 }
 
+// inListOrder sorts keys by created_at (to the second), then by id.
+func inListOrder(keys []mockcluster.Key) []mockcluster.Key {
+	slices.SortFunc(keys, func(a, b mockcluster.Key) int {
+		if d := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); d != 0 {
+			return d
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return keys
+}
+
 // 250 keys (three pages of 100) made outside Terraform, an hour after the
-// first of them expired: each list block finds exactly the keys its
-// filters select, in the cluster's order, and fetches only the pages it
-// needs.
+// first of them expired: each list block reads every page and finds
+// exactly the keys its filters select, in the data source's order, the
+// first limit of them.
 func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
@@ -89,8 +103,8 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 	if len(unexpired) != 225 || len(withCreate) != 75 {
 		t.Fatalf("seeded %d unexpired keys, %d with pci:tokens:create; want 225 and 75", len(unexpired), len(withCreate))
 	}
-	expired := everyKey[0]
-	expiredKey, _ := c.srv.Key(expired)
+	expiredKey := c.srv.Keys()[0] // made first, with an hour to live
+	expired := expiredKey.ID
 
 	var lists int64
 	countLists := func() { lists = c.srv.Stats().Requests.List }
@@ -112,7 +126,7 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("hellgate_api_key.all", 225),
 					listedKeys("hellgate_api_key.all", unexpired),
-					c.listRequestsSince(&lists, 3),
+					c.readEveryPageOnce(&lists),
 				},
 			},
 			{
@@ -133,7 +147,7 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 					querycheck.ExpectResourceDisplayName("hellgate_api_key.checkout",
 						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(withCreate[1])}),
 						knownvalue.StringExact(withCreate[1]+" (pci:tokens:create, pci:tokens:read; never expires)")),
-					c.listRequestsSince(&lists, 3),
+					c.readEveryPageOnce(&lists),
 				},
 			},
 			{
@@ -156,8 +170,8 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 				},
 			},
 			{
-				// The limit ends the listing: 150 keys are on the first
-				// two pages, so the third is never fetched.
+				// The limit keeps the first 150 keys in order; every page
+				// is read to order them.
 				PreConfig: countLists,
 				Query:     true,
 				Config: `list "hellgate_api_key" "first" {
@@ -167,7 +181,7 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 `,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					listedKeys("hellgate_api_key.first", unexpired[:150]),
-					c.listRequestsSince(&lists, 2),
+					c.readEveryPageOnce(&lists),
 				},
 			},
 			{
@@ -180,7 +194,7 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 `,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					listedKeys("hellgate_api_key.default", unexpired[:100]),
-					c.listRequestsSince(&lists, 2),
+					c.readEveryPageOnce(&lists),
 				},
 			},
 		},
@@ -274,7 +288,7 @@ func TestAccListAPIKey_invalidConfig(t *testing.T) {
   }
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)No Scopes.*scopes is empty.*Valid scopes are`),
+				ExpectError: wsRegexp(`(?s)No Scopes to Filter By.*Attribute scopes is empty.*omit it to select keys with any scopes.*Valid scopes are: admin:api-keys:create`),
 			},
 		},
 	})
@@ -295,7 +309,7 @@ func listedKeys(addr string, ids []string) querycheck.QueryResultCheck {
 			}
 		}
 		if !slices.Equal(got, ids) {
-			resp.Error = fmt.Errorf("%s found %d keys, want %d in the cluster's order (first difference at %d)",
+			resp.Error = fmt.Errorf("%s found %d keys, want %d in the order of the data source (first difference at %d)",
 				addr, len(got), len(ids), firstDifference(got, ids))
 		}
 	})
@@ -310,12 +324,14 @@ func firstDifference(a, b []string) int {
 	return min(len(a), len(b))
 }
 
-// listRequestsSince checks that the mock received want list requests
-// since *since was read.
-func (c *testCluster) listRequestsSince(since *int64, want int64) querycheck.QueryResultCheck {
+// readEveryPageOnce checks that, since *since was read, the mock received
+// one list request for each page of its keys (100 to a page, and no
+// request after the last page): the query read every page, and each once.
+func (c *testCluster) readEveryPageOnce(since *int64) querycheck.QueryResultCheck {
 	return queryCheckFunc(func(_ context.Context, _ querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
+		want := int64((len(c.srv.Keys()) + hellgate.MaxPageSize - 1) / hellgate.MaxPageSize)
 		if got := c.srv.Stats().Requests.List - *since; got != want {
-			resp.Error = fmt.Errorf("the query made %d list requests, want %d", got, want)
+			resp.Error = fmt.Errorf("the query made %d list requests, want %d, one for each page", got, want)
 		}
 	})
 }
@@ -504,10 +520,9 @@ func generatedBlocks(src string) map[string][]string {
 	return out
 }
 
-// The issue's "done when": 250 keys made outside Terraform are brought
-// under management with terraform query -generate-config-out, one apply
-// that imports all 250 and adds, changes and destroys nothing, and an
-// empty plan afterwards.
+// 250 keys made outside Terraform are brought under management with
+// terraform query -generate-config-out, one apply that imports all 250 and
+// adds, changes and destroys nothing, and an empty plan afterwards.
 func TestAccListAPIKey_adopt250Keys(t *testing.T) {
 	requireCLIFeature(t, featureQuery)
 	t.Parallel()
@@ -526,10 +541,74 @@ func TestAccListAPIKey_adopt250Keys(t *testing.T) {
 	}
 }
 
+// The list resource returns keys in the order of the hellgate_api_keys
+// data source, by created_at (to the second), then by id, whatever order
+// Hellgate lists them in: here keys made later with an earlier created_at
+// (the mock lists keys in the order they were made) and keys made within
+// one second. A limit keeps the first keys in that order.
+func TestAccListAPIKey_sameOrderAsDataSource(t *testing.T) {
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	start := clock.Now()
+	for _, at := range []time.Duration{10 * time.Second, 10 * time.Second, 10*time.Second + 500*time.Millisecond, 0, 0, 5 * time.Second, 0} {
+		clock.Set(start.Add(at))
+		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.Set(start.Add(time.Minute))
+
+	var made []string
+	for _, k := range c.srv.Keys() {
+		made = append(made, k.ID)
+	}
+	var want []string
+	var dataKeys []knownvalue.Check
+	for _, k := range inListOrder(c.srv.Keys()) {
+		want = append(want, k.ID)
+		dataKeys = append(dataKeys, knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(k.ID)}))
+	}
+	if slices.Equal(made, want) {
+		t.Fatal("the mock lists the keys in the expected order already, so this test could not fail")
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   queryChecks,
+		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
+		Steps: []resource.TestStep{
+			{
+				Config: c.providerBlock() + `
+data "hellgate_api_keys" "all" {}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.hellgate_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListExact(dataKeys)),
+				},
+			},
+			{
+				Query: true,
+				Config: `list "hellgate_api_key" "all" {
+  provider = hellgate
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{listedKeys("hellgate_api_key.all", want)},
+			},
+			{
+				Query: true,
+				Config: `list "hellgate_api_key" "first" {
+  provider = hellgate
+  limit    = 3
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{listedKeys("hellgate_api_key.first", want[:3])},
+			},
+		},
+	})
+}
+
 // Terraform drops the results beyond a list block's limit without a word,
-// so the provider warns when it stops at the limit with more keys known to
-// match (on the page at hand) or further pages unfetched, and stays quiet
-// when the listing ended within the limit.
+// so the provider warns when it stops at the limit with more keys that
+// match, saying how many, and stays quiet when the listing ended within
+// the limit. Every page is read to order the keys.
 func TestAccListAPIKey_limitWarning(t *testing.T) {
 	requireCLIFeature(t, featureQuery)
 	t.Parallel()
@@ -549,8 +628,8 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 		lists        int64
 		warning      string
 	}{
-		{limit: 50, found: 50, lists: 1, warning: "The cluster holds more keys that match this list block"},
-		{limit: 100, found: 100, lists: 1, warning: "The cluster holds more keys, which were not fetched, so more may match"},
+		{limit: 50, found: 50, lists: 2, warning: "The cluster holds more keys that match this list block: 51 beyond the limit"},
+		{limit: 100, found: 100, lists: 2, warning: "The cluster holds more keys that match this list block: 1 beyond the limit"},
 		{limit: 101, found: 101, lists: 2},
 		{limit: 1000, found: 101, lists: 2},
 	} {

@@ -48,13 +48,15 @@ const (
 	EnvAdminToken = "HELLGATE_ADMIN_TOKEN"
 )
 
+// The bounds of max_retries and request_timeout; their defaults are the
+// client's (hellgate.DefaultMaxRetries, hellgate.DefaultRequestTimeout).
 const (
-	defaultMaxRetries     = 5
-	maxMaxRetries         = 10
-	defaultRequestTimeout = 30 * time.Second
-	minRequestTimeout     = time.Second
-	maxRequestTimeout     = 10 * time.Minute
+	maxMaxRetries     = 10
+	minRequestTimeout = time.Second
+	maxRequestTimeout = 10 * time.Minute
+)
 
+const (
 	// The default timeouts of the resource's and the ephemeral resource's
 	// operations (their timeouts blocks override them).
 	defaultCreateTimeout = 5 * time.Minute
@@ -171,9 +173,10 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request that failed transiently "+
-					"(connection error, `429`, `5xx`) is retried, with exponential backoff that honours `Retry-After`. "+
+					"(a connection error, or a `429`, `500`, `502`, `503` or `504` answer) is retried, with exponential backoff "+
+					"and jitter; an answer with a `Retry-After` header is retried after the wait it asks for, up to %d seconds. "+
 					"`0` to `%d`; defaults to `%d`. Creates are retried with the same idempotency key, so a retry never makes a second key.",
-					maxMaxRetries, defaultMaxRetries),
+					int(hellgate.DefaultMaxRetryAfter/time.Second), maxMaxRetries, hellgate.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
@@ -181,7 +184,7 @@ func (p *hellgateProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take before it is abandoned (and retried), "+
 					"as a duration such as `\"30s\"`, from `%s` to `%s`. Defaults to `\"%s\"`. "+
 					"The whole operation is bounded by the resource's `timeouts`.",
-					minRequestTimeout, maxRequestTimeout, defaultRequestTimeout),
+					minRequestTimeout, maxRequestTimeout, hellgate.DefaultRequestTimeout),
 				Optional:   true,
 				Validators: []validator.String{validators.Duration(minRequestTimeout, maxRequestTimeout)},
 			},

@@ -113,11 +113,11 @@ func resolveSettings(cfg providerModel, lookupEnv func(string) (string, bool)) (
 		}
 	}
 
-	s.maxRetries = defaultMaxRetries
+	s.maxRetries = hellgate.DefaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		s.maxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
-	s.requestTimeout = defaultRequestTimeout
+	s.requestTimeout = hellgate.DefaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() {
 		d, err := validators.CheckDuration(cfg.RequestTimeout.ValueString(), minRequestTimeout, maxRequestTimeout)
 		if err != nil {

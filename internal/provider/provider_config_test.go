@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 )
 
 func TestResolveSettings(t *testing.T) {
@@ -122,7 +124,7 @@ func TestResolveSettings(t *testing.T) {
 			if s.baseURL != tc.want.baseURL || s.apiKey != tc.want.apiKey || s.adminToken != tc.want.adminToken {
 				t.Errorf("got %q/%q/%q, want %q/%q/%q", s.baseURL, s.apiKey, s.adminToken, tc.want.baseURL, tc.want.apiKey, tc.want.adminToken)
 			}
-			if s.maxRetries != defaultMaxRetries || s.requestTimeout != defaultRequestTimeout {
+			if s.maxRetries != hellgate.DefaultMaxRetries || s.requestTimeout != hellgate.DefaultRequestTimeout {
 				t.Errorf("defaults: got %d retries, %s timeout", s.maxRetries, s.requestTimeout)
 			}
 		})

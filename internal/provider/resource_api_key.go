@@ -80,37 +80,35 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"Run `terraform apply` regularly (more often than `rotate_before`) to rotate keys on time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The key's id, a UUID assigned by Hellgate.",
+				MarkdownDescription: descID,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"scopes": schema.SetAttribute{
-				MarkdownDescription: "What the key may do: a set of at least one scope, each one of " +
-					scopeList() + ". Changing it replaces the key, so that a secret already handed out never gains privileges.",
-				ElementType:   types.StringType,
-				Required:      true,
-				Validators:    validators.ScopeSet(),
-				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+				MarkdownDescription: descScopes + " Changing it replaces the key, so that a secret already handed out never gains privileges.",
+				ElementType:         types.StringType,
+				Required:            true,
+				Validators:          validators.ScopeSet(),
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.RequiresReplace()},
 			},
 			"expires_in": schema.NumberAttribute{
-				MarkdownDescription: fmt.Sprintf("Seconds after creation at which Hellgate expires the key, "+
-					"from `1` to `%d` (90 days). Omit it for a key that never expires. Changing it replaces the key.", maxExpiresIn),
-				Optional:      true,
-				Validators:    []validator.Number{validators.Seconds(1, maxExpiresIn)},
-				PlanModifiers: []planmodifier.Number{numberplanmodifier.RequiresReplace()},
+				MarkdownDescription: descExpiresIn + " Omit it for a key that never expires. Changing it replaces the key.",
+				Optional:            true,
+				Validators:          []validator.Number{validators.Seconds(1, maxExpiresIn)},
+				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
 			},
 			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was created, as an RFC 3339 timestamp in UTC.",
+				MarkdownDescription: descCreatedAt,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the key expires, as an RFC 3339 timestamp in UTC; null for a key that never expires.",
+				MarkdownDescription: descExpiresAt,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"key_value": schema.StringAttribute{
-				MarkdownDescription: "The key's secret, sent as the `x-api-key` header. Sensitive. " +
+				MarkdownDescription: descKeyValue + ". " +
 					"Hellgate returns it only when the key is created, so it is known after the first apply and kept in state; " +
 					"it is null for an imported key.",
 				Computed:      true,
@@ -124,7 +122,8 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"with a warning that gives the reason (a plan with `-refresh=false` judges by the time of the last refresh); "+
 					"combine it with `lifecycle { create_before_destroy = true }` "+
 					"so that the new key exists before the old one is revoked. Changing it alone does not replace the key. "+
-					"Without it, a plan warns about a key that expires within %s, and replaces a key that has expired.",
+					"Without it, a plan warns about a key within %s of its expiry, or within the last quarter of its life "+
+					"if that is shorter (the last 6 hours of a key that lives a day), and replaces a key that has expired.",
 					minRotateBefore, maxRotateBefore, "7 days"),
 				Optional:   true,
 				Validators: []validator.String{validators.Duration(minRotateBefore, maxRotateBefore)},

@@ -53,10 +53,10 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 	}
 }
 
-// The issue's "done when": a key made with expires_in = 5 and
-// rotate_before = "3s" is planned for replacement, with its reason, by a
-// plan made 3 seconds later; applying that saved plan (later still) with
-// create_before_destroy leaves exactly one live, unexpired key.
+// A key made with expires_in = 5 and rotate_before = "3s" is planned for
+// replacement, with its reason, by a plan made 3 seconds later; applying
+// that saved plan (later still) with create_before_destroy leaves exactly
+// one live, unexpired key.
 func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
@@ -139,32 +139,68 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 	tf.planIsEmpty()
 }
 
-// A key expiring within 7 days with no rotate_before: the plan warns and
-// changes nothing. Eight days before expiry it says nothing.
+// A 30-day key expiring within 7 days with no rotate_before: the plan
+// warns and changes nothing. Eight days before expiry it says nothing.
 func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
 	t.Parallel()
+	expiresSoonPlans(t, "2592000 # 30 days", []expiryPlan{
+		{after: 22 * 24 * time.Hour}, // 8 days left
+		{after: 24*time.Hour + time.Second, warnsIn: "168h0m0s"},
+	})
+}
+
+// A key that lives one day is warned about in the last quarter of its
+// life, not from the moment it is made: no warning right after creation
+// nor with 6 hours and a minute left; a warning with 5 hours 59 minutes
+// left, and still no change.
+func TestAccAPIKey_expiresSoonWarningOneDayKey(t *testing.T) {
+	t.Parallel()
+	expiresSoonPlans(t, "86400 # 1 day", []expiryPlan{
+		{after: 0},
+		{after: 17*time.Hour + 59*time.Minute},
+		{after: 2 * time.Minute, warnsIn: "5h59m0s"},
+	})
+}
+
+// expiryPlan is one plan of expiresSoonPlans: made after the clock
+// advanced by after, it warns that the key expires in warnsIn, or does
+// not warn at all when warnsIn is empty.
+type expiryPlan struct {
+	after   time.Duration
+	warnsIn string
+}
+
+// expiresSoonPlans applies a key with expires_in and no rotate_before,
+// then makes each plan in turn: every one of them plans no change, and
+// warns about the key's expiry exactly as the plan says.
+func expiresSoonPlans(t *testing.T, expiresIn string, plans []expiryPlan) {
+	t.Helper()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	dir := t.TempDir()
 	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
-  expires_in = 691200 # 8 days`))
+  expires_in = `+expiresIn))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
 	tf.mustRun("init", "-input=false", "-no-color")
 	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
 	key := onlyKey(t, c)
 
-	out := tf.planIsEmpty()
-	if strings.Contains(out, "Warning") {
-		t.Errorf("8 days before expiry the plan warns:\n%s", out)
+	for _, p := range plans {
+		clock.Advance(p.after)
+		left := key.ExpiresAt.Sub(clock.Now())
+		out := tf.planIsEmpty()
+		if p.warnsIn == "" {
+			if strings.Contains(out, "Warning") {
+				t.Errorf("%s before expiry the plan warns:\n%s", left, out)
+			}
+			continue
+		}
+		mustContain(t, out,
+			"Warning: API Key Expires Soon",
+			"with hellgate_api_key.test",
+			"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in "+p.warnsIn+", and nothing replaces it before then")
 	}
-
-	clock.Advance(24*time.Hour + time.Second)
-	out = tf.planIsEmpty()
-	mustContain(t, out,
-		"Warning: API Key Expires Soon",
-		"with hellgate_api_key.test",
-		"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in 168h0m0s, and nothing replaces it before then")
 	if got := onlyKey(t, c); got.ID != key.ID {
 		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
 	}

@@ -32,7 +32,7 @@ func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
 			"id": identityschema.StringAttribute{
-				Description:       "The key's id, a UUID assigned by Hellgate.",
+				Description:       descID,
 				RequiredForImport: true,
 			},
 		},

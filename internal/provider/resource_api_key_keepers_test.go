@@ -133,10 +133,10 @@ func requestLines(logText string) []string {
 	return out
 }
 
-// The "done when": changing a keeper replaces the key with exactly
-// one create and one delete, the create first (create_before_destroy), and
-// no request beyond Terraform's refresh, which is one GET; with
-// -refresh=false not even that.
+// Changing a keeper replaces the key with exactly one create and one
+// delete, the create first (create_before_destroy), and no request beyond
+// Terraform's refresh, which is one GET; with -refresh=false not even
+// that.
 func TestAccAPIKey_keepersRequests(t *testing.T) {
 	t.Parallel()
 	var reqLog syncBuffer

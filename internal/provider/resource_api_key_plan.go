@@ -23,7 +23,9 @@ import (
 
 const (
 	// expiryWarningWindow is how close to its expiry a key without
-	// rotate_before must be for a plan to warn about it.
+	// rotate_before must be for a plan to warn about it, at the most: a
+	// key that lives less than four times as long is warned about in the
+	// last quarter of its life instead (see warningWindow).
 	expiryWarningWindow = 7 * 24 * time.Hour
 
 	// privateRefreshedAt is the private-state key holding the provider
@@ -143,9 +145,15 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
 		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
 	}
+	// The key's lifetime: expires_in in state is derived from it on every
+	// refresh.
+	var lifetime time.Duration
+	if s, ok := wholeSeconds(state.ExpiresIn); ok {
+		lifetime = time.Duration(s) * time.Second
+	}
 
 	id, when := state.ID.ValueString(), formatTime(expiresAt)
-	switch decideRotation(now, expiresAt, rotateBefore) {
+	switch decideRotation(now, expiresAt, lifetime, rotateBefore) {
 	case rotationExpired:
 		resp.Diagnostics.AddWarning("API Key Expired",
 			fmt.Sprintf("The API key %s expired at %s (%s ago) and no longer authenticates. "+
@@ -291,23 +299,36 @@ type rotation int
 
 const (
 	rotationNone    rotation = iota
-	rotationSoon             // within expiryWarningWindow, no rotate_before: warn only
+	rotationSoon             // within warningWindow, no rotate_before: warn only
 	rotationDue              // within rotate_before of expires_at: replace
 	rotationExpired          // past expires_at: replace
 )
 
-// decideRotation is the expiry rule of a plan, as a pure function.
-// rotateBefore 0 means none is set.
-func decideRotation(now, expiresAt time.Time, rotateBefore time.Duration) rotation {
+// decideRotation is the expiry rule of a plan, as a pure function, for a
+// key that lives lifetime (0 when not known). rotateBefore 0 means none is
+// set.
+func decideRotation(now, expiresAt time.Time, lifetime, rotateBefore time.Duration) rotation {
 	switch {
 	case !now.Before(expiresAt):
 		return rotationExpired
 	case rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)):
 		return rotationDue
-	case rotateBefore == 0 && expiresAt.Sub(now) <= expiryWarningWindow:
+	case rotateBefore == 0 && expiresAt.Sub(now) <= warningWindow(lifetime):
 		return rotationSoon
 	}
 	return rotationNone
+}
+
+// warningWindow is how close to its expiry a key that lives lifetime is
+// warned about: within the last quarter of its life, or within
+// expiryWarningWindow if that is shorter, so that a short-lived key is not
+// warned about from the moment it is made. A lifetime of 0 (not known)
+// gives expiryWarningWindow.
+func warningWindow(lifetime time.Duration) time.Duration {
+	if lifetime <= 0 {
+		return expiryWarningWindow
+	}
+	return min(expiryWarningWindow, lifetime/4)
 }
 
 // roundDuration shortens a duration for messages: whole seconds, and whole

@@ -206,21 +206,34 @@ func TestAccAPIKey_revokeOnDestroyUpdate(t *testing.T) {
 
 func TestDecideRotation(t *testing.T) {
 	exp := time.Date(2030, 1, 10, 0, 0, 0, 0, time.UTC)
+	const day = 24 * time.Hour
 	for _, tc := range []struct {
-		now    time.Time
-		before time.Duration
-		want   rotation
+		now      time.Time
+		lifetime time.Duration
+		before   time.Duration
+		want     rotation
 	}{
-		{exp, 0, rotationExpired},
-		{exp.Add(time.Hour), time.Hour, rotationExpired},
-		{exp.Add(-time.Hour), time.Hour, rotationDue},
-		{exp.Add(-time.Hour - time.Second), time.Hour, rotationNone},
-		{exp.Add(-7 * 24 * time.Hour), 0, rotationSoon},
-		{exp.Add(-7*24*time.Hour - time.Second), 0, rotationNone},
-		{exp.Add(-2 * time.Hour), time.Hour, rotationNone}, // rotate_before set: no warning
+		{exp, 90 * day, 0, rotationExpired},
+		{exp.Add(time.Hour), 90 * day, time.Hour, rotationExpired},
+		{exp.Add(-time.Hour), 90 * day, time.Hour, rotationDue},
+		{exp.Add(-time.Hour - time.Second), 90 * day, time.Hour, rotationNone},
+		{exp.Add(-7 * day), 90 * day, 0, rotationSoon},
+		{exp.Add(-7*day - time.Second), 90 * day, 0, rotationNone},
+		{exp.Add(-2 * time.Hour), 90 * day, time.Hour, rotationNone}, // rotate_before set: no warning
+		// A key of 28 days or more is warned about for its last 7 days;
+		// a shorter one for the last quarter of its life.
+		{exp.Add(-7 * day), 28 * day, 0, rotationSoon},
+		{exp.Add(-2 * day), 8 * day, 0, rotationSoon},
+		{exp.Add(-2*day - time.Second), 8 * day, 0, rotationNone},
+		{exp.Add(-day), day, 0, rotationNone}, // just made
+		{exp.Add(-6*time.Hour - time.Second), day, 0, rotationNone},
+		{exp.Add(-6 * time.Hour), day, 0, rotationSoon},
+		{exp.Add(-15 * time.Minute), time.Hour, 0, rotationSoon},
+		{exp.Add(-7 * day), 0, 0, rotationSoon}, // lifetime not known: 7 days
+		{exp.Add(-7*day - time.Second), 0, 0, rotationNone},
 	} {
-		if got := decideRotation(tc.now, exp, tc.before); got != tc.want {
-			t.Errorf("decideRotation(%s, %s, %s) = %d, want %d", tc.now, exp, tc.before, got, tc.want)
+		if got := decideRotation(tc.now, exp, tc.lifetime, tc.before); got != tc.want {
+			t.Errorf("decideRotation(%s, %s, lifetime %s, rotate_before %s) = %d, want %d", tc.now, exp, tc.lifetime, tc.before, got, tc.want)
 		}
 	}
 }

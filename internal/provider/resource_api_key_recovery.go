@@ -8,15 +8,12 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 )
 
 // unconfirmedIDPrefix marks the id of a key whose create may have
@@ -159,17 +156,4 @@ func recoveryWarning(u unansweredCreate, out recoveryOutcome) (summary, detail s
 			"the earlier create did not take effect, or its key has been revoked since. Nothing is left behind.", u.window()), true
 	}
 	return summary, detail + " The placeholder of that create has been removed from state, so applies go on as usual.", true
-}
-
-// createInput is the create request for the configured scopes and
-// expires_in: scopes sorted, so that the same configuration always sends
-// the same body (a create is found again by repeating it).
-func createInput(ctx context.Context, scopes types.Set, expiresIn types.Number) (hellgate.CreateAPIKeyInput, diag.Diagnostics) {
-	var in hellgate.CreateAPIKeyInput
-	diags := scopes.ElementsAs(ctx, &in.Scopes, false)
-	slices.Sort(in.Scopes)
-	if v, ok := wholeSeconds(expiresIn); ok {
-		in.ExpiresIn = &v
-	}
-	return in, diags
 }

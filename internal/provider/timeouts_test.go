@@ -64,19 +64,43 @@ func TestAccDataSourceAPIKeys_timeoutsMustBePositive(t *testing.T) {
 	listWith := func(read string) string {
 		return c.providerBlock() + fmt.Sprintf("data \"hellgate_api_keys\" \"all\" {\n  timeouts {\n    read = %q\n  }\n}\n", read)
 	}
-	c.parallelTest(t, []resource.TestStep{
-		{Config: listWith("0s"), PlanOnly: true, ExpectError: timeoutError("read", "0s")},
-		{Config: listWith("-5m"), PlanOnly: true, ExpectError: timeoutError("read", "-5m")},
+	c.parallelTest(t, readTimeoutSteps(t, c, listWith,
+		statecheck.ExpectKnownValue("data.hellgate_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListSizeExact(0))))
+}
+
+func TestAccDataSourceAPIKey_timeoutsMustBePositive(t *testing.T) {
+	c := newTestCluster(t)
+	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyWith := func(read string) string {
+		return c.providerBlock() + fmt.Sprintf("data \"hellgate_api_key\" \"test\" {\n  id = %q\n  timeouts {\n    read = %q\n  }\n}\n", key.ID, read)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.onlyKeysLeft(&key.ID), // made outside Terraform
+		Steps: readTimeoutSteps(t, c, keyWith,
+			statecheck.ExpectKnownValue(keyDataAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID))),
+	})
+}
+
+// readTimeoutSteps are the steps of a data source's read timeout: "0s"
+// and "-5m" fail validation before any request; "45s" reads, as check
+// says. withRead is the configuration with a given read timeout.
+func readTimeoutSteps(t *testing.T, c *testCluster, withRead func(read string) string, check statecheck.StateCheck) []resource.TestStep {
+	t.Helper()
+	return []resource.TestStep{
+		{Config: withRead("0s"), PlanOnly: true, ExpectError: timeoutError("read", "0s")},
+		{Config: withRead("-5m"), PlanOnly: true, ExpectError: timeoutError("read", "-5m")},
 		{
 			PreConfig: func() {
 				if st := c.srv.Stats(); st.Requests != (mockcluster.RequestStats{}) {
 					t.Errorf("invalid timeouts reached the mock: %+v, want no request", st.Requests)
 				}
 			},
-			Config: listWith("45s"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.hellgate_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListSizeExact(0)),
-			},
+			Config:            withRead("45s"),
+			ConfigStateChecks: []statecheck.StateCheck{check},
 		},
-	})
+	}
 }

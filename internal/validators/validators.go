@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -196,23 +197,61 @@ func (v atLeastOneScopeValidator) MarkdownDescription(ctx context.Context) strin
 }
 
 func (atLeastOneScopeValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
-		return
+	if knownEmpty(req.ConfigValue) {
+		resp.Diagnostics.AddAttributeError(req.Path, "No Scopes",
+			fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
+				req.Path, strings.Join(scopes.All(), ", ")))
 	}
-	addNoScopes(&resp.Diagnostics, req.Path)
 }
 
-func (atLeastOneScopeValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
-		return
-	}
-	addNoScopes(&resp.Diagnostics, req.Path)
+// ScopeFilter rejects an empty filter of scopes, a set in a data source or
+// a list in a list resource (list resources have no set attributes): a
+// filter selects the keys that hold all of its scopes, so it names at
+// least one, or is left out to select keys with any scopes.
+func ScopeFilter() interface {
+	validator.Set
+	validator.List
+} {
+	return scopeFilterValidator{}
 }
 
-func addNoScopes(diags *diag.Diagnostics, p path.Path) {
-	diags.AddAttributeError(p, "No Scopes",
-		fmt.Sprintf("Attribute %s is empty, but an API key needs at least one scope. Valid scopes are: %s.",
-			p, strings.Join(scopes.All(), ", ")))
+type scopeFilterValidator struct{}
+
+func (scopeFilterValidator) Description(context.Context) string {
+	return "must hold at least one scope, or be left out for keys with any scopes"
+}
+
+func (v scopeFilterValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (scopeFilterValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	checkScopeFilter(req.ConfigValue, req.Path, &resp.Diagnostics)
+}
+
+func (scopeFilterValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	checkScopeFilter(req.ConfigValue, req.Path, &resp.Diagnostics)
+}
+
+func checkScopeFilter(v collection, p path.Path, diags *diag.Diagnostics) {
+	if knownEmpty(v) {
+		diags.AddAttributeError(p, "No Scopes to Filter By",
+			fmt.Sprintf("Attribute %s is empty. It selects the keys that hold all of its scopes: name at least one scope, "+
+				"or omit it to select keys with any scopes. Valid scopes are: %s.",
+				p, strings.Join(scopes.All(), ", ")))
+	}
+}
+
+// collection is a set or list value.
+type collection interface {
+	IsNull() bool
+	IsUnknown() bool
+	Elements() []attr.Value
+}
+
+// knownEmpty reports whether v is known and holds nothing.
+func knownEmpty(v collection) bool {
+	return !v.IsNull() && !v.IsUnknown() && len(v.Elements()) == 0
 }
 
 // Seconds validates a number attribute that holds a whole number of
@@ -251,9 +290,14 @@ func ScopeSet() []validator.Set {
 	return []validator.Set{AtLeastOneScope(), setvalidator.ValueStringsAre(Scope())}
 }
 
-// ScopeList is ScopeSet for a list of scopes, as in the configuration of
-// the hellgate_api_key list resource (list resources have no set
-// attributes): at least one, each a Hellgate scope.
-func ScopeList() []validator.List {
-	return []validator.List{atLeastOneScopeValidator{}, listvalidator.ValueStringsAre(Scope())}
+// ScopeFilterSet is every rule for a set of scopes that filters keys, as
+// in the hellgate_api_keys data source: not empty, each a Hellgate scope.
+func ScopeFilterSet() []validator.Set {
+	return []validator.Set{ScopeFilter(), setvalidator.ValueStringsAre(Scope())}
+}
+
+// ScopeFilterList is ScopeFilterSet for a list of scopes, as in the
+// configuration of the hellgate_api_key list resource.
+func ScopeFilterList() []validator.List {
+	return []validator.List{ScopeFilter(), listvalidator.ValueStringsAre(Scope())}
 }

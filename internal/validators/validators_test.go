@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -64,5 +65,45 @@ func TestAtLeastOneScope(t *testing.T) {
 	AtLeastOneScope().ValidateSet(t.Context(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: one}, resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("one scope is enough, got %v", resp.Diagnostics)
+	}
+}
+
+// The scope filter refuses only a known, empty set or list, with its own
+// message; null (no filter), unknown and non-empty values pass.
+func TestScopeFilter(t *testing.T) {
+	one := []attr.Value{types.StringValue("pci:tokens:read")}
+	sets := map[string]types.Set{
+		"empty":   types.SetValueMust(types.StringType, nil),
+		"one":     types.SetValueMust(types.StringType, one),
+		"null":    types.SetNull(types.StringType),
+		"unknown": types.SetUnknown(types.StringType),
+	}
+	lists := map[string]types.List{
+		"empty":   types.ListValueMust(types.StringType, nil),
+		"one":     types.ListValueMust(types.StringType, one),
+		"null":    types.ListNull(types.StringType),
+		"unknown": types.ListUnknown(types.StringType),
+	}
+	for name := range sets {
+		setResp := &validator.SetResponse{}
+		ScopeFilter().ValidateSet(t.Context(), validator.SetRequest{Path: path.Root("scopes"), ConfigValue: sets[name]}, setResp)
+		listResp := &validator.ListResponse{}
+		ScopeFilter().ValidateList(t.Context(), validator.ListRequest{Path: path.Root("scopes"), ConfigValue: lists[name]}, listResp)
+		for kind, diags := range map[string]diag.Diagnostics{"set": setResp.Diagnostics, "list": listResp.Diagnostics} {
+			if name != "empty" {
+				if diags.HasError() {
+					t.Errorf("%s %s: unexpected error %v", name, kind, diags)
+				}
+				continue
+			}
+			if len(diags.Errors()) != 1 {
+				t.Fatalf("empty %s: diagnostics %v, want one error", kind, diags)
+			}
+			d := diags.Errors()[0]
+			if d.Summary() != "No Scopes to Filter By" || !strings.Contains(d.Detail(), "omit it to select keys with any scopes") ||
+				strings.Contains(d.Detail(), "an API key needs") {
+				t.Errorf("empty %s: %q: %q, want the filter's own message", kind, d.Summary(), d.Detail())
+			}
+		}
 	}
 }

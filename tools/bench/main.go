@@ -1,5 +1,5 @@
 // Command bench measures what the hellgate provider costs on top of
-// Terraform and the plugin framework (make bench; issues G and L).
+// Terraform and the plugin framework (make bench).
 //
 // It builds the provider, the floor (tools/bench/floor: a framework
 // provider with the same resource shape that does no work) and the

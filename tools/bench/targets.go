@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Targets of issue L: hellgate measured against the floor.
+// The targets: hellgate measured against the floor.
 const (
 	targetN             = 500  // N of the timing targets without latency, and of the memory target
 	targetLatencyN      = 200  // N of the timing targets with latency
