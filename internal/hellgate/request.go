@@ -241,11 +241,18 @@ func (c *Client) transportError(ctx, actx context.Context, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if actx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	if actx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) && !pastDeadline(ctx) {
 		// The attempt's own timeout, not the caller's deadline, cut it.
+		// (Both may fire at once; ctx's own error may not be set yet.)
 		return fmt.Errorf("no complete response within %s: %w", c.retry.requestTimeout, err)
 	}
 	return err
+}
+
+// pastDeadline reports whether ctx has a deadline that has passed.
+func pastDeadline(ctx context.Context) bool {
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 // resultError builds the error for a failed attempt that was not a redirect.

@@ -688,3 +688,20 @@ func TestRedirectCarriesCredentialNowhere(t *testing.T) {
 		})
 	}
 }
+
+// When the caller's deadline, not the attempt's own timeout, ends an
+// attempt, the error does not blame the attempt's timeout, even though
+// both end it at the same instant.
+func TestCallerDeadlineIsNotTheAttemptTimeout(t *testing.T) {
+	t.Parallel()
+	hang := func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	for range 5 {
+		c, _ := newTestClient(t, replies(hang), func(c *Config) { c.RequestTimeout = 30 * time.Second; c.Clock = autoClock() })
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		_, err := c.GetAPIKey(ctx, "a")
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "within 30s") {
+			t.Fatalf("err = %v, want the caller's deadline, not the attempt's 30s timeout", err)
+		}
+	}
+}
