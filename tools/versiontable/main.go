@@ -44,7 +44,7 @@ var features = []feature{
 	{name: "provider block, `hellgate_api_key` resource (create, replace, rotation, `revoke_on_destroy`, `timeouts`)", openTofu: true},
 	{name: "import by id: `terraform import` and `import` blocks", openTofu: true},
 	{name: "import by identity (`identity = { id = \"...\" }`; Terraform 1.12+)", terraform: "1.12.0", openTofu: true},
-	{name: "the identity of the placeholder a create with no answer leaves (Terraform 1.13+; 1.12 records it at the next refresh)", terraform: "1.13.0", openTofu: true},
+	{name: "the identity of the tainted placeholder a create with no answer leaves (Terraform 1.13+: 1.12 drops the identity of an object whose create failed)", terraform: "1.13.0", openTofu: true},
 	{name: "`hellgate_api_key` and `hellgate_api_keys` data sources", openTofu: true},
 	{name: "`provider::hellgate::scopes` (scope patterns)", openTofu: true},
 	{name: "`mock_provider` in `terraform test` / `tofu test` (the module example's tests)", openTofu: true},
