@@ -59,7 +59,7 @@ func main() {
 	terraform := flag.String("terraform", "", "the tested Terraform versions, oldest first, separated by spaces")
 	openTofu := flag.String("opentofu", "", "the tested OpenTofu version")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: versiontable -terraform 'V1 V2 ...' -opentofu V README.md\n")
+		fmt.Fprintln(os.Stderr, "usage: versiontable -terraform 'V1 V2 ...' -opentofu V README.md")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -81,7 +81,7 @@ func run(terraform, openTofu, readme string) error {
 	if _, err := version.NewVersion(openTofu); err != nil {
 		return fmt.Errorf("-opentofu %q: %w", openTofu, err)
 	}
-	old, err := os.ReadFile(readme)
+	old, err := os.ReadFile(readme) //nolint:gosec // G304: the README the user named
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func run(terraform, openTofu, readme string) error {
 	if bytes.Equal(old, updated) {
 		return nil
 	}
-	return os.WriteFile(readme, updated, 0o644) //nolint:gosec // a README is world-readable
+	return os.WriteFile(readme, updated, 0o644) //nolint:gosec // G306: a README is world-readable
 }
 
 // parseVersions reads the space-separated Terraform versions, which must
