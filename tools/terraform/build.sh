@@ -78,7 +78,10 @@ else
 	go build -modfile="$modfile" -tags "$tags" -trimpath -ldflags "$ldflags" -o "$tmp/terraform" "$module"
 fi
 
-got=$(env -u TF_CLI_CONFIG_FILE CHECKPOINT_DISABLE=1 "$tmp/terraform" version | head -n 1)
+# The whole output, then its first line: a pipe into head could end the
+# CLI with SIGPIPE, which pipefail would take for a failure.
+got=$(env -u TF_CLI_CONFIG_FILE CHECKPOINT_DISABLE=1 "$tmp/terraform" version)
+got=${got%%$'\n'*}
 if [[ $got != "Terraform v$version" ]]; then
 	echo "$0: the binary built for Terraform $version says '$got'" >&2
 	exit 1
