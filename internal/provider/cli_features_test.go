@@ -27,6 +27,11 @@ type cliFeature struct {
 var (
 	// Import blocks that name a key by identity = { ... }.
 	featureIdentity = cliFeature{name: "resource identity", terraform: tfversion.Version1_12_0, openTofu: true}
+	// The identity the provider returns with a failed create, kept with the
+	// tainted object: Terraform 1.12 stores that object without it (1.13.0
+	// "fixes resource identity being dropped from state in certain cases");
+	// OpenTofu 1.12 stores it.
+	featureIdentityOfFailedCreate = cliFeature{name: "the resource identity of an object whose create failed", terraform: tfversion.Version1_13_0, openTofu: true}
 	// terraform query, list blocks and -generate-config-out from a query.
 	featureQuery = cliFeature{name: "terraform query and list resources", terraform: tfversion.Version1_14_0}
 	// action blocks and terraform apply -invoke.

@@ -208,7 +208,7 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 // id as identity, is refreshed and planned without an identity error, and
 // is replaced by a key whose identity is its real id.
 func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
-	requireCLIFeature(t, featureIdentity)
+	requireCLIFeature(t, featureIdentityOfFailedCreate)
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
 	dir := t.TempDir()

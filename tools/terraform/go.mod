@@ -7,9 +7,13 @@
 // replaces each with a folder under stubs/: internal/legacy with an empty
 // module (no package of the CLI imports it) and each backend with one that
 // says "this build has no X backend". The local backend, all that the tests
-// and the benchmark use, is Terraform's own. `make terraform` builds the CLI
-// from here. It is a separate module, so the provider's `go build ./...`
-// never sees it.
+// and the benchmark use, is Terraform's own. It is a separate module, so the
+// provider's `go build ./...` never sees it.
+//
+// This file pins the main Terraform version (the last of TERRAFORM_VERSIONS
+// in ../cli-versions.mk); every other tested version has its own copy of it,
+// with its own go.sum, in versions/. build.sh builds any of them; the
+// GNUmakefile runs it.
 module github.com/starfish-codes/terraform-provider-hellgate/tools/terraform
 
 go 1.25.10

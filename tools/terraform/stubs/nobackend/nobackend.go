@@ -1,5 +1,7 @@
 // Package nobackend holds the backend that every stub under stubs/ returns:
-// each of its methods fails with "this build has no <name> backend".
+// each of its methods fails with "this build has no <name> backend". The
+// methods on workspaces are in workspaces.go, or in workspaces_errors.go for
+// Terraform releases whose backend interface returns a plain error there.
 package nobackend
 
 import (
@@ -7,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform/internal/backend"
 	"github.com/hashicorp/terraform/internal/configs/configschema"
-	"github.com/hashicorp/terraform/internal/states/statemgr"
 	"github.com/hashicorp/terraform/internal/tfdiags"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -38,21 +39,6 @@ func (m missing) PrepareConfig(v cty.Value) (cty.Value, tfdiags.Diagnostics) {
 // Configure fails: the backend is not in this build.
 func (m missing) Configure(cty.Value) tfdiags.Diagnostics {
 	return m.diags()
-}
-
-// StateMgr fails: the backend is not in this build.
-func (m missing) StateMgr(string) (statemgr.Full, tfdiags.Diagnostics) {
-	return nil, m.diags()
-}
-
-// DeleteWorkspace fails: the backend is not in this build.
-func (m missing) DeleteWorkspace(string, bool) tfdiags.Diagnostics {
-	return m.diags()
-}
-
-// Workspaces fails: the backend is not in this build.
-func (m missing) Workspaces() ([]string, tfdiags.Diagnostics) {
-	return nil, m.diags()
 }
 
 func (m missing) diags() tfdiags.Diagnostics {

@@ -3,8 +3,3 @@
 module github.com/hashicorp/terraform/internal/backend/remote-state/s3
 
 go 1.25.10
-
-require (
-	github.com/hashicorp/terraform v1.15.9
-	github.com/hashicorp/terraform/internal/backend/remote-state/nobackend v0.0.0-00010101000000-000000000000
-)
