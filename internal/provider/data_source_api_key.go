@@ -77,18 +77,11 @@ func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one API key of the Hellgate Guardian cluster by its id: its scopes, its lifetime and whether it has expired. " +
 			"Useful to audit a key made elsewhere; the key's secret is never available (Hellgate returns it only when the key is created).",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The key's id, a UUID such as `123e4567-e89b-12d3-a456-426614174000`.",
-				Required:            true,
-				Validators:          []validator.String{uuidValidator()},
-			},
-			"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
-			"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
-			"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
-			"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
-			"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
-		},
+		Attributes: keyDataAttributes(schema.StringAttribute{
+			MarkdownDescription: "The key's id, a UUID such as `123e4567-e89b-12d3-a456-426614174000`.",
+			Required:            true,
+			Validators:          []validator.String{uuidValidator()},
+		}),
 		Blocks: map[string]schema.Block{
 			"timeouts": readTimeoutBlock(ctx, "reading the key", defaultReadTimeout),
 		},
@@ -166,4 +159,17 @@ func withReadTimeout(ctx context.Context, t timeouts.Value, def time.Duration) (
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	return ctx, cancel, diags
+}
+
+// keyDataAttributes are the attributes both data sources read of one key:
+// id as given, and what Hellgate says of the key.
+func keyDataAttributes(id schema.StringAttribute) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":               id,
+		"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
+		"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
+		"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
+		"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
+		"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
+	}
 }

@@ -75,14 +75,7 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The keys, ordered by `created_at`, then by `id`.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id":               schema.StringAttribute{MarkdownDescription: descID, Computed: true},
-						"scopes":           schema.SetAttribute{MarkdownDescription: descKeyScopes, ElementType: types.StringType, Computed: true},
-						"created_at":       schema.StringAttribute{MarkdownDescription: descCreatedAt, Computed: true},
-						"expires_at":       schema.StringAttribute{MarkdownDescription: descExpiresAt, Computed: true},
-						"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
-						"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
-					},
+					Attributes: keyDataAttributes(schema.StringAttribute{MarkdownDescription: descID, Computed: true}),
 				},
 			},
 		},
