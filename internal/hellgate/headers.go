@@ -1,13 +1,38 @@
 package hellgate
 
-// The header values the client sends: what Go's HTTP client would refuse,
-// and the rule a credential must meet, checked before any request so that
-// a value that can never be sent is never retried.
+// The headers the client sends and reads: their names, the headers of every
+// attempt, what Go's HTTP client would refuse in a value, and the rule a
+// credential must meet, checked before any request so that a value that can
+// never be sent is never retried.
 
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
+
+// Header names. Go canonicalises them on the wire; they are written here as
+// Hellgate documents them.
+const (
+	headerAPIKey         = "x-api-key"
+	headerAdminToken     = "x-admin-token"
+	headerIdempotencyKey = "x-idempotency-key"
+	headerRequestID      = "x-request-id"
+)
+
+// setHeaders sets the headers of one attempt of r. New checked the
+// credential and the user agent, and do checked the idempotency key.
+func (c *Client) setHeaders(h http.Header, r apiRequest) {
+	h.Set(c.authHeader, c.credential)
+	h.Set("User-Agent", c.userAgent)
+	h.Set("Accept", "application/json")
+	if r.body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	if r.idempotencyKey != "" {
+		h.Set(headerIdempotencyKey, r.idempotencyKey)
+	}
+}
 
 // badHeaderByte returns the first byte of v that Go's HTTP client refuses
 // in a header value (a control character other than tab), if any.

@@ -15,15 +15,6 @@ import (
 // TF_LOG_PROVIDER / TF_LOG.
 const logSubsystem = "hellgate"
 
-// Header names. Go canonicalises them on the wire; they are written here as
-// Hellgate documents them.
-const (
-	headerAPIKey         = "x-api-key"
-	headerAdminToken     = "x-admin-token"
-	headerIdempotencyKey = "x-idempotency-key"
-	headerRequestID      = "x-request-id"
-)
-
 // sensitiveFieldKeys are log field keys whose values are always masked,
 // whatever they hold, as a second line of defence should one ever be logged.
 var sensitiveFieldKeys = []string{

@@ -2,6 +2,21 @@ package hellgate
 
 // One API call: its attempts, what each attempt sends and reads, and the
 // error built from the last one.
+//
+// The path of a call, e.g. CreateAPIKey (api_keys.go), which builds an
+// apiRequest and decodes the answer:
+//
+//   - do (below): logContext (logging.go) sets up logging and masks on the
+//     caller's ctx; endpoint (baseurl.go) resolves the URL; then, for each
+//     attempt:
+//   - attempt: attemptContext (below) detaches it from the caller's
+//     cancellation but keeps the deadline; setHeaders (headers.go);
+//     transportError names a per-attempt timeout;
+//   - callError.judge (outcome.go) records what the attempt tells about the
+//     server's side; shouldRetry and retryPolicy.wait (retry.go) decide on
+//     the next attempt;
+//   - resultError, redirectError or stoppedError (below) build the error;
+//     errors.go turns it into what callers test (IsNotFound and the like).
 
 import (
 	"bytes"
@@ -35,7 +50,6 @@ type apiRequest struct {
 // apiResponse is a 2xx answer with its body read.
 type apiResponse struct {
 	status int
-	header http.Header
 	body   []byte
 }
 
@@ -84,7 +98,7 @@ func (c *Client) do(ctx context.Context, r apiRequest) (*apiResponse, error) {
 		outcome.judge(res)
 
 		if res.err == nil && res.status >= 200 && res.status < 300 {
-			return &apiResponse{status: res.status, header: res.header, body: res.body}, nil
+			return &apiResponse{status: res.status, body: res.body}, nil
 		}
 		if res.err == nil && isRedirect(res.status) {
 			return nil, fail(c.redirectError(r, u, res))
@@ -136,16 +150,7 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 	if err != nil {
 		return attemptResult{err: &preSendError{err: fmt.Errorf("building the request: %w", err)}}
 	}
-	req.Header.Set(c.authHeader, c.credential)
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if r.idempotencyKey != "" {
-		// Checked by do before the first attempt.
-		req.Header.Set(headerIdempotencyKey, r.idempotencyKey)
-	}
+	c.setHeaders(req.Header, r)
 
 	fields := map[string]any{
 		"http.method": r.method,
