@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -84,5 +85,52 @@ func TestServerErrorIsNotNeverSent(t *testing.T) {
 	_, err := c.GetAPIKey(t.Context(), "a")
 	if err == nil || NeverSent(err) {
 		t.Errorf("err = %v, NeverSent = %v; want an error that reached the server", err, NeverSent(err))
+	}
+}
+
+// The TLS handshake fails (a plain HTTP server behind an https URL, a
+// certificate that does not verify): the request itself was never sent,
+// so it is neither retried nor taken for a create that may have
+// committed.
+func TestFailedHandshakeIsNotRetriedAndNeverSent(t *testing.T) {
+	t.Parallel()
+	for name, withTLS := range map[string]bool{
+		"plain HTTP behind https": false,
+		"certificate not trusted": true,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rec := replies(status(http.StatusOK, ""))
+			var conns atomic.Int32
+			ts := httptest.NewUnstartedServer(rec)
+			ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+				if s == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			if withTLS {
+				ts.StartTLS()
+			} else {
+				ts.Start()
+			}
+			t.Cleanup(ts.Close)
+			c, err := New(testConfig(strings.Replace(ts.URL, "http://", "https://", 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if n := len(rec.requests()); n != 0 {
+				t.Errorf("the server read %d request(s), want none", n)
+			}
+			if n := conns.Load(); n != 1 {
+				t.Errorf("connections = %d, want 1: a failed handshake is not retried (err: %v)", n, err)
+			}
+			if !NeverSent(err) || MayHaveCommitted(err) {
+				t.Errorf("NeverSent = %v, MayHaveCommitted = %v, want true, false (err: %v)", NeverSent(err), MayHaveCommitted(err), err)
+			}
+		})
 	}
 }

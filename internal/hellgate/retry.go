@@ -93,28 +93,17 @@ func safeToRepeat(method string, hasIdempotencyKey bool) bool {
 
 // retryableError reports whether a failure to get a response is worth
 // another attempt. Connection refused/reset, a connection closed without a
-// response and a per-attempt timeout are; certificate problems, a plain HTTP
-// server behind an https URL, a redirect and an unknown host are not, since
-// they will fail the same way again. (A URL with another scheme cannot get
-// here: New accepts only http and https base URLs.)
+// response and a per-attempt timeout are; a failed TLS handshake, a
+// redirect, an unknown host and a request that could not be built are not,
+// since they will fail the same way again. (A URL with another scheme
+// cannot get here: New accepts only http and https base URLs.)
 func retryableError(err error) bool {
-	var (
-		unknownAuthority x509.UnknownAuthorityError
-		hostname         x509.HostnameError
-		invalidCert      x509.CertificateInvalidError
-		verification     *tls.CertificateVerificationError
-		recordHeader     tls.RecordHeaderError
-	)
 	switch {
-	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
-		errors.As(err, &invalidCert), errors.As(err, &verification),
-		errors.As(err, &recordHeader):
+	case handshakeFailed(err), isHostNotFound(err):
+		// Neither a certificate nor a host name that does not exist (a
+		// mistyped cluster id) will change within a retry budget.
 		return false
 	case errors.Is(err, ErrRedirect), isPreSend(err):
-		return false
-	case isHostNotFound(err):
-		// A host name that does not exist (a mistyped cluster id) will not
-		// appear within a retry budget.
 		return false
 	}
 	return true
@@ -125,15 +114,27 @@ func retryableError(err error) bool {
 // or the TLS handshake failed, all before a byte of the request was sent.
 func notSent(err error) bool {
 	var opErr *net.OpError
-	var certErr *tls.CertificateVerificationError
-	var hostErr x509.HostnameError
-	var authErr x509.UnknownAuthorityError
-	switch {
-	case isHostNotFound(err), errors.As(err, &opErr) && opErr.Op == "dial",
-		errors.As(err, &certErr), errors.As(err, &hostErr), errors.As(err, &authErr):
-		return true
-	}
-	return false
+	return isHostNotFound(err) || errors.As(err, &opErr) && opErr.Op == "dial" || handshakeFailed(err)
+}
+
+// handshakeFailed reports whether err is a failed TLS handshake: a
+// certificate that does not verify (unknown authority, wrong host name,
+// expired or otherwise invalid) or a server that does not speak TLS (Go's
+// client reports a plain HTTP server behind an https URL as
+// http.ErrSchemeMismatch, other servers as a tls.RecordHeaderError). The
+// request itself was never sent, and a repeat fails the same way.
+// retryableError and notSent both judge by this one list.
+func handshakeFailed(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalidCert      x509.CertificateInvalidError
+		verification     *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+	)
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalidCert) || errors.As(err, &verification) ||
+		errors.As(err, &recordHeader) || errors.Is(err, http.ErrSchemeMismatch)
 }
 
 // shouldRetry decides about one finished attempt: status is the response
