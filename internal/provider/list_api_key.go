@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -164,17 +163,13 @@ func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, n
 	if !req.IncludeResource {
 		return result
 	}
-	m := apiKeyModel{
-		ExpiresIn:       types.NumberNull(), // derived from the key's lifetime, as on import
-		KeyValue:        types.StringNull(),
-		RotateBefore:    types.StringNull(),
-		RevokeOnDestroy: types.BoolValue(true),
-		// Provider-side only: a key read from Hellgate alone has none.
-		Keepers:  types.MapNull(types.StringType),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
-	}
+	// What an import of the key records: expires_in, derived from the
+	// key's lifetime, and the provider-side settings (keepers, timeouts,
+	// rotate_before) stay null; key_value is never listed.
+	m := nullAPIKeyModel()
+	m.RevokeOnDestroy = types.BoolValue(true)
 	result.Diagnostics.Append(applyAPIKey(ctx, &m, k)...)
-	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	result.Diagnostics.Append(m.writeTo(ctx, &result.Resource.Raw, result.Resource.Schema.Type().TerraformType(ctx))...)
 	return result
 }
 

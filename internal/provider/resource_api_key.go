@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -217,7 +216,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
 		u := unansweredCreate{in: in, from: attempted, until: r.data.now()}
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, resp)...)
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, req, resp)...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
@@ -229,7 +228,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// Everything Terraform needs is in the create response: no GET follows.
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
-	resp.Diagnostics.Append(setAPIKeyState(ctx, &resp.State, req.Plan.Raw.Type(), plan)...)
+	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
 }
@@ -283,7 +282,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// Imported, or written by a version without the attribute.
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
-	resp.Diagnostics.Append(setAPIKeyState(ctx, &resp.State, req.State.Raw.Type(), state)...)
+	resp.Diagnostics.Append(state.writeTo(ctx, &resp.State.Raw, req.State.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
 }
@@ -292,14 +291,15 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 // revoke_on_destroy, timeouts): every attribute that Hellgate stores forces
 // a replacement. It makes no API call.
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := apiKeyModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := apiKeyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	plan.ID, plan.CreatedAt, plan.ExpiresAt, plan.KeyValue = state.ID, state.CreatedAt, state.ExpiresAt, state.KeyValue
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	// A plan made with -refresh=false from a state without identity plans
 	// none; the framework requires one after an update.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
@@ -353,7 +353,9 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	m := nullAPIKeyModel()
+	m.ID = types.StringValue(id)
+	resp.Diagnostics.Append(m.writeTo(ctx, &resp.State.Raw, resp.State.Schema.Type().TerraformType(ctx))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
 	resp.Diagnostics.AddWarning("Imported API Key Has No key_value",
 		fmt.Sprintf("Hellgate returns an API key's secret only when the key is created, so the imported key %s has no key_value in state "+

@@ -1,13 +1,15 @@
 package provider
 
 // Decoding and encoding hellgate_api_key's object without the framework's
-// reflection. tfsdk's Get and Set walk the model struct by reflection on
-// every call (parsing each field's tag) and check every value against the
-// schema again; a refresh or destroy of hundreds of keys does that for each
-// of them, and it was the largest share of the provider's own CPU time
+// reflection: the one way the resource (Create, Read, Update, Delete, import,
+// the placeholder of an unanswered create) and the list resource read and
+// write the model. tfsdk's Get and Set walk the model struct by reflection
+// on every call (parsing each field's tag) and check every value against
+// the schema again; a refresh or destroy of hundreds of keys does that for
+// each of them, and it was the largest share of the provider's own CPU time
 // under Terraform. The schema's attribute types are fixed, so the object is
 // converted attribute by attribute here, with the same types and the same
-// results.
+// results (TestAPIKeyModelCodecMatchesFramework holds it to Get and Set).
 
 import (
 	"context"
@@ -17,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -156,11 +157,29 @@ func (m apiKeyModel) terraformValue(ctx context.Context, typ tftypes.Type) (tfty
 	return tftypes.NewValue(typ, attrs), diags
 }
 
-// setAPIKeyState writes m as the whole state, an object of type typ.
-func setAPIKeyState(ctx context.Context, state *tfsdk.State, typ tftypes.Type, m apiKeyModel) diag.Diagnostics {
+// writeTo writes m as the whole object *raw (a state's, or a list
+// result's resource), of type typ. On error *raw is left as it was.
+func (m apiKeyModel) writeTo(ctx context.Context, raw *tftypes.Value, typ tftypes.Type) diag.Diagnostics {
 	v, diags := m.terraformValue(ctx, typ)
 	if !diags.HasError() {
-		state.Raw = v
+		*raw = v
 	}
 	return diags
+}
+
+// nullAPIKeyModel returns a model whose every attribute is null, as in the
+// object the framework starts an import from.
+func nullAPIKeyModel() apiKeyModel {
+	return apiKeyModel{
+		ID:              types.StringNull(),
+		Scopes:          types.SetNull(types.StringType),
+		ExpiresIn:       types.NumberNull(),
+		CreatedAt:       types.StringNull(),
+		ExpiresAt:       types.StringNull(),
+		KeyValue:        types.StringNull(),
+		RotateBefore:    types.StringNull(),
+		RevokeOnDestroy: types.BoolNull(),
+		Keepers:         types.MapNull(types.StringType),
+		Timeouts:        timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
+	}
 }

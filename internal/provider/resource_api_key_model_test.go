@@ -1,8 +1,14 @@
 package provider
 
 import (
+	"fmt"
+	"maps"
+	"math/big"
+	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -79,4 +85,155 @@ func TestWithStringAttributesMatchesSetAttribute(t *testing.T) {
 			t.Fatal("no error for a value that is not an object")
 		}
 	})
+}
+
+// TestAPIKeyModelCodecMatchesFramework holds the resource's own codec
+// (apiKeyModelFrom, terraformValue, nullAPIKeyModel) to the framework's
+// Get, Set and SetAttribute, for every attribute of the schema: all null,
+// all known, all unknown, and each attribute known or unknown on its own.
+// An attribute added to the schema but not to the codec fails here.
+func TestAPIKeyModelCodecMatchesFramework(t *testing.T) {
+	ctx := t.Context()
+	var sresp resource.SchemaResponse
+	NewAPIKeyResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
+	schema := sresp.Schema
+	objType, ok := schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type is %T, not an object", schema.Type().TerraformType(ctx))
+	}
+
+	object := func(value func(name string, typ tftypes.Type) tftypes.Value) tftypes.Value {
+		attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
+		for name, typ := range objType.AttributeTypes {
+			attrs[name] = value(name, typ)
+		}
+		return tftypes.NewValue(objType, attrs)
+	}
+	null := func(_ string, typ tftypes.Type) tftypes.Value { return tftypes.NewValue(typ, nil) }
+	unknown := func(_ string, typ tftypes.Type) tftypes.Value { return tftypes.NewValue(typ, tftypes.UnknownValue) }
+	known := func(name string, typ tftypes.Type) tftypes.Value { return sampleValue(t, name, typ) }
+	only := func(attr string, f func(string, tftypes.Type) tftypes.Value) func(string, tftypes.Type) tftypes.Value {
+		return func(name string, typ tftypes.Type) tftypes.Value {
+			if name == attr {
+				return f(name, typ)
+			}
+			return null(name, typ)
+		}
+	}
+
+	cases := map[string]tftypes.Value{
+		"all null":    object(null),
+		"all known":   object(known),
+		"all unknown": object(unknown),
+	}
+	for name := range objType.AttributeTypes {
+		cases[name+" known"] = object(only(name, known))
+		cases[name+" unknown"] = object(only(name, unknown))
+	}
+	for name, raw := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, diags := apiKeyModelFrom(ctx, raw)
+			if diags.HasError() {
+				t.Fatalf("apiKeyModelFrom: %v", diags)
+			}
+			var want apiKeyModel
+			if diags := (tfsdk.Plan{Schema: schema, Raw: raw}).Get(ctx, &want); diags.HasError() {
+				t.Fatalf("Get: %v", diags)
+			}
+			if diff := modelDiff(got, want); diff != "" {
+				t.Errorf("apiKeyModelFrom and Get differ: %s", diff)
+			}
+
+			encoded, diags := got.terraformValue(ctx, objType)
+			if diags.HasError() {
+				t.Fatalf("terraformValue: %v", diags)
+			}
+			set := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(objType, nil)}
+			if diags := set.Set(ctx, &want); diags.HasError() {
+				t.Fatalf("Set: %v", diags)
+			}
+			if !encoded.Equal(set.Raw) {
+				t.Errorf("terraformValue gave\n%s\nSet gave\n%s", encoded, set.Raw)
+			}
+			if !encoded.Equal(raw) {
+				t.Errorf("decoding and encoding changed the object:\n%s\nwas\n%s", encoded, raw)
+			}
+		})
+	}
+
+	t.Run("import", func(t *testing.T) {
+		// ImportState writes a null model with the id set, as
+		// SetAttribute does on the null object an import starts from.
+		want := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(objType, nil)}
+		if diags := want.SetAttribute(ctx, path.Root("id"), types.StringValue("imported")); diags.HasError() {
+			t.Fatalf("SetAttribute: %v", diags)
+		}
+		m := nullAPIKeyModel()
+		m.ID = types.StringValue("imported")
+		var got tftypes.Value
+		if diags := m.writeTo(ctx, &got, objType); diags.HasError() {
+			t.Fatalf("writeTo: %v", diags)
+		}
+		if !got.Equal(want.Raw) {
+			t.Errorf("writeTo gave\n%s\nSetAttribute gave\n%s", got, want.Raw)
+		}
+	})
+
+	t.Run("missing attribute", func(t *testing.T) {
+		attrTypes := maps.Clone(objType.AttributeTypes)
+		delete(attrTypes, "keepers")
+		short := tftypes.Object{AttributeTypes: attrTypes}
+		if _, diags := nullAPIKeyModel().terraformValue(ctx, short); !diags.HasError() {
+			t.Error("terraformValue wrote an object of a type without keepers")
+		}
+		attrs := map[string]tftypes.Value{}
+		for name, typ := range attrTypes {
+			attrs[name] = tftypes.NewValue(typ, nil)
+		}
+		if _, diags := apiKeyModelFrom(ctx, tftypes.NewValue(short, attrs)); !diags.HasError() {
+			t.Error("apiKeyModelFrom read an object without keepers")
+		}
+	})
+}
+
+// sampleValue returns a known value of typ for the attribute name.
+func sampleValue(t *testing.T, name string, typ tftypes.Type) tftypes.Value {
+	t.Helper()
+	switch {
+	case typ.Is(tftypes.String):
+		return tftypes.NewValue(typ, "sample-"+name)
+	case typ.Is(tftypes.Number):
+		return tftypes.NewValue(typ, big.NewFloat(86400))
+	case typ.Is(tftypes.Bool):
+		return tftypes.NewValue(typ, false)
+	case typ.Is(tftypes.Set{ElementType: tftypes.String}):
+		return tftypes.NewValue(typ, []tftypes.Value{
+			tftypes.NewValue(tftypes.String, "pci:tokens:create"), tftypes.NewValue(tftypes.String, "pci:tokens:read"),
+		})
+	case typ.Is(tftypes.Map{ElementType: tftypes.String}):
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"service": tftypes.NewValue(tftypes.String, "checkout")})
+	}
+	if obj, ok := typ.(tftypes.Object); ok {
+		attrs := make(map[string]tftypes.Value, len(obj.AttributeTypes))
+		for n, at := range obj.AttributeTypes {
+			attrs[n] = sampleValue(t, name+"."+n, at)
+		}
+		return tftypes.NewValue(typ, attrs)
+	}
+	t.Fatalf("no sample value for %s of type %s: add one", name, typ)
+	return tftypes.Value{}
+}
+
+// modelDiff names the fields in which a and b differ, or returns "".
+func modelDiff(a, b apiKeyModel) string {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	var diffs []string
+	for i := range va.NumField() {
+		x, _ := va.Field(i).Interface().(attr.Value)
+		y, _ := vb.Field(i).Interface().(attr.Value)
+		if x == nil || y == nil || !x.Equal(y) {
+			diffs = append(diffs, fmt.Sprintf("%s: %v vs %v", va.Type().Field(i).Name, x, y))
+		}
+	}
+	return strings.Join(diffs, "; ")
 }

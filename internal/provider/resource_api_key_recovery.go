@@ -59,7 +59,7 @@ func parsePlaceholderID(id string) (u unansweredCreate, ok bool) {
 // got no answer: the configured values, null for what only Hellgate knows,
 // and an id that carries the create's idempotency key and when it was
 // attempted.
-func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unansweredCreate, resp *resource.CreateResponse) diag.Diagnostics {
+func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unansweredCreate, req resource.CreateRequest, resp *resource.CreateResponse) diag.Diagnostics {
 	plan.ID = types.StringValue(placeholderID(u))
 	plan.CreatedAt, plan.KeyValue = types.StringNull(), types.StringNull()
 	if plan.ExpiresAt.IsUnknown() {
@@ -68,7 +68,7 @@ func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unanswere
 	if plan.RevokeOnDestroy.IsUnknown() {
 		plan.RevokeOnDestroy = types.BoolValue(true)
 	}
-	return resp.State.Set(ctx, plan)
+	return plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())
 }
 
 // revokeUnconfirmed cleans up after a create that got no answer: it
