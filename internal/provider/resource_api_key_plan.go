@@ -2,9 +2,10 @@ package provider
 
 // The plan of hellgate_api_key: ModifyPlan and its steps (the expiry and
 // rotation decision, judged by the time of the last refresh kept in private
-// state, and the warning about scopes that mint or widen keys), the
-// replacement on a change of keepers, and the configuration rules that tie
-// rotate_before and revoke_on_destroy to expires_in.
+// state, and the warning about scopes that mint or widen keys), and the
+// replacement on a change of keepers. The configuration rules that tie
+// rotate_before and revoke_on_destroy to expires_in are in
+// resource_api_key_validate.go.
 
 import (
 	"context"
@@ -345,60 +346,4 @@ func expiresAtText(v types.String) string {
 		return "(never: the key has no expiry)"
 	}
 	return v.ValueString()
-}
-
-// rotationConfigValidator checks the attributes that only make sense for a
-// key that expires.
-type rotationConfigValidator struct{}
-
-func (rotationConfigValidator) Description(context.Context) string {
-	return "rotate_before and revoke_on_destroy = false require expires_in; rotate_before must be shorter than expires_in"
-}
-
-func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	// Read from the object Terraform sent: by path, each attribute would
-	// cost a walk of the schema, for every key on every validate.
-	if req.Config.Raw.IsNull() || !req.Config.Raw.IsKnown() {
-		return
-	}
-	attrs, diags := objectAttributes(req.Config.Raw)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ei := decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &resp.Diagnostics)
-	rb := decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &resp.Diagnostics)
-	rod := decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	if !rb.IsNull() && !rb.IsUnknown() {
-		switch {
-		case ei.IsNull():
-			resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
-				fmt.Sprintf("Attribute rotate_before (%q) requires expires_in: only a key that expires can be rotated before it does. "+
-					"Set expires_in (seconds, from 1 to %d), or remove rotate_before.", rb.ValueString(), maxExpiresIn))
-		case !ei.IsUnknown():
-			seconds, whole := wholeSeconds(ei)
-			d, err := time.ParseDuration(rb.ValueString())
-			lifetime := time.Duration(seconds) * time.Second
-			if whole && err == nil && d >= lifetime {
-				resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "Invalid Attribute Combination",
-					fmt.Sprintf("Attribute rotate_before (%q) must be shorter than expires_in (%d seconds, %s): "+
-						"otherwise every new key would be due for rotation as soon as it is created. "+
-						"Choose a rotate_before below %s, or a longer expires_in.",
-						rb.ValueString(), seconds, lifetime, lifetime))
-			}
-		}
-	}
-	if !rod.IsNull() && !rod.IsUnknown() && !rod.ValueBool() && ei.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("revoke_on_destroy"), "Invalid Attribute Combination",
-			"Attribute revoke_on_destroy = false requires expires_in: a key left unrevoked must expire on its own, "+
-				"and a key without expires_in never does. Set expires_in, or remove revoke_on_destroy (it defaults to true).")
-	}
 }
