@@ -33,12 +33,6 @@ type actionRun struct {
 	diagnostics []jsonDiagnostic
 }
 
-type jsonDiagnostic struct {
-	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-}
-
 // invoke runs terraform apply -invoke=action.hellgate_revoke_api_key.leak
 // -json and reads its messages.
 func (tf *terraformCLI) invoke() (actionRun, error) {

@@ -20,15 +20,6 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
-// keyIDs checks that a list of keys holds exactly these ids, in this order.
-func keyIDs(ids ...string) knownvalue.Check {
-	items := make([]knownvalue.Check, 0, len(ids))
-	for _, id := range ids {
-		items = append(items, knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}))
-	}
-	return knownvalue.ListExact(items)
-}
-
 // A cluster of 250 keys: all of them are listed, in order, with 3 list
 // requests of 100 keys (the fewest possible).
 func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {

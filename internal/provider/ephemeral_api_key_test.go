@@ -7,15 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,104 +28,6 @@ import (
 )
 
 const echoAddr = "echo.test"
-
-// issuedKey is a key as the mock's create answer carried it.
-type issuedKey struct {
-	ID       string `json:"id"`
-	KeyValue string `json:"key_value"`
-}
-
-// recordingCluster is a mock cluster behind a recorder that keeps every
-// key the mock issues over HTTP, secret included. After Close the mock has
-// forgotten an ephemeral key's secret, so this is how a test learns which
-// secrets existed during the run, to look for them in state and plan files.
-type recordingCluster struct {
-	*testCluster
-	mu     sync.Mutex
-	issued []issuedKey
-	// apiKeysUsed are the x-api-key values requests authenticated with.
-	apiKeysUsed []string
-	// failDeletes makes the recorder answer 500 to every DELETE.
-	failDeletes atomic.Bool
-}
-
-func newRecordingCluster(t *testing.T) *recordingCluster {
-	t.Helper()
-	token := "admin-" + randomHex(t, 16)
-	srv, err := mockcluster.New(mockcluster.Options{AdminToken: token})
-	if err != nil {
-		t.Fatalf("starting mock cluster: %v", err)
-	}
-	rc := &recordingCluster{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if k := r.Header.Get("x-api-key"); k != "" {
-			rc.mu.Lock()
-			rc.apiKeysUsed = append(rc.apiKeysUsed, k)
-			rc.mu.Unlock()
-		}
-		if r.Method == http.MethodDelete && rc.failDeletes.Load() {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = io.WriteString(w, `{"code":"internal","message":"injected by the test"}`)
-			return
-		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, r)
-		if r.Method == http.MethodPost && rec.Code == http.StatusCreated {
-			var k issuedKey
-			if err := json.Unmarshal(rec.Body.Bytes(), &k); err == nil && k.KeyValue != "" {
-				rc.mu.Lock()
-				rc.issued = append(rc.issued, k)
-				rc.mu.Unlock()
-			}
-		}
-		for name, v := range rec.Header() {
-			w.Header()[name] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	}))
-	t.Cleanup(ts.Close)
-	rc.testCluster = &testCluster{srv: srv, url: ts.URL, token: token}
-	return rc
-}
-
-// issuedKeys returns a copy of the keys issued so far.
-func (rc *recordingCluster) issuedKeys() []issuedKey {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]issuedKey(nil), rc.issued...)
-}
-
-func (rc *recordingCluster) issuedByID(id string) (issuedKey, bool) {
-	for _, k := range rc.issuedKeys() {
-		if k.ID == id {
-			return k, true
-		}
-	}
-	return issuedKey{}, false
-}
-
-func (rc *recordingCluster) usedAPIKey(value string) bool {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	for _, k := range rc.apiKeysUsed {
-		if k == value {
-			return true
-		}
-	}
-	return false
-}
-
-// allRevoked fails the test unless every key in keys is gone from the mock.
-func (rc *recordingCluster) allRevoked(t *testing.T, keys []issuedKey) {
-	t.Helper()
-	for _, k := range keys {
-		if _, ok := rc.srv.Key(k.ID); ok {
-			t.Errorf("ephemeral key %s is still live on the mock after the run", k.ID)
-		}
-	}
-}
 
 // noSecretIn fails the test when any issued key value occurs in b.
 func noSecretIn(t *testing.T, what string, b []byte, keys []issuedKey) {
@@ -281,31 +178,6 @@ ephemeral "hellgate_api_key" "test" {
 	})
 	if got := c.srv.Stats().Requests.Create; got != 0 {
 		t.Errorf("invalid configurations made %d create requests, want 0", got)
-	}
-}
-
-// skipBelowEphemeralCLI skips a CLI-harness test when the CLI does not
-// know ephemeral resources (Terraform < 1.10, OpenTofu < 1.11).
-func skipBelowEphemeralCLI(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	ver := cliVersion(t, bin)
-	parts := strings.SplitN(ver, ".", 3)
-	major, _ := strconv.Atoi(parts[0])
-	minor := 0
-	if len(parts) > 1 {
-		minor, _ = strconv.Atoi(parts[1])
-	}
-	tofu := strings.HasPrefix(filepath.Base(bin), "tofu")
-	need := 10
-	if tofu {
-		need = 11
-	}
-	if major < 1 || (major == 1 && minor < need) {
-		t.Skipf("%s %s does not support ephemeral resources (Terraform 1.10+ or OpenTofu 1.11+ needed)", filepath.Base(bin), ver)
 	}
 }
 

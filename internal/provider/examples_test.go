@@ -66,7 +66,6 @@ var (
 	reTarget            = regexp.MustCompile(`(?m)^\s*(cluster_id|endpoint)\s*=`)
 	reImportCommand     = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)\s*$`)
 	reImportTo          = regexp.MustCompile(`(?m)^\s*to\s*=\s*(\S+)\s*$`)
-	reStateID           = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`)
 	reActionBlock       = regexp.MustCompile(`(?m)^action\s+"([^"]+)"\s+"([^"]+)"`)
 	reImportByIdentity  = regexp.MustCompile(`(?m)^\s*identity\s*=`)
 )
@@ -162,13 +161,6 @@ func exampleFiles(t *testing.T, dir string) map[string]string {
 		files[e.Name()] = string(b)
 	}
 	return files
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func testExample(t *testing.T, src string) {
@@ -356,16 +348,6 @@ func providerBlocks(src string) []string {
 		}
 	}
 	return blocks
-}
-
-// stateID returns the id in state of the resource at addr.
-func stateID(t *testing.T, tf *terraformCLI, addr string) string {
-	t.Helper()
-	m := reStateID.FindStringSubmatch(tf.mustRun("state", "show", "-no-color", addr))
-	if m == nil {
-		t.Fatalf("no id in the state of %s", addr)
-	}
-	return m[1]
 }
 
 // testImportScript runs each terraform import command of import.sh against

@@ -1,5 +1,8 @@
 package provider
 
+// Checks shared by the tests: state checks that hold state against the mock
+// cluster, and checks of what the CLI printed.
+
 import (
 	"context"
 	"fmt"
@@ -12,9 +15,11 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+)
 
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+var (
+	uuidRegexp    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
 )
 
 // findResource returns the values of the managed resource at addr, which
@@ -182,40 +187,6 @@ func expiresAfter(seconds int64) statecheck.StateCheck {
 	})
 }
 
-// newKeyClock returns one fake clock to share between the mock cluster and
-// the provider, advanced by hand (in PreConfig or between CLI runs) instead
-// of sleeping.
-func newKeyClock() *clock.Fake {
-	return clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
-}
-
-// newClockedCluster starts a mock cluster on clock.
-func newClockedCluster(t *testing.T, clk *clock.Fake) *testCluster {
-	t.Helper()
-	return newTestCluster(t, func(o *mockcluster.Options) { o.Clock = clk })
-}
-
-// withFaults starts the mock cluster with faults (dropped answers, errors,
-// throttling) from the first request on.
-func withFaults(f mockcluster.Faults) func(*mockcluster.Options) {
-	return func(o *mockcluster.Options) { o.Faults = f }
-}
-
-// onlyKey returns the single key on the mock, failing unless there is
-// exactly one.
-func onlyKey(t *testing.T, c *testCluster) mockcluster.Key {
-	t.Helper()
-	keys := c.srv.Keys()
-	if len(keys) != 1 {
-		ids := make([]string, 0, len(keys))
-		for _, k := range keys {
-			ids = append(ids, k.ID)
-		}
-		t.Fatalf("expected exactly 1 live key on the mock, found %d: %v", len(keys), ids)
-	}
-	return keys[0]
-}
-
 // mustContain checks that Terraform's output holds each of wants, with runs
 // of white space compared as one space (Terraform wraps diagnostics).
 func mustContain(t *testing.T, out string, wants ...string) {
@@ -246,4 +217,13 @@ func (c *testCluster) onlyLiveKey(addr string) statecheck.StateCheck {
 		}
 		c.matchesMock(addr).CheckState(ctx, req, resp)
 	})
+}
+
+// keyIDs checks that a list of keys holds exactly these ids, in this order.
+func keyIDs(ids ...string) knownvalue.Check {
+	items := make([]knownvalue.Check, 0, len(ids))
+	for _, id := range ids {
+		items = append(items, knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}))
+	}
+	return knownvalue.ListExact(items)
 }

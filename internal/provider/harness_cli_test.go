@@ -1,5 +1,9 @@
 package provider
 
+// The CLI harness: a real Terraform or OpenTofu CLI run in a working folder
+// of its own against the provider, for what terraform-plugin-testing cannot
+// express (modules, saved plans, interrupts, actions, queries, logs).
+
 import (
 	"bytes"
 	"context"

@@ -23,18 +23,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
-
-// queryChecks are the version checks of every terraform query test: an
-// OpenTofu is told it has no query at all, a Terraform below 1.14 that it
-// is too old.
-var queryChecks = []tfversion.TerraformVersionCheck{
-	skipUnsupported(featureQuery),
-}
 
 // seedKeys makes n keys on the mock, outside Terraform: every third has
 // pci:tokens:read and pci:tokens:create, the next pci:tokens:read only,

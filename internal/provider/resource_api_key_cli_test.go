@@ -1,6 +1,6 @@
 package provider
 
-// hellgate_api_key under the CLI harness (cli_test.go): runs that
+// hellgate_api_key under the CLI harness (harness_cli_test.go): runs that
 // terraform-plugin-testing cannot express, such as a saved plan applied
 // later, a module, an untainted placeholder, and destroy-time warnings.
 
@@ -12,13 +12,6 @@ import (
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
-
-// cliKeyConfig is a root module for the CLI harness holding one key,
-// hellgate_api_key.test, with body: the provider reads the cluster from
-// the environment the harness sets.
-func cliKeyConfig(body string) string {
-	return rootModule("", "resource \"hellgate_api_key\" \"test\" {\n"+body+"\n}\n")
-}
 
 // The module-output example: a module creates a key and exports key_value
 // into terraform_data, the way most users hand a key to a secret store.

@@ -17,8 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const cbdLifecycle = "  lifecycle {\n    create_before_destroy = true\n  }"
-
 // rotate_before: not yet inside the window, no change; inside it, a
 // create-before-destroy replacement that leaves one live key. Changing
 // rotate_before alone updates in place.

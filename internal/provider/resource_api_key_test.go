@@ -17,22 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-var (
-	uuidRegexp    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
-)
-
-const keyAddr = "hellgate_api_key.test"
-
-func apiKeyConfig(c *testCluster, scopes string, extra string) string {
-	return c.providerBlock() + fmt.Sprintf(`
-resource "hellgate_api_key" "test" {
-  scopes = %s
-%s
-}
-`, scopes, extra)
-}
-
 func TestAccAPIKey_basic(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, `  expires_in = 3600`)
