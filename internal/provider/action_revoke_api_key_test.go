@@ -88,7 +88,7 @@ func TestAccRevokeAPIKeyAction_revokes(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, revokeConfig(strings.ToUpper(leaked.ID), ""))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	run, err := tf.invoke()
 	if err != nil {
@@ -131,7 +131,7 @@ func TestAccRevokeAPIKeyAction_alreadyGone(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, revokeConfig(key.ID, ""))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	run, err := tf.invoke()
 	if err != nil {
@@ -169,7 +169,7 @@ func TestAccRevokeAPIKeyAction_invalidID(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, revokeConfig("checkout-key", ""))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	out, err := tf.run("validate", "-no-color")
 	if err == nil {
@@ -200,8 +200,8 @@ func TestAccRevokeAPIKeyAction_managedKeyIsRecreated(t *testing.T) {
 `
 	writeMainTF(t, dir, rootModule("", managed))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	first := onlyKey(t, c)
 
 	writeMainTF(t, dir, revokeConfig(first.ID, "\n"+managed))
@@ -212,14 +212,14 @@ func TestAccRevokeAPIKeyAction_managedKeyIsRecreated(t *testing.T) {
 		t.Fatalf("after the action: %d keys and %d creates, want the managed key revoked and nothing created", len(keys), c.srv.Stats().Requests.Create)
 	}
 
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=recreate.plan")
+	tf.mustPlan("-out=recreate.plan")
 	tf.showPlan("recreate.plan").expectActions(t, "hellgate_api_key.managed", "create")
-	tf.mustRun("apply", "-input=false", "-no-color", "recreate.plan")
+	tf.mustApplyPlan("recreate.plan")
 	if second := onlyKey(t, c); second.ID == first.ID {
 		t.Errorf("the key was not created anew")
 	}
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 }
 
 // A credential that may not revoke keys fails the action with Hellgate's
@@ -240,7 +240,7 @@ func TestAccRevokeAPIKeyAction_forbidden(t *testing.T) {
 }
 `, reader.ID)))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	run, err := tf.invoke()
 	if err == nil {

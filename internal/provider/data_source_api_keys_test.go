@@ -50,10 +50,10 @@ output "ids" {
 }
 `))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	before := c.srv.Stats().Requests
-	tf.mustRun("plan", "-input=false", "-no-color")
+	tf.mustPlan()
 	after := c.srv.Stats().Requests
 	if got := after.List - before.List; got != 3 {
 		t.Errorf("one read of 250 keys made %d list requests, want 3", got)
@@ -62,7 +62,7 @@ output "ids" {
 		t.Errorf("the list data source made %d get requests, want none", after.Get-before.Get)
 	}
 
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	var got []string
 	if err := json.Unmarshal([]byte(tf.mustRun("output", "-json", "ids")), &got); err != nil {
 		t.Fatal(err)

@@ -191,12 +191,12 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf.mustInit()
+	tf.mustPlan("-out=p")
 	if n := len(rc.issuedKeys()); n != 1 {
 		t.Fatalf("plan issued %d keys, want the one ephemeral key", n)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	tf.mustApplyPlan("p")
 
 	issued := rc.issuedKeys()
 	// plan: ephemeral key; apply: ephemeral key, then svc made with it.
@@ -257,7 +257,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	}
 	noSecretIn(t, "show -json of the state", []byte(tf.mustRun("show", "-json")), ephemeralKeys)
 
-	tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	tf.mustDestroy()
 	all := rc.issuedKeys()
 	rc.allRevoked(t, all)
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
@@ -283,8 +283,8 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
 `)
 	writeMainTF(t, dir, cfg)
 	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out := tf.mustRun("plan", "-input=false", "-no-color")
+	tf.mustInit()
+	out := tf.mustPlan()
 
 	issued := rc.issuedKeys()
 	if len(issued) != 1 {
@@ -441,9 +441,9 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 	dir := copyDir(t, "../../examples/ephemeral-resources/hellgate_api_key")
 	writeFile(t, filepath.Join(dir, "test_setup.tf"), rootModule("", ""))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 	tf.mustRun("validate", "-no-color")
-	tf.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	tf.mustApply()
 	if n := len(rc.srv.Keys()); n != 1 {
 		t.Errorf("after apply the mock holds %d live keys, want only hellgate_api_key.checkout", n)
 	}
@@ -462,7 +462,7 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 		t.Error("no ephemeral key was issued and revoked during the apply")
 	}
 	noSecretIn(t, "the state file", state, ephemeralKeys)
-	tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	tf.mustDestroy()
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
@@ -583,6 +583,6 @@ func planOneEphemeralKey(t *testing.T, c *testCluster) (string, error) {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	return tf.run("plan", "-input=false", "-no-color")
+	tf.mustInit()
+	return tf.plan()
 }

@@ -290,17 +290,6 @@ func (b *background) wait() (string, error) {
 	return b.out.String(), err
 }
 
-// planIsEmpty runs a plan, with the extra arguments given, and fails the
-// test unless it proposes no change. It returns the plan's output.
-func (tf *terraformCLI) planIsEmpty(extra ...string) string {
-	tf.t.Helper()
-	out, err := tf.run(append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, extra...)...)
-	if err != nil {
-		tf.t.Fatalf("expected an empty plan: %v\n%s", err, out)
-	}
-	return out
-}
-
 // copyDir copies the folder src, recursively, into a new temporary folder.
 func copyDir(t *testing.T, src string) string {
 	t.Helper()

@@ -381,7 +381,7 @@ func adoption(t *testing.T, c *testCluster, now time.Time, opts ...Option) (gene
 	writeMainTF(t, dir, rootModule("", ""))
 	writeFile(t, dir+"/adopt.tfquery.hcl", queryConfig)
 	tf := newTerraformCLI(t, dir, c, opts...)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	measure := func(name string, args ...string) {
 		before := c.srv.Stats().Requests
@@ -402,7 +402,7 @@ func adoption(t *testing.T, c *testCluster, now time.Time, opts ...Option) (gene
 	generated = string(b)
 
 	wantIDs := mockKeyIDs(c, func(k mockcluster.Key) bool { return k.ExpiresAt == nil || k.ExpiresAt.After(now) })
-	measure("plan", "plan", "-input=false", "-no-color", "-out=adopt.plan")
+	measure("plan", usual("plan", "-out=adopt.plan")...)
 	plan := tf.showPlan("adopt.plan")
 	imported := 0
 	for addr, actions := range plan.Actions {
@@ -426,8 +426,8 @@ func adoption(t *testing.T, c *testCluster, now time.Time, opts ...Option) (gene
 		}
 	}
 
-	measure("apply", "apply", "-input=false", "-no-color", "adopt.plan")
-	measure("second plan", "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	measure("apply", usual("apply", "adopt.plan")...)
+	measure("second plan", usual("plan", "-detailed-exitcode")...)
 	for _, p := range phases {
 		if r := p.requests; r.Create != 0 || r.Update != 0 || r.Delete != 0 {
 			t.Errorf("%s changed keys on the cluster: %s", p.name, p)
@@ -625,7 +625,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("", ""))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	for _, tt := range []struct {
 		limit, found int

@@ -139,7 +139,7 @@ func TestAccLogLeak_trace(t *testing.T) {
 		}
 		tf := newTracedCLI(t, providerDir, map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
 		writeLogLeakConfig(t, tf.dir, "", `["pci:tokens:read"]`)
-		out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
+		out, err := tf.apply()
 		if err == nil {
 			t.Fatalf("apply with a key lacking admin:api-keys:create succeeded:\n%s", out)
 		}
@@ -178,10 +178,10 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 
 	tf := newTracedCLI(t, providerDir, env)
 	writeLogLeakConfig(t, tf.dir, providerSettings, `["pci:tokens:read"]`)
-	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); exitCode(err) != 2 {
+	if out, err := tf.plan("-detailed-exitcode"); exitCode(err) != 2 {
 		t.Errorf("expected a plan with changes (exit code 2), got %v:\n%s", err, out)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	record()
 	// A control: the secrets searched for are the real ones, which the
 	// state (and only the state) holds.
@@ -201,7 +201,7 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 	if err := c.srv.UpdateScopes(firstKeyWith(t, c, "network:tokens:use"), []string{"network:tokens:use", "network:tokens:read"}); err != nil {
 		t.Fatal(err)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	for _, k := range before {
 		if _, live := c.srv.Key(k.ID); live && k.ID != credKeyID {
 			t.Errorf("the second apply did not replace key %s", k.ID)
@@ -211,10 +211,10 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 		t.Errorf("after replacing both keys the mock holds %d keys, want %d", n, len(before))
 	}
 	record()
-	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+	if out, err := tf.plan("-detailed-exitcode"); err != nil {
 		t.Errorf("expected an empty plan: %v\n%s", err, out)
 	}
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	for _, k := range c.srv.Keys() {
 		if k.ID != credKeyID {
 			t.Errorf("key %s is still on the mock after destroy", k.ID)
@@ -313,7 +313,7 @@ func TestAccLogLeak_escapedEcho(t *testing.T) {
 
 	tf := newTracedCLI(t, buildProvider(t), map[string]string{EnvEndpoint: echo.URL, EnvAdminToken: token})
 	writeMainTF(t, tf.dir, rootModule("", `data "hellgate_api_keys" "all" {}`+"\n"))
-	if out, err := tf.run("plan", "-input=false", "-no-color"); err == nil {
+	if out, err := tf.plan(); err == nil {
 		t.Fatalf("the plan succeeded against a server that refuses every request:\n%s", out)
 	}
 	log := tf.trace.String()

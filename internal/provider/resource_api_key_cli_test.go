@@ -20,8 +20,8 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 	c := newTestCluster(t)
 	tf := newTerraformCLI(t, copyDir(t, "../../examples/resources/hellgate_api_key/module-output"), c)
 
-	tf.mustRun("init", "-input=false", "-no-color")
-	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	out := tf.mustApply()
 	key := onlyKey(t, c)
 	if strings.Contains(out, key.KeyValue) {
 		t.Fatalf("apply output shows the key's secret:\n%s", out)
@@ -37,7 +37,7 @@ func TestAccAPIKey_moduleOutput(t *testing.T) {
 	}
 
 	tf.planIsEmpty()
-	out = tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	out = tf.mustDestroy()
 	if strings.Contains(out, key.KeyValue) {
 		t.Errorf("destroy output shows the key's secret:\n%s", out)
 	}
@@ -61,13 +61,13 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 `+cbdLifecycle))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	old := onlyKey(t, c)
 	tf.planIsEmpty() // 5s left, window starts at 2s
 
 	clock.Advance(3 * time.Second)
-	out := tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	out := tf.mustPlan("-out=p")
 	mustContain(t, out,
 		"Warning: API Key Due for Rotation",
 		"with hellgate_api_key.test",
@@ -79,7 +79,7 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 	// Applied a second later: the saved plan still holds, no
 	// "inconsistent final plan".
 	clock.Advance(time.Second)
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	tf.mustApplyPlan("p")
 
 	key := onlyKey(t, c)
 	if key.ID == old.ID {
@@ -92,7 +92,7 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 		t.Errorf("requests: %+v, want 2 creates and 1 delete", st)
 	}
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -109,12 +109,12 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
   expires_in = 3600`))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	old := onlyKey(t, c)
 
 	clock.Advance(2 * time.Hour)
-	out := tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	out := tf.mustPlan("-out=p")
 	mustContain(t, out,
 		"Warning: API Key Expired",
 		"The API key "+old.ID+" expired at "+old.ExpiresAt.UTC().Format(time.RFC3339)+" (1h0m0s ago)")
@@ -124,7 +124,7 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 	plan.expectReplacedFor(t, keyAddr, "expires_at")
 
 	clock.Advance(time.Minute)
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	tf.mustApplyPlan("p")
 	key := onlyKey(t, c)
 	if key.ID == old.ID || !key.ExpiresAt.After(clock.Now()) {
 		t.Fatalf("expected a new unexpired key, got %s expiring at %s (now %s)", key.ID, key.ExpiresAt, clock.Now())
@@ -175,8 +175,8 @@ func expiresSoonPlans(t *testing.T, expiresIn string, plans []expiryPlan) {
   expires_in = `+expiresIn))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	key := onlyKey(t, c)
 
 	for _, p := range plans {
@@ -215,13 +215,13 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "10m")))
 	tf := newTerraformCLI(t, dir, c, WithClock(clock))
 
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	old := onlyKey(t, c)
 
 	clock.Advance(40 * time.Minute)
 	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf.mustPlan("-out=p")
 	plan := tf.showPlan("p")
 	plan.expectActions(t, keyAddr, "update")
 	if got := plan.After[keyAddr]["rotate_before"]; got != "15m" {
@@ -229,7 +229,7 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 	}
 
 	clock.Advance(15 * time.Minute) // 5 minutes before expiry: inside both windows
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	tf.mustApplyPlan("p")
 	if got := onlyKey(t, c); got.ID != old.ID {
 		t.Fatalf("the saved update plan replaced the key")
 	}
@@ -237,7 +237,7 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 		t.Fatalf("the saved update plan called Hellgate: %+v", st)
 	}
 
-	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	out := tf.mustApply()
 	mustContain(t, out, "Warning: API Key Due for Rotation")
 	if got := onlyKey(t, c); got.ID == old.ID {
 		t.Fatalf("the key was not rotated")
@@ -258,15 +258,15 @@ func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
   revoke_on_destroy = false`))
 	tf := newTerraformCLI(t, dir, c)
 
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	key := onlyKey(t, c)
 	when := key.ExpiresAt.UTC().Format(time.RFC3339)
 
-	out := tf.mustRun("plan", "-destroy", "-input=false", "-no-color")
+	out := tf.mustPlan("-destroy")
 	mustContain(t, out, "Warning: API Key Will Not Be Revoked",
 		"destroying the API key "+key.ID+" removes it from Terraform state without revoking it: it stays valid on Hellgate until it expires at "+when)
-	out = tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	out = tf.mustDestroy()
 	mustContain(t, out, "Warning: API Key Left to Expire", "the API key "+key.ID+" was removed from Terraform state but not revoked")
 	if list := strings.TrimSpace(tf.mustRun("state", "list")); list != "" {
 		t.Errorf("state after destroy still lists %q", list)
@@ -290,16 +290,16 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
+	tf.mustInit()
+	if out, err := tf.apply(); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
 		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
 	}
 	orphan := onlyKey(t, c) // made by the dropped create
 	c.srv.SetFaults(mockcluster.Faults{})
 	tf.mustRun("untaint", "-no-color", keyAddr)
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf.mustPlan("-out=p")
 	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	if _, ok := c.srv.Key(orphan.ID); ok {
 		t.Errorf("the key of the unanswered create %s is still live", orphan.ID)
 	}
@@ -307,7 +307,7 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 		t.Errorf("expected exactly 1 live key, found %d", n)
 	}
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Fatal(err)
 	}

@@ -56,11 +56,11 @@ resource "hellgate_api_key" "reader" {
 	const createOnly = `["admin:api-keys:create", "pci:tokens:read"]`
 	tf := newTerraformCLI(t, dir, c)
 	writeMainTF(t, dir, cfg(createOnly, ""))
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	// A plan that creates the key warns once, at its scopes, naming the
 	// scope, the resource and why.
-	out := tf.mustRun("plan", "-input=false", "-no-color")
+	out := tf.mustPlan()
 	if n := escalationWarnings(out); n != 1 {
 		t.Fatalf("plan creating the keys shows %d escalation warnings, want 1:\n%s", n, out)
 	}
@@ -77,7 +77,7 @@ resource "hellgate_api_key" "reader" {
 	if n := c.requests(); n != 0 {
 		t.Errorf("the plan made %d requests; the warning needs none", n)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 
 	// The key stays as it is: no warning on a no-op plan, a refresh-only
 	// plan, or an in-place update.
@@ -85,12 +85,12 @@ resource "hellgate_api_key" "reader" {
 	if n := escalationWarnings(out); n != 0 {
 		t.Errorf("a no-op plan shows %d escalation warnings, want none:\n%s", n, out)
 	}
-	out = tf.mustRun("plan", "-refresh-only", "-input=false", "-no-color")
+	out = tf.mustPlan("-refresh-only")
 	if n := escalationWarnings(out); n != 0 {
 		t.Errorf("a refresh-only plan shows %d escalation warnings, want none:\n%s", n, out)
 	}
 	writeMainTF(t, dir, cfg(createOnly, `  revoke_on_destroy = false`))
-	out = tf.mustRun("plan", "-input=false", "-no-color", "-out=update.tfplan")
+	out = tf.mustPlan("-out=update.tfplan")
 	tf.showPlan("update.tfplan").expectActions(t, "hellgate_api_key.admin", "update")
 	if n := escalationWarnings(out); n != 0 {
 		t.Errorf("a plan updating the key in place shows %d escalation warnings, want none:\n%s", n, out)
@@ -100,7 +100,7 @@ resource "hellgate_api_key" "reader" {
 	// replaces and both scopes.
 	adminID := stateID(t, tf, "hellgate_api_key.admin")
 	writeMainTF(t, dir, cfg(`["admin:api-keys:create", "admin:api-keys:update", "pci:tokens:read"]`, ""))
-	out = tf.mustRun("plan", "-input=false", "-no-color", "-out=replace.tfplan")
+	out = tf.mustPlan("-out=replace.tfplan")
 	tf.showPlan("replace.tfplan").expectActions(t, "hellgate_api_key.admin", "delete", "create")
 	if n := escalationWarnings(out); n != 1 {
 		t.Errorf("a plan replacing the key shows %d escalation warnings, want 1:\n%s", n, out)
@@ -112,7 +112,7 @@ resource "hellgate_api_key" "reader" {
 			"admin:api-keys:update, which lets whoever holds the key change the scopes of any API key, its own included.",
 	)
 	// Applying it warns again, as it creates the new key.
-	out = tf.mustRun("apply", "-input=false", "-no-color", "replace.tfplan")
+	out = tf.mustApplyPlan("replace.tfplan")
 	if n := escalationWarnings(out); n != 1 {
 		t.Errorf("applying the replacement shows %d escalation warnings, want 1:\n%s", n, out)
 	}
@@ -120,13 +120,13 @@ resource "hellgate_api_key" "reader" {
 
 	// A replacement forced with -replace is not visible to the provider
 	// while planning; the apply, which creates the new key, warns.
-	out = tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-replace=hellgate_api_key.admin")
+	out = tf.mustApply("-replace=hellgate_api_key.admin")
 	if n := escalationWarnings(out); n != 1 {
 		t.Errorf("an apply with -replace shows %d escalation warnings, want 1:\n%s", n, out)
 	}
 	mustContain(t, out, "with hellgate_api_key.admin,", "This plan creates a new API key with the scopes admin:api-keys:create,")
 
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if n := len(c.srv.Keys()); n != 0 {
 		t.Errorf("%d keys left on the mock after destroy", n)
 	}
@@ -151,8 +151,8 @@ ephemeral "hellgate_api_key" "job" {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out := tf.mustRun("plan", "-input=false", "-no-color")
+	tf.mustInit()
+	out := tf.mustPlan()
 	if n := escalationWarnings(out); n != 1 {
 		t.Fatalf("plan shows %d escalation warnings, want 1:\n%s", n, out)
 	}

@@ -217,8 +217,8 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil {
+	tf.mustInit()
+	if out, err := tf.apply(); err == nil {
 		t.Fatalf("the apply succeeded although every answer was dropped:\n%s", out)
 	}
 	placeholder := tf.stateResource(keyAddr)
@@ -228,9 +228,9 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 	}
 
 	c.srv.SetFaults(mockcluster.Faults{})
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf.mustPlan("-out=p")
 	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	tf.mustApplyPlan("p")
 
 	key := onlyKey(t, c)
 	got := tf.stateResource(keyAddr)

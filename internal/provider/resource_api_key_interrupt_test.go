@@ -92,10 +92,9 @@ func TestAccAPIKey_interruptedApplyAndDestroy(t *testing.T) {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	flags := []string{"-auto-approve", "-input=false", "-no-color", "-parallelism=10"}
+	tf.mustInit()
 
-	apply := tf.start(append([]string{"apply"}, flags...)...)
+	apply := tf.start(applyArgs("-parallelism=10")...)
 	eventually(t, "15 creates to reach the mock", func() bool { return c.srv.Stats().Requests.Create >= 15 })
 	apply.interrupt()
 	out, _ := apply.wait()
@@ -105,14 +104,14 @@ func TestAccAPIKey_interruptedApplyAndDestroy(t *testing.T) {
 	}
 	t.Logf("interrupted apply: %d of 60 keys made, every one in state", made)
 
-	tf.mustRun(append([]string{"apply"}, flags...)...)
+	tf.mustApply("-parallelism=10")
 	if n := stateMatchesMock(t, tf, c); n != 60 {
 		t.Fatalf("after the next apply: %d keys, want 60", n)
 	}
 	tf.planIsEmpty()
 
 	deletes := c.srv.Stats().Requests.Delete
-	destroy := tf.start(append([]string{"destroy"}, flags...)...)
+	destroy := tf.start(destroyArgs("-parallelism=10")...)
 	eventually(t, "15 deletes to reach the mock", func() bool { return c.srv.Stats().Requests.Delete >= deletes+15 })
 	destroy.interrupt()
 	out, _ = destroy.wait()
@@ -122,7 +121,7 @@ func TestAccAPIKey_interruptedApplyAndDestroy(t *testing.T) {
 	}
 	t.Logf("interrupted destroy: %d of 60 keys left, every one in state", left)
 
-	tf.mustRun(append([]string{"destroy"}, flags...)...)
+	tf.mustDestroy("-parallelism=10")
 	if n := stateMatchesMock(t, tf, c); n != 0 {
 		t.Errorf("after the next destroy: %d keys, want none", n)
 	}
@@ -149,10 +148,10 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 }
 `))
 			tf := newTerraformCLI(t, dir, c, WithClock(clk))
-			tf.mustRun("init", "-input=false", "-no-color")
+			tf.mustInit()
 
 			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepPass, mockcluster.StepError(503)}})
-			out, err := tf.run("apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1")
+			out, err := tf.apply("-parallelism=1")
 			if err == nil {
 				t.Fatalf("the apply succeeded although one create was answered 503:\n%s", out)
 			}
@@ -169,7 +168,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 			}
 
 			clk.Advance(later)
-			out = tf.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+			out = tf.mustApply()
 			mustContain(t, out, "Warning: Unanswered Create May Have Left a Key",
 				"The API key "+sibling+" has the same scopes and expires_in", "so the provider does not revoke it")
 			if _, ok := c.srv.Key(sibling); !ok {
@@ -182,7 +181,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 				t.Errorf("%d keys after the recovery, want 2", n)
 			}
 			tf.planIsEmpty()
-			tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+			tf.mustDestroy()
 			if n := len(c.srv.Keys()); n != 0 {
 				t.Errorf("%d keys left after destroy, want none", n)
 			}
@@ -238,10 +237,10 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 0", recoveryKey))
 	tf := newTerraformCLI(t, dir, c, WithClock(clk))
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1})
-	if out, err := tf.run("apply", "-auto-approve", "-input=false", "-no-color"); err == nil {
+	if out, err := tf.apply(); err == nil {
 		t.Fatalf("the apply succeeded although its answer was lost:\n%s", out)
 	}
 	var orphan string
@@ -249,7 +248,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 
 	clk.Advance(25 * time.Hour)
 	c.srv.SetFaults(mockcluster.Faults{Latency: time.Second})
-	apply := tf.start("apply", "-auto-approve", "-input=false", "-no-color")
+	apply := tf.start(applyArgs()...)
 	eventually(t, "the revoke of the repeat's key to reach the mock", func() bool { return c.srv.Stats().Requests.Delete >= 1 })
 	apply.interrupt()
 	out, err := apply.wait()
@@ -266,7 +265,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 
 	clk.Advance(25 * time.Hour)
 	c.srv.SetFaults(mockcluster.Faults{})
-	out = tf.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	out = tf.mustApply()
 	mustContain(t, out, "Warning: Unanswered Create May Have Left a Key", "The API key "+orphan+" has the same scopes")
 	if _, ok := c.srv.Key(orphan); !ok {
 		t.Errorf("the original %s, found only by listing, was revoked", orphan)
@@ -275,7 +274,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 	if n := stateMatchesMock(t, tf, c); n != 1 {
 		t.Errorf("%d keys after the recovery, want the one in state", n)
 	}
-	tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	tf.mustDestroy()
 }
 
 // A create whose answer was lost, stopped while it waits to retry: the

@@ -158,13 +158,13 @@ resource "hellgate_api_key" "test" {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-var=release=1.0.0")
+	tf.mustInit()
+	tf.mustApply("-var=release=1.0.0")
 	first := onlyKey(t, c)
 	reqLog.take()
 
 	before := c.srv.Stats().Requests
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-var=release=1.1.0")
+	tf.mustApply("-var=release=1.1.0")
 	after := c.srv.Stats().Requests
 	delta := mockcluster.RequestStats{
 		Create: after.Create - before.Create, Get: after.Get - before.Get, List: after.List - before.List,
@@ -182,7 +182,7 @@ resource "hellgate_api_key" "test" {
 	}
 
 	// Without the refresh, the replacement is the create and the delete alone.
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-refresh=false", "-var=release=1.2.0")
+	tf.mustApply("-refresh=false", "-var=release=1.2.0")
 	if got, want := strings.Join(requestLines(reqLog.take()), ", "), "POST 201, DELETE 204"; got != want {
 		t.Errorf("requests of the keeper change with -refresh=false: %s, want %s", got, want)
 	}
@@ -190,7 +190,7 @@ resource "hellgate_api_key" "test" {
 	if third.ID == second.ID {
 		t.Fatal("the key was not replaced")
 	}
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve", "-var=release=1.2.0")
+	tf.mustDestroy("-var=release=1.2.0")
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Error(err)
 	}
@@ -242,8 +242,8 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
+	tf.mustInit()
+	if out, err := tf.apply(); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
 		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
 	}
 	placeholder := tf.stateResource(keyAddr).Values
@@ -255,7 +255,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	}
 
 	c.srv.SetFaults(mockcluster.Faults{})
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	key := onlyKey(t, c)
 	recovered := tf.stateResource(keyAddr).Values
 	if recovered["id"] != key.ID {
@@ -265,7 +265,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 		t.Errorf("keepers after the recovery: %s, want {\"release\":\"1.0.0\"}", got)
 	}
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Error(err)
 	}

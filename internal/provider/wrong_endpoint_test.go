@@ -49,8 +49,8 @@ resource "hellgate_api_key" "b" {
 `
 	writeMainTF(t, dir, rootModule("", keys))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	idA, _ := tf.stateResource("hellgate_api_key.a").Values["id"].(string)
 	idB, _ := tf.stateResource("hellgate_api_key.b").Values["id"].(string)
 	if idA == "" || idB == "" {
@@ -73,22 +73,22 @@ resource "hellgate_api_key" "b" {
 	}
 
 	writeMainTF(t, dir, rootModule(c.wrongPrefix(), keys))
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	out, err := tf.plan()
 	mustFailWrongEndpoint(t, c, out, err, "plan", idA)
 	stillThere("the plan")
 
-	out, err = tf.run("destroy", "-input=false", "-no-color", "-auto-approve")
+	out, err = tf.destroy()
 	mustFailWrongEndpoint(t, c, out, err, "destroy", idA)
 	stillThere("the destroy")
 
 	// Without refreshing, destroy goes straight to the deletes.
-	out, err = tf.run("destroy", "-refresh=false", "-input=false", "-no-color", "-auto-approve")
+	out, err = tf.destroy("-refresh=false")
 	mustFailWrongEndpoint(t, c, out, err, "destroy -refresh=false", idA)
 	mustContain(t, out, "DELETE "+c.url+"/api/api/admin/api-keys/")
 	stillThere("destroy -refresh=false")
 
 	// A refresh that writes state drops nothing either.
-	out, err = tf.run("apply", "-refresh-only", "-input=false", "-no-color", "-auto-approve")
+	out, err = tf.apply("-refresh-only")
 	mustFailWrongEndpoint(t, c, out, err, "apply -refresh-only", idA)
 	stillThere("apply -refresh-only")
 
@@ -102,14 +102,14 @@ resource "hellgate_api_key" "c" {
   scopes = ["pci:tokens:read"]
 }
 `))
-	out, err = tf.run("import", "-input=false", "-no-color", "hellgate_api_key.c", other.ID)
+	out, err = tf.run(usual("import", "hellgate_api_key.c", other.ID)...)
 	mustFailWrongEndpoint(t, c, out, err, "import", other.ID)
 	stillThere("the import")
 
 	// With the endpoint put right, everything is where it was.
 	writeMainTF(t, dir, rootModule("", keys))
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != other.ID {
 		t.Errorf("after the destroy the mock holds %v, want only the key never managed", keys)
 	}
@@ -128,8 +128,8 @@ func TestAccDataSourceAPIKey_wrongEndpointPrefix(t *testing.T) {
 }
 `, key.ID)))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	tf.mustInit()
+	out, err := tf.plan()
 	mustFailWrongEndpoint(t, c, out, err, "plan", key.ID)
 }
 
@@ -149,7 +149,7 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 }
 `, leaked.ID)))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	run, err := tf.invoke()
 	if err == nil || run.completed {
@@ -185,8 +185,8 @@ func TestAccAPIKey_wrongEndpointPrefixOnCreate(t *testing.T) {
 }
 `))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	out, err := tf.apply()
 	if err == nil {
 		t.Fatalf("the apply succeeded against an endpoint with a wrong path prefix:\n%s", out)
 	}
