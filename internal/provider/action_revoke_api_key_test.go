@@ -7,8 +7,6 @@ package provider
 // revoked this way is created anew by the next apply.
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -38,28 +36,13 @@ type actionRun struct {
 func (tf *terraformCLI) invoke() (actionRun, error) {
 	tf.t.Helper()
 	const addr = revokeAction
-	out, err := tf.run("apply", "-input=false", "-auto-approve", "-json", "-invoke="+addr)
+	msgs, out, err := tf.runJSON("apply", "-input=false", "-auto-approve", "-invoke="+addr)
 	var run actionRun
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		var msg struct {
-			Type string `json:"type"`
-			Hook struct {
-				Action struct {
-					Addr string `json:"addr"`
-				} `json:"action"`
-				Message string `json:"message"`
-			} `json:"hook"`
-			Diagnostic *jsonDiagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal(sc.Bytes(), &msg) != nil {
-			tf.t.Fatalf("terraform apply -json printed a line that is not JSON: %s\n%s", sc.Text(), out)
-		}
+	for _, msg := range msgs {
 		switch {
-		case msg.Type == "action_progress" && msg.Hook.Action.Addr == addr:
+		case msg.Type == "action_progress" && msg.actionAddr() == addr:
 			run.progress = append(run.progress, msg.Hook.Message)
-		case msg.Type == "action_complete" && msg.Hook.Action.Addr == addr:
+		case msg.Type == "action_complete" && msg.actionAddr() == addr:
 			run.completed = true
 		case msg.Diagnostic != nil:
 			run.diagnostics = append(run.diagnostics, *msg.Diagnostic)

@@ -284,7 +284,10 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
 	writeMainTF(t, dir, cfg)
 	tf := newTerraformCLI(t, dir, rc.testCluster)
 	tf.mustInit()
-	out := tf.mustPlan()
+	diags, out, err := tf.diagnosticsOf(usual("plan")...)
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
 
 	issued := rc.issuedKeys()
 	if len(issued) != 1 {
@@ -294,13 +297,9 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
 	if !ok {
 		t.Fatalf("key %s is not live on the mock although its revoke failed", issued[0].ID)
 	}
-	want := regexp.MustCompile(`Warning: Unable to Revoke Ephemeral API Key.*` +
-		regexp.QuoteMeta(key.ID) + ` at the end of the run, so it stays live until it expires at ` +
-		regexp.QuoteMeta(key.ExpiresAt.UTC().Format(time.RFC3339)) + `.*500 Internal Server Error`)
-	// The CLI wraps diagnostic text to its terminal width.
-	if !want.MatchString(strings.Join(strings.Fields(out), " ")) {
-		t.Errorf("plan output does not warn about the key left live:\n%s", out)
-	}
+	expectDiagnostic(t, diags, "warning", "Unable to Revoke Ephemeral API Key", anyObject,
+		key.ID+" at the end of the run, so it stays live until it expires at "+key.ExpiresAt.UTC().Format(time.RFC3339),
+		"500 Internal Server Error")
 	if strings.Contains(out, issued[0].KeyValue) {
 		t.Error("the warning shows the key's secret")
 	}
@@ -517,11 +516,12 @@ func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
-	out, err := planOneEphemeralKey(t, c)
+	diags, out, err := planOneEphemeralKey(t, c)
 	if err == nil {
 		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
 	}
-	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
+	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
+	expectDiagnostic(t, diags, "warning", "Ephemeral API Key May Be Left Live", ephemeralKeyAddr,
 		"Hellgate may have made an ephemeral API key with the scopes pci:tokens:read that nobody received")
 	if st := c.srv.Stats().Requests; st.Create != 2 {
 		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
@@ -536,13 +536,13 @@ func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}))
-	out, err := planOneEphemeralKey(t, c)
+	diags, out, err := planOneEphemeralKey(t, c)
 	if err == nil {
 		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
 	}
-	mustContain(t, out, "Unable to Create Ephemeral API Key")
-	if strings.Contains(out, "May Be Left Live") {
-		t.Errorf("the plan warns about a key that was revoked:\n%s", out)
+	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
+	if w := withSummary(diags, "warning", "Ephemeral API Key May Be Left Live"); len(w) != 0 {
+		t.Errorf("the plan warns about a key that was revoked: %+v", w)
 	}
 	if n := len(c.srv.Keys()); n != 0 {
 		t.Errorf("the mock holds %d live keys after the failed Open, want none", n)
@@ -560,21 +560,26 @@ func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepError(409)}}))
-	out, err := planOneEphemeralKey(t, c)
+	diags, out, err := planOneEphemeralKey(t, c)
 	if err == nil {
 		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
 	}
 	orphan := onlyKey(t, c)
-	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
+	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
+	expectDiagnostic(t, diags, "warning", "Ephemeral API Key May Be Left Live", ephemeralKeyAddr,
 		"The API key "+orphan.ID+" has the same scopes and expires_in", "so the provider does not revoke it")
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 0 || st.List != 1 {
 		t.Errorf("requests: %+v, want 2 creates (lost, refused), a list and no delete", st)
 	}
 }
 
+// ephemeralKeyAddr is the address of the key planOneEphemeralKey opens.
+const ephemeralKeyAddr = "ephemeral.hellgate_api_key.test"
+
 // planOneEphemeralKey plans, against c and without retries, a root module
-// that opens one ephemeral key, and returns the plan's output and error.
-func planOneEphemeralKey(t *testing.T, c *testCluster) (string, error) {
+// that opens one ephemeral key, and returns the plan's diagnostics, its
+// output and its error.
+func planOneEphemeralKey(t *testing.T, c *testCluster) ([]jsonDiagnostic, string, error) {
 	t.Helper()
 	dir := t.TempDir()
 	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
@@ -584,5 +589,5 @@ func planOneEphemeralKey(t *testing.T, c *testCluster) (string, error) {
 `))
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustInit()
-	return tf.plan()
+	return tf.diagnosticsOf(usual("plan")...)
 }

@@ -129,10 +129,138 @@ func (tf *terraformCLI) stateResource(addr string) stateResource {
 	return stateResource{}
 }
 
+// jsonDiagnostic is a diagnostic as a -json run reports it. Address names
+// the object it is about (the "with ..." line of the text output), if any.
 type jsonDiagnostic struct {
 	Severity string `json:"severity"`
 	Summary  string `json:"summary"`
 	Detail   string `json:"detail"`
+	Address  string `json:"address"`
+}
+
+// jsonMessage is one line a -json run prints: its type, and the parts of
+// the messages the tests read (an action's progress, a key terraform query
+// found, a diagnostic).
+type jsonMessage struct {
+	Type string `json:"type"`
+	Hook struct {
+		// Action is an object for an action's messages, a word ("create",
+		// "open") for a resource's.
+		Action  json.RawMessage `json:"action"`
+		Message string          `json:"message"`
+	} `json:"hook"`
+	Found struct {
+		Identity map[string]any `json:"identity"`
+	} `json:"list_resource_found"`
+	Diagnostic *jsonDiagnostic `json:"diagnostic"`
+}
+
+// actionAddr returns the address of the action a message is about, or ""
+// when it is about none.
+func (m jsonMessage) actionAddr() string {
+	var action struct {
+		Addr string `json:"addr"`
+	}
+	if json.Unmarshal(m.Hook.Action, &action) != nil {
+		return ""
+	}
+	return action.Addr
+}
+
+// runJSON runs terraform with args and -json (put right after the command
+// name, before any plan file) and returns the messages it printed, in
+// order, what it printed, and its error. The CLI prints a diagnostic
+// whole, never folding one into another as its text output does.
+func (tf *terraformCLI) runJSON(args ...string) ([]jsonMessage, string, error) {
+	tf.t.Helper()
+	out, err := tf.run(append([]string{args[0], "-json"}, args[1:]...)...)
+	var msgs []jsonMessage
+	for line := range strings.SplitSeq(out, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var msg jsonMessage
+		if json.Unmarshal([]byte(line), &msg) != nil {
+			tf.t.Fatalf("terraform %s -json printed a line that is not JSON: %s\n%s", args[0], line, out)
+		}
+		msgs = append(msgs, msg)
+	}
+	return msgs, out, err
+}
+
+// diagnosticsOf runs terraform with args and -json, and returns the
+// diagnostics it reported, what it printed and its error.
+func (tf *terraformCLI) diagnosticsOf(args ...string) ([]jsonDiagnostic, string, error) {
+	tf.t.Helper()
+	msgs, out, err := tf.runJSON(args...)
+	var diags []jsonDiagnostic
+	for _, m := range msgs {
+		if m.Diagnostic != nil {
+			diags = append(diags, *m.Diagnostic)
+		}
+	}
+	return diags, out, err
+}
+
+// mustDiagnosticsOf is diagnosticsOf for a command that must succeed.
+func (tf *terraformCLI) mustDiagnosticsOf(args ...string) []jsonDiagnostic {
+	tf.t.Helper()
+	diags, out, err := tf.diagnosticsOf(args...)
+	if err != nil {
+		tf.t.Fatalf("terraform %s -json: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return diags
+}
+
+// emptyPlanDiagnostics runs a plan with -json, fails the test unless it
+// proposes no change, and returns its diagnostics.
+func (tf *terraformCLI) emptyPlanDiagnostics() []jsonDiagnostic {
+	tf.t.Helper()
+	diags, out, err := tf.diagnosticsOf(usual("plan", "-detailed-exitcode")...)
+	if err != nil {
+		tf.t.Fatalf("expected an empty plan: %v\n%s", err, out)
+	}
+	return diags
+}
+
+// withSummary returns the diagnostics of severity ("error", "warning")
+// whose summary is summary.
+func withSummary(diags []jsonDiagnostic, severity, summary string) []jsonDiagnostic {
+	var found []jsonDiagnostic
+	for _, d := range diags {
+		if d.Severity == severity && d.Summary == summary {
+			found = append(found, d)
+		}
+	}
+	return found
+}
+
+// anyObject, as the address expectDiagnostic is given, matches a
+// diagnostic about any object or none, for diagnostics the CLIs do not tie
+// to an object (they name none for a destroy or an ephemeral resource's
+// Close).
+const anyObject = "*"
+
+// expectDiagnostic fails the test unless diags hold a diagnostic of
+// severity with summary, about the object at addr ("" for one about no
+// object, anyObject for any), whose detail holds each of details (runs of
+// white space compared as one space, as in mustContain).
+func expectDiagnostic(t *testing.T, diags []jsonDiagnostic, severity, summary, addr string, details ...string) {
+	t.Helper()
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	for _, d := range withSummary(diags, severity, summary) {
+		if addr != anyObject && d.Address != addr {
+			continue
+		}
+		all := true
+		for _, w := range details {
+			all = all && strings.Contains(flat(d.Detail), flat(w))
+		}
+		if all {
+			return
+		}
+	}
+	t.Errorf("no %s %q about %q whose detail holds %q; the diagnostics: %+v", severity, summary, addr, details, diags)
 }
 
 var reStateID = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`)

@@ -7,7 +7,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -671,18 +670,11 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 // diagnostics it reported.
 func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
 	tf.t.Helper()
-	out := tf.mustRun("query", "-json")
-	for line := range strings.SplitSeq(out, "\n") {
-		var msg struct {
-			Type  string `json:"type"`
-			Found struct {
-				Identity map[string]any `json:"identity"`
-			} `json:"list_resource_found"`
-			Diagnostic *jsonDiagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal([]byte(line), &msg) != nil {
-			continue
-		}
+	msgs, out, err := tf.runJSON("query")
+	if err != nil {
+		tf.t.Fatalf("terraform query -json: %v\n%s", err, out)
+	}
+	for _, msg := range msgs {
 		switch {
 		case msg.Type == "list_resource_found":
 			id, _ := msg.Found.Identity["id"].(string)

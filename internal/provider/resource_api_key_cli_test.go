@@ -67,10 +67,8 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 	tf.planIsEmpty() // 5s left, window starts at 2s
 
 	clock.Advance(3 * time.Second)
-	out := tf.mustPlan("-out=p")
-	mustContain(t, out,
-		"Warning: API Key Due for Rotation",
-		"with hellgate_api_key.test",
+	diags := tf.mustDiagnosticsOf(usual("plan", "-out=p")...)
+	expectDiagnostic(t, diags, "warning", "API Key Due for Rotation", keyAddr,
 		"The API key "+old.ID+" expires at "+old.ExpiresAt.UTC().Format(time.RFC3339)+", in 2s, which is within rotate_before (3s)")
 	plan := tf.showPlan("p")
 	plan.expectActions(t, keyAddr, "create", "delete") // create_before_destroy
@@ -114,9 +112,8 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 	old := onlyKey(t, c)
 
 	clock.Advance(2 * time.Hour)
-	out := tf.mustPlan("-out=p")
-	mustContain(t, out,
-		"Warning: API Key Expired",
+	diags := tf.mustDiagnosticsOf(usual("plan", "-out=p")...)
+	expectDiagnostic(t, diags, "warning", "API Key Expired", keyAddr,
 		"The API key "+old.ID+" expired at "+old.ExpiresAt.UTC().Format(time.RFC3339)+" (1h0m0s ago)")
 	// Replaced, not created afresh as if it had been deleted outside Terraform.
 	plan := tf.showPlan("p")
@@ -182,16 +179,14 @@ func expiresSoonPlans(t *testing.T, expiresIn string, plans []expiryPlan) {
 	for _, p := range plans {
 		clock.Advance(p.after)
 		left := key.ExpiresAt.Sub(clock.Now())
-		out := tf.planIsEmpty()
+		diags := tf.emptyPlanDiagnostics()
 		if p.warnsIn == "" {
-			if strings.Contains(out, "Warning") {
-				t.Errorf("%s before expiry the plan warns:\n%s", left, out)
+			if len(diags) != 0 {
+				t.Errorf("%s before expiry the plan reports %+v, want nothing", left, diags)
 			}
 			continue
 		}
-		mustContain(t, out,
-			"Warning: API Key Expires Soon",
-			"with hellgate_api_key.test",
+		expectDiagnostic(t, diags, "warning", "API Key Expires Soon", keyAddr,
 			"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in "+p.warnsIn+", and nothing replaces it before then")
 	}
 	if got := onlyKey(t, c); got.ID != key.ID {
@@ -237,8 +232,7 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 		t.Fatalf("the saved update plan called Hellgate: %+v", st)
 	}
 
-	out := tf.mustApply()
-	mustContain(t, out, "Warning: API Key Due for Rotation")
+	expectDiagnostic(t, tf.mustDiagnosticsOf(applyArgs()...), "warning", "API Key Due for Rotation", keyAddr)
 	if got := onlyKey(t, c); got.ID == old.ID {
 		t.Fatalf("the key was not rotated")
 	}
@@ -263,11 +257,10 @@ func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
 	key := onlyKey(t, c)
 	when := key.ExpiresAt.UTC().Format(time.RFC3339)
 
-	out := tf.mustPlan("-destroy")
-	mustContain(t, out, "Warning: API Key Will Not Be Revoked",
+	expectDiagnostic(t, tf.mustDiagnosticsOf(usual("plan", "-destroy")...), "warning", "API Key Will Not Be Revoked", anyObject,
 		"destroying the API key "+key.ID+" removes it from Terraform state without revoking it: it stays valid on Hellgate until it expires at "+when)
-	out = tf.mustDestroy()
-	mustContain(t, out, "Warning: API Key Left to Expire", "the API key "+key.ID+" was removed from Terraform state but not revoked")
+	expectDiagnostic(t, tf.mustDiagnosticsOf(destroyArgs()...), "warning", "API Key Left to Expire", anyObject,
+		"the API key "+key.ID+" was removed from Terraform state but not revoked")
 	if list := strings.TrimSpace(tf.mustRun("state", "list")); list != "" {
 		t.Errorf("state after destroy still lists %q", list)
 	}

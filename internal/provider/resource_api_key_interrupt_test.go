@@ -168,11 +168,11 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 			}
 
 			clk.Advance(later)
-			out = tf.mustApply()
-			mustContain(t, out, "Warning: Unanswered Create May Have Left a Key",
+			diags := tf.mustDiagnosticsOf(applyArgs()...)
+			expectDiagnostic(t, diags, "warning", "Unanswered Create May Have Left a Key", anyObject,
 				"The API key "+sibling+" has the same scopes and expires_in", "so the provider does not revoke it")
 			if _, ok := c.srv.Key(sibling); !ok {
-				t.Fatalf("the sibling %s, in state and in use, was revoked:\n%s", sibling, out)
+				t.Fatalf("the sibling %s, in state and in use, was revoked: %+v", sibling, diags)
 			}
 			if id, _ := tf.stateResource(siblingAddr).Values["id"].(string); id != sibling {
 				t.Errorf("%s now holds %s, want the sibling %s unchanged", siblingAddr, id, sibling)
@@ -265,8 +265,8 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 
 	clk.Advance(25 * time.Hour)
 	c.srv.SetFaults(mockcluster.Faults{})
-	out = tf.mustApply()
-	mustContain(t, out, "Warning: Unanswered Create May Have Left a Key", "The API key "+orphan+" has the same scopes")
+	expectDiagnostic(t, tf.mustDiagnosticsOf(applyArgs()...), "warning", "Unanswered Create May Have Left a Key", anyObject,
+		"The API key "+orphan+" has the same scopes")
 	if _, ok := c.srv.Key(orphan); !ok {
 		t.Errorf("the original %s, found only by listing, was revoked", orphan)
 	}
