@@ -1,5 +1,9 @@
 package provider
 
+// Acceptance tests of the ephemeral hellgate_api_key: a key opened for a run
+// and revoked at its end, with no trace in state or plan, its validation,
+// a failed revoke, and the Open and Close protocol calls.
+
 import (
 	"archive/zip"
 	"bytes"
@@ -23,8 +27,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
 const echoAddr = "echo.test"
@@ -506,88 +508,4 @@ func openableEphemeralKey(t *testing.T, endpoint tftypes.Value, token string, ma
 		t.Fatal(err)
 	}
 	return server, &cfg, ephType
-}
-
-// An Open whose create got no answer, on a cluster that answers nothing:
-// the provider repeats the create at once to find and revoke its key, and
-// when that cannot be done either, it warns which key may be left live and
-// until when, besides failing the run.
-func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
-	skipBelowEphemeralCLI(t)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
-	diags, out, err := planOneEphemeralKey(t, c)
-	if err == nil {
-		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
-	}
-	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
-	expectDiagnostic(t, diags, "warning", "Ephemeral API Key May Be Left Live", ephemeralKeyAddr,
-		"Hellgate may have made an ephemeral API key with the scopes pci:tokens:read that nobody received")
-	if st := c.srv.Stats().Requests; st.Create != 2 {
-		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
-	}
-}
-
-// An Open whose create got no answer, on a cluster that answers again at
-// once: the repeated create returns the key the lost one made, which is
-// revoked there and then, so the failed run leaves no key live and needs
-// no warning.
-func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
-	skipBelowEphemeralCLI(t)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}))
-	diags, out, err := planOneEphemeralKey(t, c)
-	if err == nil {
-		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
-	}
-	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
-	if w := withSummary(diags, "warning", "Ephemeral API Key May Be Left Live"); len(w) != 0 {
-		t.Errorf("the plan warns about a key that was revoked: %+v", w)
-	}
-	if n := len(c.srv.Keys()); n != 0 {
-		t.Errorf("the mock holds %d live keys after the failed Open, want none", n)
-	}
-	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
-		t.Errorf("requests: %+v, want 2 creates (lost, repeated) and 1 delete", st)
-	}
-}
-
-// An Open whose create got no answer, and whose repeat Hellgate refuses
-// with 409 (the create still in progress): the key the lost create made
-// is found only by listing, so it is named in the warning, with how long
-// it may live, and not revoked: a key of the same shape may be another's.
-func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
-	skipBelowEphemeralCLI(t)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepError(409)}}))
-	diags, out, err := planOneEphemeralKey(t, c)
-	if err == nil {
-		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
-	}
-	orphan := onlyKey(t, c)
-	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
-	expectDiagnostic(t, diags, "warning", "Ephemeral API Key May Be Left Live", ephemeralKeyAddr,
-		"The API key "+orphan.ID+" has the same scopes and expires_in", "so the provider does not revoke it")
-	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 0 || st.List != 1 {
-		t.Errorf("requests: %+v, want 2 creates (lost, refused), a list and no delete", st)
-	}
-}
-
-// ephemeralKeyAddr is the address of the key planOneEphemeralKey opens.
-const ephemeralKeyAddr = "ephemeral.hellgate_api_key.test"
-
-// planOneEphemeralKey plans, against c and without retries, a root module
-// that opens one ephemeral key, and returns the plan's diagnostics, its
-// output and its error.
-func planOneEphemeralKey(t *testing.T, c *testCluster) ([]jsonDiagnostic, string, error) {
-	t.Helper()
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
-  scopes     = ["pci:tokens:read"]
-  expires_in = 300
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
-	return tf.diagnosticsOf(usual("plan")...)
 }

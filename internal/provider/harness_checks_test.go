@@ -1,7 +1,8 @@
 package provider
 
 // Checks shared by the tests: state checks that hold state against the mock
-// cluster, and checks of what the CLI printed.
+// cluster, the same for the state a CLI run left, checks of what the CLI
+// printed, and a wait for an event on the mock.
 
 import (
 	"context"
@@ -226,4 +227,57 @@ func keyIDs(ids ...string) knownvalue.Check {
 		items = append(items, knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}))
 	}
 	return knownvalue.ListExact(items)
+}
+
+// eventually waits until cond holds, failing the test if it does not
+// within a minute. It is for waiting on an event (a request arriving at
+// the mock), never for asserting how long something takes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting for %s after a minute", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// stateMatchesMock checks that the keys in the working folder's state are
+// exactly the live keys on the mock, none of them tainted or a
+// placeholder, and returns how many there are.
+func stateMatchesMock(t *testing.T, tf *terraformCLI, c *testCluster) int {
+	t.Helper()
+	var inState []string
+	for _, r := range tf.showState() {
+		if r.Type != "hellgate_api_key" {
+			continue
+		}
+		id, _ := r.Values["id"].(string)
+		if r.Tainted || isPlaceholderID(id) {
+			t.Errorf("%s is tainted (id %s): a create was recorded as unanswered", r.Address, id)
+		}
+		inState = append(inState, id)
+	}
+	var live []string
+	for _, k := range c.srv.Keys() {
+		live = append(live, k.ID)
+	}
+	slices.Sort(inState)
+	slices.Sort(live)
+	if !slices.Equal(inState, live) {
+		t.Errorf("state holds %d keys and the mock %d live keys; in state only: %v; on the mock only: %v",
+			len(inState), len(live), missingFrom(inState, live), missingFrom(live, inState))
+	}
+	return len(live)
+}
+
+// missingFrom returns the elements of a that b lacks.
+func missingFrom(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if !slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

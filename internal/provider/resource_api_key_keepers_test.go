@@ -3,12 +3,10 @@ package provider
 // Tests of hellgate_api_key's keepers: a changed keeper replaces the key
 // (create before destroy when asked) with no request beyond one create, one
 // delete and Terraform's refresh; null and {} are the same; an import has
-// null keepers and plans no change; the placeholder of an unanswered create
-// keeps the configured keepers.
+// null keepers and plans no change.
 
 import (
 	"bytes"
-	"encoding/json"
 	"log"
 	"regexp"
 	"strings"
@@ -228,45 +226,4 @@ func TestAccAPIKey_keepersImport(t *testing.T) {
 			},
 		},
 	})
-}
-
-// The placeholder of a create that got no answer records the keepers as
-// configured; the next apply replaces it and keeps them.
-func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
-  scopes  = ["pci:tokens:read"]
-  keepers = { release = "1.0.0" }
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
-	if out, err := tf.apply(); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
-		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
-	}
-	placeholder := tf.stateResource(keyAddr).Values
-	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
-		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
-	}
-	if got, _ := json.Marshal(placeholder["keepers"]); string(got) != `{"release":"1.0.0"}` {
-		t.Errorf("keepers of the placeholder: %s, want the configured {\"release\":\"1.0.0\"}", got)
-	}
-
-	c.srv.SetFaults(mockcluster.Faults{})
-	tf.mustApply()
-	key := onlyKey(t, c)
-	recovered := tf.stateResource(keyAddr).Values
-	if recovered["id"] != key.ID {
-		t.Errorf("id in state %v, want the new key %s", recovered["id"], key.ID)
-	}
-	if got, _ := json.Marshal(recovered["keepers"]); string(got) != `{"release":"1.0.0"}` {
-		t.Errorf("keepers after the recovery: %s, want {\"release\":\"1.0.0\"}", got)
-	}
-	tf.planIsEmpty()
-	tf.mustDestroy()
-	if err := c.checkDestroyed(nil); err != nil {
-		t.Error(err)
-	}
 }

@@ -1,7 +1,10 @@
 package provider
 
-// Tests of hellgate_api_key's plan: rotation before and after expiry,
-// revoke_on_destroy, and the rules that tie them to expires_in.
+// Tests of hellgate_api_key's rotation: a key replaced inside its
+// rotate_before window (also by a saved plan applied later), a key past its
+// expiry replaced, the warning of a key that expires soon with nothing to
+// replace it, a create-before-destroy replacement, and the rules that tie
+// rotate_before and revoke_on_destroy to expires_in.
 
 import (
 	"fmt"
@@ -13,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
@@ -83,6 +85,230 @@ func TestAccAPIKey_rotateBeforeWindow(t *testing.T) {
 	}
 }
 
+// A key made with expires_in = 5 and rotate_before = "3s" is planned for
+// replacement, with its reason, by a plan made 3 seconds later; applying
+// that saved plan (later still) with create_before_destroy leaves exactly
+// one live, unexpired key.
+func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes        = ["pci:tokens:read"]
+  expires_in    = 5
+  rotate_before = "3s"
+`+cbdLifecycle))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustInit()
+	tf.mustApply()
+	old := onlyKey(t, c)
+	tf.planIsEmpty() // 5s left, window starts at 2s
+
+	clock.Advance(3 * time.Second)
+	diags := tf.mustDiagnosticsOf(usual("plan", "-out=p")...)
+	expectDiagnostic(t, diags, "warning", "API Key Due for Rotation", keyAddr,
+		"The API key "+old.ID+" expires at "+old.ExpiresAt.UTC().Format(time.RFC3339)+", in 2s, which is within rotate_before (3s)")
+	plan := tf.showPlan("p")
+	plan.expectActions(t, keyAddr, "create", "delete") // create_before_destroy
+	plan.expectReplacedFor(t, keyAddr, "expires_at")
+
+	// Applied a second later: the saved plan still holds, no
+	// "inconsistent final plan".
+	clock.Advance(time.Second)
+	tf.mustApplyPlan("p")
+
+	key := onlyKey(t, c)
+	if key.ID == old.ID {
+		t.Fatalf("the key was not replaced: still %s", key.ID)
+	}
+	if key.ExpiresAt == nil || !key.ExpiresAt.After(clock.Now()) {
+		t.Fatalf("the new key expires at %v, not after now (%s)", key.ExpiresAt, clock.Now())
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates and 1 delete", st)
+	}
+	tf.planIsEmpty()
+	tf.mustDestroy()
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A plan saved while the key is outside its window updates it in place;
+// applied after the window has opened, it still does exactly that (the
+// plan made while applying reaches the same decision), and the next plan
+// rotates the key.
+func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	body := `  scopes        = ["pci:tokens:read"]
+  expires_in    = 3600
+  rotate_before = %q
+` + cbdLifecycle
+	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "10m")))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustInit()
+	tf.mustApply()
+	old := onlyKey(t, c)
+
+	clock.Advance(40 * time.Minute)
+	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
+	tf.mustPlan("-out=p")
+	plan := tf.showPlan("p")
+	plan.expectActions(t, keyAddr, "update")
+	if got := plan.After[keyAddr]["rotate_before"]; got != "15m" {
+		t.Errorf("planned rotate_before = %v, want 15m", got)
+	}
+
+	clock.Advance(15 * time.Minute) // 5 minutes before expiry: inside both windows
+	tf.mustApplyPlan("p")
+	if got := onlyKey(t, c); got.ID != old.ID {
+		t.Fatalf("the saved update plan replaced the key")
+	}
+	if st := c.srv.Stats().Requests; st.Create != 1 || st.Delete != 0 || st.Update != 0 {
+		t.Fatalf("the saved update plan called Hellgate: %+v", st)
+	}
+
+	expectDiagnostic(t, tf.mustDiagnosticsOf(applyArgs()...), "warning", "API Key Due for Rotation", keyAddr)
+	if got := onlyKey(t, c); got.ID == old.ID {
+		t.Fatalf("the key was not rotated")
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates and 1 delete", st)
+	}
+}
+
+// A change of scopes with create_before_destroy makes the new key, with a
+// new secret, before the old one is revoked.
+func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
+	c := newTestCluster(t)
+	var firstID string
+	secret := statecheck.CompareValue(compare.ValuesDiffer())
+
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config: apiKeyConfig(c, `["generic:tokens:read"]`, cbdLifecycle),
+			ConfigStateChecks: []statecheck.StateCheck{
+				captureString("id", &firstID),
+				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
+			},
+		},
+		{
+			Config: apiKeyConfig(c, `["generic:tokens:read", "generic:tokens:create"]`, cbdLifecycle),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
+				c.keyGone(&firstID),
+				c.onlyLiveKey(keyAddr),
+			},
+		},
+	})
+}
+
+// A key past its expiry stays in state (it is not "deleted outside
+// Terraform"), and the plan replaces it and says why.
+func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = 3600`))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustInit()
+	tf.mustApply()
+	old := onlyKey(t, c)
+
+	clock.Advance(2 * time.Hour)
+	diags := tf.mustDiagnosticsOf(usual("plan", "-out=p")...)
+	expectDiagnostic(t, diags, "warning", "API Key Expired", keyAddr,
+		"The API key "+old.ID+" expired at "+old.ExpiresAt.UTC().Format(time.RFC3339)+" (1h0m0s ago)")
+	// Replaced, not created afresh as if it had been deleted outside Terraform.
+	plan := tf.showPlan("p")
+	plan.expectActions(t, keyAddr, "delete", "create")
+	plan.expectReplacedFor(t, keyAddr, "expires_at")
+
+	clock.Advance(time.Minute)
+	tf.mustApplyPlan("p")
+	key := onlyKey(t, c)
+	if key.ID == old.ID || !key.ExpiresAt.After(clock.Now()) {
+		t.Fatalf("expected a new unexpired key, got %s expiring at %s (now %s)", key.ID, key.ExpiresAt, clock.Now())
+	}
+	tf.planIsEmpty()
+}
+
+// A 30-day key expiring within 7 days with no rotate_before: the plan
+// warns and changes nothing. Eight days before expiry it says nothing.
+func TestAccAPIKey_expiresSoonWarning(t *testing.T) {
+	t.Parallel()
+	expiresSoonPlans(t, "2592000 # 30 days", []expiryPlan{
+		{after: 22 * 24 * time.Hour}, // 8 days left
+		{after: 24*time.Hour + time.Second, warnsIn: "168h0m0s"},
+	})
+}
+
+// A key that lives one day is warned about in the last quarter of its
+// life, not from the moment it is made: no warning right after creation
+// nor with 6 hours and a minute left; a warning with 5 hours 59 minutes
+// left, and still no change.
+func TestAccAPIKey_expiresSoonWarningOneDayKey(t *testing.T) {
+	t.Parallel()
+	expiresSoonPlans(t, "86400 # 1 day", []expiryPlan{
+		{after: 0},
+		{after: 17*time.Hour + 59*time.Minute},
+		{after: 2 * time.Minute, warnsIn: "5h59m0s"},
+	})
+}
+
+// expiryPlan is one plan of expiresSoonPlans: made after the clock
+// advanced by after, it warns that the key expires in warnsIn, or does
+// not warn at all when warnsIn is empty.
+type expiryPlan struct {
+	after   time.Duration
+	warnsIn string
+}
+
+// expiresSoonPlans applies a key with expires_in and no rotate_before,
+// then makes each plan in turn: every one of them plans no change, and
+// warns about the key's expiry exactly as the plan says.
+func expiresSoonPlans(t *testing.T, expiresIn string, plans []expiryPlan) {
+	t.Helper()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	dir := t.TempDir()
+	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = `+expiresIn))
+	tf := newTerraformCLI(t, dir, c, WithClock(clock))
+
+	tf.mustInit()
+	tf.mustApply()
+	key := onlyKey(t, c)
+
+	for _, p := range plans {
+		clock.Advance(p.after)
+		left := key.ExpiresAt.Sub(clock.Now())
+		diags := tf.emptyPlanDiagnostics()
+		if p.warnsIn == "" {
+			if len(diags) != 0 {
+				t.Errorf("%s before expiry the plan reports %+v, want nothing", left, diags)
+			}
+			continue
+		}
+		expectDiagnostic(t, diags, "warning", "API Key Expires Soon", keyAddr,
+			"The API key "+key.ID+" expires at "+key.ExpiresAt.UTC().Format(time.RFC3339)+", in "+p.warnsIn+", and nothing replaces it before then")
+	}
+	if got := onlyKey(t, c); got.ID != key.ID {
+		t.Fatalf("the key changed: %s, was %s", got.ID, key.ID)
+	}
+}
+
 // Bad rotate_before and revoke_on_destroy settings fail at plan time,
 // naming the attribute and the rule, before any request to Hellgate.
 func TestAccAPIKey_rotationValidation(t *testing.T) {
@@ -113,92 +339,6 @@ func TestAccAPIKey_rotationValidation(t *testing.T) {
 	})
 	if n := c.requests(); n != 0 {
 		t.Errorf("the mock received %d requests; validation must fail before any", n)
-	}
-}
-
-// revoke_on_destroy = false: a rotated key and, at the end, the destroyed
-// one stay alive on the mock until they expire; nothing is ever revoked.
-func TestAccAPIKey_revokeOnDestroyFalse(t *testing.T) {
-	clock := newKeyClock()
-	c := newClockedCluster(t, clock)
-	cfg := apiKeyConfig(c, `["pci:tokens:read"]`,
-		"  expires_in        = 3600\n  rotate_before     = \"10m\"\n  revoke_on_destroy = false\n"+cbdLifecycle)
-	var firstID, secondID string
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		CheckDestroy: func(*terraform.State) error {
-			// Both keys outlive Terraform, each until its expiry.
-			for _, id := range []string{firstID, secondID} {
-				if _, ok := c.srv.Key(id); !ok {
-					return fmt.Errorf("key %s was revoked, though revoke_on_destroy is false", id)
-				}
-			}
-			if n := len(c.srv.Keys()); n != 2 {
-				return fmt.Errorf("expected 2 keys left on the mock, found %d", n)
-			}
-			if d := c.srv.Stats().Requests.Delete; d != 0 {
-				return fmt.Errorf("the mock received %d delete requests, want none", d)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &firstID),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(false)),
-				},
-			},
-			{
-				PreConfig: func() { clock.Advance(50 * time.Minute) },
-				Config:    cfg,
-				ConfigPlanChecks: preApply(
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					captureString("id", &secondID),
-					c.matchesMock(keyAddr),
-					c.liveKeys(2), // the old key is left to expire in 10 minutes
-				},
-			},
-		},
-	})
-}
-
-// Turning revoke_on_destroy off is an in-place change, and it is what
-// state says at destroy time that counts.
-func TestAccAPIKey_revokeOnDestroyUpdate(t *testing.T) {
-	c := newTestCluster(t)
-	sameID := statecheck.CompareValue(compare.ValuesSame())
-	cfg := func(extra string) string {
-		return apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600\n"+extra)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(c.srv.Keys()); n != 1 {
-				return fmt.Errorf("expected the key left on the mock, found %d keys", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg(""),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			},
-			{
-				Config:           cfg("  revoke_on_destroy = false"),
-				ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(false)),
-				},
-			},
-		},
-	})
-	if st := c.srv.Stats().Requests; st.Create != 1 || st.Update != 0 || st.Delete != 0 {
-		t.Errorf("requests: %+v, want 1 create and nothing else changing", st)
 	}
 }
 
