@@ -259,11 +259,11 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 			tf.mustInit()
 
 			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepPass, mockcluster.StepError(503)}})
-			out, err := tf.apply("-parallelism=1")
+			diags, out, err := tf.diagnosticsOf(applyArgs("-parallelism=1")...)
 			if err == nil {
 				t.Fatalf("the apply succeeded although one create was answered 503:\n%s", out)
 			}
-			mustContain(t, out, "Hellgate did not confirm that it created the API key")
+			expectDiagnostic(t, diags, "error", "Unable to Create API Key", anyObject, "Hellgate did not confirm that it created the API key")
 			sibling := onlyKey(t, c).ID
 			var siblingAddr string
 			for _, r := range tf.showState() {
@@ -276,7 +276,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 			}
 
 			clk.Advance(later)
-			diags := tf.mustDiagnosticsOf(applyArgs()...)
+			diags = tf.mustDiagnosticsOf(applyArgs()...)
 			expectDiagnostic(t, diags, "warning", "Unanswered Create May Have Left a Key", anyObject,
 				"The API key "+sibling+" has the same scopes and expires_in", "so the provider does not revoke it")
 			if _, ok := c.srv.Key(sibling); !ok {

@@ -169,9 +169,7 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 `))
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustInit()
-	if out, err := tf.apply(); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
-		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
-	}
+	unconfirmedCreate(t, tf)
 	orphan := onlyKey(t, c) // made by the dropped create
 	c.srv.SetFaults(mockcluster.Faults{})
 	tf.mustRun("untaint", "-no-color", keyAddr)
@@ -204,9 +202,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 `))
 	tf := newTerraformCLI(t, dir, c)
 	tf.mustInit()
-	if out, err := tf.apply(); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
-		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
-	}
+	unconfirmedCreate(t, tf)
 	placeholder := tf.stateResource(keyAddr).Values
 	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
 		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
@@ -458,6 +454,17 @@ func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 0 || st.List != 1 {
 		t.Errorf("requests: %+v, want 2 creates (lost, refused), a list and no delete", st)
 	}
+}
+
+// unconfirmedCreate applies, and fails the test unless the apply fails
+// because Hellgate did not confirm the create of hellgate_api_key.test.
+func unconfirmedCreate(t *testing.T, tf *terraformCLI) {
+	t.Helper()
+	diags, out, err := tf.diagnosticsOf(applyArgs()...)
+	if err == nil {
+		t.Fatalf("expected the apply to fail with an unconfirmed create, it succeeded:\n%s", out)
+	}
+	expectDiagnostic(t, diags, "error", "Unable to Create API Key", keyAddr, "Hellgate did not confirm that it created the API key.")
 }
 
 // ephemeralKeyAddr is the address of the key planOneEphemeralKey opens.
