@@ -68,10 +68,7 @@ func TestAccRevokeAPIKeyAction_revokes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, revokeConfig(strings.ToUpper(leaked.ID), ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
+	tf := initCLI(t, c, revokeConfig(strings.ToUpper(leaked.ID), ""))
 
 	run, err := tf.invoke()
 	if err != nil {
@@ -111,10 +108,7 @@ func TestAccRevokeAPIKeyAction_alreadyGone(t *testing.T) {
 	if !c.srv.DeleteKey(key.ID) {
 		t.Fatal("could not delete the key on the mock")
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, revokeConfig(key.ID, ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
+	tf := initCLI(t, c, revokeConfig(key.ID, ""))
 
 	run, err := tf.invoke()
 	if err != nil {
@@ -149,10 +143,7 @@ func TestAccRevokeAPIKeyAction_invalidID(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, revokeConfig("checkout-key", ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
+	tf := initCLI(t, c, revokeConfig("checkout-key", ""))
 
 	out, err := tf.run("validate", "-no-color")
 	if err == nil {
@@ -215,15 +206,12 @@ func TestAccRevokeAPIKeyAction_forbidden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
+	tf := initCLI(t, c, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q
   }
 }
 `, reader.ID)))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 
 	run, err := tf.invoke()
 	if err == nil {

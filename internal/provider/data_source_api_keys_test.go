@@ -42,15 +42,12 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 		return strings.Compare(a.ID, b.ID)
 	})
 
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `data "hellgate_api_keys" "all" {}
+	tf := initCLI(t, c, rootModule("", `data "hellgate_api_keys" "all" {}
 
 output "ids" {
   value = [for k in data.hellgate_api_keys.all.keys : k.id]
 }
-`))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-	tf.mustInit()
+`), WithClock(clock))
 
 	before := c.srv.Stats().Requests
 	tf.mustPlan()

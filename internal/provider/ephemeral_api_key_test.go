@@ -190,10 +190,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	rc := newRecordingCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
-	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustInit()
+	tf := initCLI(t, rc.testCluster, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
 	tf.mustPlan("-out=p")
 	if n := len(rc.issuedKeys()); n != 1 {
 		t.Fatalf("plan issued %d keys, want the one ephemeral key", n)
@@ -226,7 +223,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 
 	// The saved plan is a zip archive: look inside every entry, not only
 	// at the compressed bytes.
-	planBytes, err := os.ReadFile(filepath.Join(dir, "p")) //nolint:gosec // a file in the test's own temporary folder
+	planBytes, err := os.ReadFile(filepath.Join(tf.dir, "p")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +246,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	}
 	noSecretIn(t, "show -json of the plan", []byte(tf.mustRun("show", "-json", "p")), ephemeralKeys)
 
-	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")) //nolint:gosec // a file in the test's own temporary folder
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +262,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
-	if state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err == nil { //nolint:gosec // a file in the test's own temporary folder
+	if state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate")); err == nil { //nolint:gosec // a file in the test's own temporary folder
 		noSecretIn(t, "the state file after destroy", state, all)
 	}
 }

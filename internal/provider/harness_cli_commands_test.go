@@ -2,7 +2,22 @@ package provider
 
 // The commands the tests run through the CLI harness, with the flags every
 // test run wants: -input=false (a test never answers a prompt) and
-// -no-color (the output is read as plain text).
+// -no-color (the output is read as plain text); and the harness started
+// in a new folder on one main.tf, initialised.
+
+import "testing"
+
+// initCLI starts the CLI harness against c, with the provider built with
+// opts, in a new working folder whose main.tf is mainTF, and runs
+// terraform init.
+func initCLI(t *testing.T, c *testCluster, mainTF string, opts ...Option) *terraformCLI {
+	t.Helper()
+	dir := t.TempDir()
+	writeMainTF(t, dir, mainTF)
+	tf := newTerraformCLI(t, dir, c, opts...)
+	tf.mustInit()
+	return tf
+}
 
 // usual returns the arguments of the command name with the usual flags,
 // then extra.

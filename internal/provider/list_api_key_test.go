@@ -621,10 +621,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
+	tf := initCLI(t, c, rootModule("", ""))
 
 	for _, tt := range []struct {
 		limit, found int
@@ -636,7 +633,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 		{limit: 101, found: 101, lists: 2},
 		{limit: 1000, found: 101, lists: 2},
 	} {
-		writeFile(t, filepath.Join(dir, "keys.tfquery.hcl"), fmt.Sprintf(`list "hellgate_api_key" "keys" {
+		writeFile(t, filepath.Join(tf.dir, "keys.tfquery.hcl"), fmt.Sprintf(`list "hellgate_api_key" "keys" {
   provider = hellgate
   limit    = %d
 }

@@ -30,7 +30,6 @@ func about(diags []jsonDiagnostic, addr string) []jsonDiagnostic {
 
 func TestAccAPIKey_escalationWarning(t *testing.T) {
 	c := newTestCluster(t)
-	dir := t.TempDir()
 	cfg := func(adminScopes, adminExtra string) string {
 		return rootModule("", fmt.Sprintf(`
 resource "hellgate_api_key" "admin" {
@@ -46,9 +45,7 @@ resource "hellgate_api_key" "reader" {
 `, adminScopes, adminExtra))
 	}
 	const createOnly = `["admin:api-keys:create", "pci:tokens:read"]`
-	tf := newTerraformCLI(t, dir, c)
-	writeMainTF(t, dir, cfg(createOnly, ""))
-	tf.mustInit()
+	tf := initCLI(t, c, cfg(createOnly, ""))
 
 	// A plan that creates the key warns once, at its scopes, naming the
 	// scope, the resource and why; never about hellgate_api_key.reader,
@@ -78,7 +75,7 @@ resource "hellgate_api_key" "reader" {
 	if w := escalationWarnings(tf.mustDiagnosticsOf(usual("plan", "-refresh-only")...)); len(w) != 0 {
 		t.Errorf("a refresh-only plan shows %d escalation warnings, want none: %+v", len(w), w)
 	}
-	writeMainTF(t, dir, cfg(createOnly, `  revoke_on_destroy = false`))
+	writeMainTF(t, tf.dir, cfg(createOnly, `  revoke_on_destroy = false`))
 	diags = tf.mustDiagnosticsOf(usual("plan", "-out=update.tfplan")...)
 	tf.showPlan("update.tfplan").expectActions(t, "hellgate_api_key.admin", "update")
 	if w := escalationWarnings(diags); len(w) != 0 {
@@ -88,7 +85,7 @@ resource "hellgate_api_key" "reader" {
 	// A replacement for a change of scopes warns, naming the key it
 	// replaces and both scopes.
 	adminID := stateID(t, tf, "hellgate_api_key.admin")
-	writeMainTF(t, dir, cfg(`["admin:api-keys:create", "admin:api-keys:update", "pci:tokens:read"]`, ""))
+	writeMainTF(t, tf.dir, cfg(`["admin:api-keys:create", "admin:api-keys:update", "pci:tokens:read"]`, ""))
 	diags = tf.mustDiagnosticsOf(usual("plan", "-out=replace.tfplan")...)
 	tf.showPlan("replace.tfplan").expectActions(t, "hellgate_api_key.admin", "delete", "create")
 	if w := escalationWarnings(diags); len(w) != 1 {
@@ -126,8 +123,7 @@ func TestAccEphemeralAPIKey_escalationWarning(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `
+	tf := initCLI(t, c, rootModule("", `
 ephemeral "hellgate_api_key" "bootstrap" {
   scopes     = ["admin:api-keys:update", "admin:api-keys:read"]
   expires_in = 300
@@ -138,8 +134,6 @@ ephemeral "hellgate_api_key" "job" {
   expires_in = 300
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	diags := tf.mustDiagnosticsOf(usual("plan")...)
 	if w := escalationWarnings(diags); len(w) != 1 {
 		t.Fatalf("plan shows %d escalation warnings, want 1: %+v", len(w), w)

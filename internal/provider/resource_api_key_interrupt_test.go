@@ -20,15 +20,12 @@ import (
 func TestAccAPIKey_interruptedApplyAndDestroy(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{Latency: 400 * time.Millisecond}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `resource "hellgate_api_key" "svc" {
+	tf := initCLI(t, c, rootModule("", `resource "hellgate_api_key" "svc" {
   count      = 60
   scopes     = ["pci:tokens:read"]
   expires_in = 3600
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 
 	apply := tf.start(applyArgs("-parallelism=10")...)
 	eventually(t, "15 creates to reach the mock", func() bool { return c.srv.Stats().Requests.Create >= 15 })

@@ -139,8 +139,7 @@ func TestAccAPIKey_keepersRequests(t *testing.T) {
 	t.Parallel()
 	var reqLog syncBuffer
 	c := newTestCluster(t, func(o *mockcluster.Options) { o.Logger = log.New(&reqLog, "", 0) })
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `
+	tf := initCLI(t, c, rootModule("", `
 variable "release" {
   type = string
 }
@@ -155,8 +154,6 @@ resource "hellgate_api_key" "test" {
   }
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	tf.mustApply("-var=release=1.0.0")
 	first := onlyKey(t, c)
 	reqLog.take()

@@ -248,15 +248,12 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 			t.Parallel()
 			clk := newKeyClock()
 			c := newClockedCluster(t, clk)
-			dir := t.TempDir()
-			writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "svc" {
+			tf := initCLI(t, c, rootModule("max_retries = 0", `resource "hellgate_api_key" "svc" {
   for_each   = toset(["checkout", "payouts"])
   scopes     = ["pci:tokens:read"]
   expires_in = 3600
 }
-`))
-			tf := newTerraformCLI(t, dir, c, WithClock(clk))
-			tf.mustInit()
+`), WithClock(clk))
 
 			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepPass, mockcluster.StepError(503)}})
 			diags, out, err := tf.diagnosticsOf(applyArgs("-parallelism=1")...)
@@ -342,10 +339,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 	t.Parallel()
 	clk := newKeyClock()
 	c := newClockedCluster(t, clk)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", recoveryKey))
-	tf := newTerraformCLI(t, dir, c, WithClock(clk))
-	tf.mustInit()
+	tf := initCLI(t, c, rootModule("max_retries = 0", recoveryKey), WithClock(clk))
 
 	c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1})
 	if out, err := tf.apply(); err == nil {

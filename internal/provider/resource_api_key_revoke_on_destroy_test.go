@@ -110,13 +110,9 @@ func TestAccAPIKey_revokeOnDestroyUpdate(t *testing.T) {
 func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, cliKeyConfig(`  scopes            = ["pci:tokens:read"]
+	tf := initCLI(t, c, cliKeyConfig(`  scopes            = ["pci:tokens:read"]
   expires_in        = 600
   revoke_on_destroy = false`))
-	tf := newTerraformCLI(t, dir, c)
-
-	tf.mustInit()
 	tf.mustApply()
 	key := onlyKey(t, c)
 	when := key.ExpiresAt.UTC().Format(time.RFC3339)

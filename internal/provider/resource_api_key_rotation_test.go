@@ -93,14 +93,10 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	dir := t.TempDir()
-	writeMainTF(t, dir, cliKeyConfig(`  scopes        = ["pci:tokens:read"]
+	tf := initCLI(t, c, cliKeyConfig(`  scopes        = ["pci:tokens:read"]
   expires_in    = 5
   rotate_before = "3s"
-`+cbdLifecycle))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-
-	tf.mustInit()
+`+cbdLifecycle), WithClock(clock))
 	tf.mustApply()
 	old := onlyKey(t, c)
 	tf.planIsEmpty() // 5s left, window starts at 2s
@@ -143,20 +139,16 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	dir := t.TempDir()
 	body := `  scopes        = ["pci:tokens:read"]
   expires_in    = 3600
   rotate_before = %q
 ` + cbdLifecycle
-	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "10m")))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-
-	tf.mustInit()
+	tf := initCLI(t, c, cliKeyConfig(fmt.Sprintf(body, "10m")), WithClock(clock))
 	tf.mustApply()
 	old := onlyKey(t, c)
 
 	clock.Advance(40 * time.Minute)
-	writeMainTF(t, dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
+	writeMainTF(t, tf.dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
 	tf.mustPlan("-out=p")
 	plan := tf.showPlan("p")
 	plan.expectActions(t, keyAddr, "update")
@@ -217,12 +209,8 @@ func TestAccAPIKey_expiredKeyReplaced(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	dir := t.TempDir()
-	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
-  expires_in = 3600`))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-
-	tf.mustInit()
+	tf := initCLI(t, c, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = 3600`), WithClock(clock))
 	tf.mustApply()
 	old := onlyKey(t, c)
 
@@ -282,12 +270,8 @@ func expiresSoonPlans(t *testing.T, expiresIn string, plans []expiryPlan) {
 	t.Helper()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	dir := t.TempDir()
-	writeMainTF(t, dir, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
-  expires_in = `+expiresIn))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-
-	tf.mustInit()
+	tf := initCLI(t, c, cliKeyConfig(`  scopes     = ["pci:tokens:read"]
+  expires_in = `+expiresIn), WithClock(clock))
 	tf.mustApply()
 	key := onlyKey(t, c)
 

@@ -162,13 +162,10 @@ func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
 func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 2}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
+	tf := initCLI(t, c, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
   scopes = ["pci:tokens:read", "pci:tokens:create"]
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	unconfirmedCreate(t, tf)
 	orphan := onlyKey(t, c) // made by the dropped create
 	c.srv.SetFaults(mockcluster.Faults{})
@@ -194,14 +191,11 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
+	tf := initCLI(t, c, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
   scopes  = ["pci:tokens:read"]
   keepers = { release = "1.0.0" }
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	unconfirmedCreate(t, tf)
 	placeholder := tf.stateResource(keyAddr).Values
 	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
@@ -235,13 +229,10 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 	requireCLIFeature(t, featureIdentityOfFailedCreate)
 	t.Parallel()
 	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 1", `resource "hellgate_api_key" "test" {
+	tf := initCLI(t, c, rootModule("max_retries = 1", `resource "hellgate_api_key" "test" {
   scopes = ["pci:tokens:read"]
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	if out, err := tf.apply(); err == nil {
 		t.Fatalf("the apply succeeded although every answer was dropped:\n%s", out)
 	}
@@ -475,13 +466,10 @@ const ephemeralKeyAddr = "ephemeral.hellgate_api_key.test"
 // output and its error.
 func planOneEphemeralKey(t *testing.T, c *testCluster) ([]jsonDiagnostic, string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+	tf := initCLI(t, c, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
   scopes     = ["pci:tokens:read"]
   expires_in = 300
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	return tf.diagnosticsOf(usual("plan")...)
 }

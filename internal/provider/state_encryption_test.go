@@ -113,17 +113,14 @@ func TestAccStateEncryption_openTofu(t *testing.T) {
 	t.Run("unencrypted", func(t *testing.T) {
 		t.Parallel()
 		c := newTestCluster(t)
-		dir := t.TempDir()
-		writeMainTF(t, dir, cliKeyConfig(`  scopes = ["pci:tokens:read"]`))
-		tf := newTerraformCLI(t, dir, c)
-		tf.mustInit()
+		tf := initCLI(t, c, cliKeyConfig(`  scopes = ["pci:tokens:read"]`))
 		tf.mustApply()
 		secret := onlyKey(t, c).KeyValue
-		if found := secretsIn(t, readTestFile(t, filepath.Join(dir, "terraform.tfstate")), secret); len(found) == 0 {
+		if found := secretsIn(t, readTestFile(t, filepath.Join(tf.dir, "terraform.tfstate")), secret); len(found) == 0 {
 			t.Error("the unencrypted state file does not hold key_value: the search finds nothing, so it proves nothing")
 		}
 		tf.mustPlan("-out=second.tfplan")
-		found := secretsIn(t, readTestFile(t, filepath.Join(dir, "second.tfplan")), secret)
+		found := secretsIn(t, readTestFile(t, filepath.Join(tf.dir, "second.tfplan")), secret)
 		if len(found) == 0 {
 			t.Error("the unencrypted plan file does not hold key_value: the search finds nothing, so it proves nothing")
 		}

@@ -122,13 +122,10 @@ func TestAccDataSourceAPIKey_wrongEndpointPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(c.wrongPrefix(), fmt.Sprintf(`data "hellgate_api_key" "k" {
+	tf := initCLI(t, c, rootModule(c.wrongPrefix(), fmt.Sprintf(`data "hellgate_api_key" "k" {
   id = %q
 }
 `, key.ID)))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	out, err := tf.plan()
 	mustFailWrongEndpoint(t, c, out, err, "plan", key.ID)
 }
@@ -141,15 +138,12 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(c.wrongPrefix(), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
+	tf := initCLI(t, c, rootModule(c.wrongPrefix(), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q
   }
 }
 `, leaked.ID)))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 
 	run, err := tf.invoke()
 	if err == nil || run.completed {
@@ -179,13 +173,10 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 func TestAccAPIKey_wrongEndpointPrefixOnCreate(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(c.wrongPrefix(), `resource "hellgate_api_key" "a" {
+	tf := initCLI(t, c, rootModule(c.wrongPrefix(), `resource "hellgate_api_key" "a" {
   scopes = ["pci:tokens:read"]
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustInit()
 	out, err := tf.apply()
 	if err == nil {
 		t.Fatalf("the apply succeeded against an endpoint with a wrong path prefix:\n%s", out)
