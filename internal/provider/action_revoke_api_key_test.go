@@ -7,8 +7,6 @@ package provider
 // revoked this way is created anew by the next apply.
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,39 +31,18 @@ type actionRun struct {
 	diagnostics []jsonDiagnostic
 }
 
-type jsonDiagnostic struct {
-	Severity string `json:"severity"`
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-}
-
 // invoke runs terraform apply -invoke=action.hellgate_revoke_api_key.leak
 // -json and reads its messages.
 func (tf *terraformCLI) invoke() (actionRun, error) {
 	tf.t.Helper()
 	const addr = revokeAction
-	out, err := tf.run("apply", "-input=false", "-auto-approve", "-json", "-invoke="+addr)
+	msgs, out, err := tf.runJSON("apply", "-input=false", "-auto-approve", "-invoke="+addr)
 	var run actionRun
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		var msg struct {
-			Type string `json:"type"`
-			Hook struct {
-				Action struct {
-					Addr string `json:"addr"`
-				} `json:"action"`
-				Message string `json:"message"`
-			} `json:"hook"`
-			Diagnostic *jsonDiagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal(sc.Bytes(), &msg) != nil {
-			tf.t.Fatalf("terraform apply -json printed a line that is not JSON: %s\n%s", sc.Text(), out)
-		}
+	for _, msg := range msgs {
 		switch {
-		case msg.Type == "action_progress" && msg.Hook.Action.Addr == addr:
+		case msg.Type == "action_progress" && msg.actionAddr() == addr:
 			run.progress = append(run.progress, msg.Hook.Message)
-		case msg.Type == "action_complete" && msg.Hook.Action.Addr == addr:
+		case msg.Type == "action_complete" && msg.actionAddr() == addr:
 			run.completed = true
 		case msg.Diagnostic != nil:
 			run.diagnostics = append(run.diagnostics, *msg.Diagnostic)
@@ -91,10 +68,7 @@ func TestAccRevokeAPIKeyAction_revokes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, revokeConfig(strings.ToUpper(leaked.ID), ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf := initCLI(t, c, revokeConfig(strings.ToUpper(leaked.ID), ""))
 
 	run, err := tf.invoke()
 	if err != nil {
@@ -134,10 +108,7 @@ func TestAccRevokeAPIKeyAction_alreadyGone(t *testing.T) {
 	if !c.srv.DeleteKey(key.ID) {
 		t.Fatal("could not delete the key on the mock")
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, revokeConfig(key.ID, ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf := initCLI(t, c, revokeConfig(key.ID, ""))
 
 	run, err := tf.invoke()
 	if err != nil {
@@ -172,10 +143,7 @@ func TestAccRevokeAPIKeyAction_invalidID(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, revokeConfig("checkout-key", ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf := initCLI(t, c, revokeConfig("checkout-key", ""))
 
 	out, err := tf.run("validate", "-no-color")
 	if err == nil {
@@ -206,8 +174,8 @@ func TestAccRevokeAPIKeyAction_managedKeyIsRecreated(t *testing.T) {
 `
 	writeMainTF(t, dir, rootModule("", managed))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	first := onlyKey(t, c)
 
 	writeMainTF(t, dir, revokeConfig(first.ID, "\n"+managed))
@@ -218,14 +186,14 @@ func TestAccRevokeAPIKeyAction_managedKeyIsRecreated(t *testing.T) {
 		t.Fatalf("after the action: %d keys and %d creates, want the managed key revoked and nothing created", len(keys), c.srv.Stats().Requests.Create)
 	}
 
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=recreate.plan")
+	tf.mustPlan("-out=recreate.plan")
 	tf.showPlan("recreate.plan").expectActions(t, "hellgate_api_key.managed", "create")
-	tf.mustRun("apply", "-input=false", "-no-color", "recreate.plan")
+	tf.mustApplyPlan("recreate.plan")
 	if second := onlyKey(t, c); second.ID == first.ID {
 		t.Errorf("the key was not created anew")
 	}
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 }
 
 // A credential that may not revoke keys fails the action with Hellgate's
@@ -238,15 +206,12 @@ func TestAccRevokeAPIKeyAction_forbidden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
+	tf := initCLI(t, c, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q
   }
 }
 `, reader.ID)))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
 
 	run, err := tf.invoke()
 	if err == nil {

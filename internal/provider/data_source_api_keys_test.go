@@ -20,15 +20,6 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
-// keyIDs checks that a list of keys holds exactly these ids, in this order.
-func keyIDs(ids ...string) knownvalue.Check {
-	items := make([]knownvalue.Check, 0, len(ids))
-	for _, id := range ids {
-		items = append(items, knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}))
-	}
-	return knownvalue.ListExact(items)
-}
-
 // A cluster of 250 keys: all of them are listed, in order, with 3 list
 // requests of 100 keys (the fewest possible).
 func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
@@ -51,18 +42,15 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 		return strings.Compare(a.ID, b.ID)
 	})
 
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `data "hellgate_api_keys" "all" {}
+	tf := initCLI(t, c, rootModule("", `data "hellgate_api_keys" "all" {}
 
 output "ids" {
   value = [for k in data.hellgate_api_keys.all.keys : k.id]
 }
-`))
-	tf := newTerraformCLI(t, dir, c, WithClock(clock))
-	tf.mustRun("init", "-input=false", "-no-color")
+`), WithClock(clock))
 
 	before := c.srv.Stats().Requests
-	tf.mustRun("plan", "-input=false", "-no-color")
+	tf.mustPlan()
 	after := c.srv.Stats().Requests
 	if got := after.List - before.List; got != 3 {
 		t.Errorf("one read of 250 keys made %d list requests, want 3", got)
@@ -71,7 +59,7 @@ output "ids" {
 		t.Errorf("the list data source made %d get requests, want none", after.Get-before.Get)
 	}
 
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	var got []string
 	if err := json.Unmarshal([]byte(tf.mustRun("output", "-json", "ids")), &got); err != nil {
 		t.Fatal(err)

@@ -1,5 +1,9 @@
 package provider
 
+// Acceptance tests of the ephemeral hellgate_api_key: a key opened for a run
+// and revoked at its end, with no trace in state or plan, its validation,
+// a failed revoke, and the Open and Close protocol calls.
+
 import (
 	"archive/zip"
 	"bytes"
@@ -7,15 +11,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,109 +27,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
 const echoAddr = "echo.test"
-
-// issuedKey is a key as the mock's create answer carried it.
-type issuedKey struct {
-	ID       string `json:"id"`
-	KeyValue string `json:"key_value"`
-}
-
-// recordingCluster is a mock cluster behind a recorder that keeps every
-// key the mock issues over HTTP, secret included. After Close the mock has
-// forgotten an ephemeral key's secret, so this is how a test learns which
-// secrets existed during the run, to look for them in state and plan files.
-type recordingCluster struct {
-	*testCluster
-	mu     sync.Mutex
-	issued []issuedKey
-	// apiKeysUsed are the x-api-key values requests authenticated with.
-	apiKeysUsed []string
-	// failDeletes makes the recorder answer 500 to every DELETE.
-	failDeletes atomic.Bool
-}
-
-func newRecordingCluster(t *testing.T) *recordingCluster {
-	t.Helper()
-	token := "admin-" + randomHex(t, 16)
-	srv, err := mockcluster.New(mockcluster.Options{AdminToken: token})
-	if err != nil {
-		t.Fatalf("starting mock cluster: %v", err)
-	}
-	rc := &recordingCluster{}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if k := r.Header.Get("x-api-key"); k != "" {
-			rc.mu.Lock()
-			rc.apiKeysUsed = append(rc.apiKeysUsed, k)
-			rc.mu.Unlock()
-		}
-		if r.Method == http.MethodDelete && rc.failDeletes.Load() {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = io.WriteString(w, `{"code":"internal","message":"injected by the test"}`)
-			return
-		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, r)
-		if r.Method == http.MethodPost && rec.Code == http.StatusCreated {
-			var k issuedKey
-			if err := json.Unmarshal(rec.Body.Bytes(), &k); err == nil && k.KeyValue != "" {
-				rc.mu.Lock()
-				rc.issued = append(rc.issued, k)
-				rc.mu.Unlock()
-			}
-		}
-		for name, v := range rec.Header() {
-			w.Header()[name] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	}))
-	t.Cleanup(ts.Close)
-	rc.testCluster = &testCluster{srv: srv, url: ts.URL, token: token}
-	return rc
-}
-
-// issuedKeys returns a copy of the keys issued so far.
-func (rc *recordingCluster) issuedKeys() []issuedKey {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]issuedKey(nil), rc.issued...)
-}
-
-func (rc *recordingCluster) issuedByID(id string) (issuedKey, bool) {
-	for _, k := range rc.issuedKeys() {
-		if k.ID == id {
-			return k, true
-		}
-	}
-	return issuedKey{}, false
-}
-
-func (rc *recordingCluster) usedAPIKey(value string) bool {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	for _, k := range rc.apiKeysUsed {
-		if k == value {
-			return true
-		}
-	}
-	return false
-}
-
-// allRevoked fails the test unless every key in keys is gone from the mock.
-func (rc *recordingCluster) allRevoked(t *testing.T, keys []issuedKey) {
-	t.Helper()
-	for _, k := range keys {
-		if _, ok := rc.srv.Key(k.ID); ok {
-			t.Errorf("ephemeral key %s is still live on the mock after the run", k.ID)
-		}
-	}
-}
 
 // noSecretIn fails the test when any issued key value occurs in b.
 func noSecretIn(t *testing.T, what string, b []byte, keys []issuedKey) {
@@ -284,31 +183,6 @@ ephemeral "hellgate_api_key" "test" {
 	}
 }
 
-// skipBelowEphemeralCLI skips a CLI-harness test when the CLI does not
-// know ephemeral resources (Terraform < 1.10, OpenTofu < 1.11).
-func skipBelowEphemeralCLI(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	ver := cliVersion(t, bin)
-	parts := strings.SplitN(ver, ".", 3)
-	major, _ := strconv.Atoi(parts[0])
-	minor := 0
-	if len(parts) > 1 {
-		minor, _ = strconv.Atoi(parts[1])
-	}
-	tofu := strings.HasPrefix(filepath.Base(bin), "tofu")
-	need := 10
-	if tofu {
-		need = 11
-	}
-	if major < 1 || (major == 1 && minor < need) {
-		t.Skipf("%s %s does not support ephemeral resources (Terraform 1.10+ or OpenTofu 1.11+ needed)", filepath.Base(bin), ver)
-	}
-}
-
 // Under a CLI that runs ephemeral resources, a run that uses the ephemeral
 // key leaves no trace of its value in the state, in a saved plan file or in
 // "show -json" of it, and no live ephemeral key on the mock.
@@ -316,15 +190,12 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	rc := newRecordingCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
-	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
+	tf := initCLI(t, rc.testCluster, rootModule("max_retries = 0", testdataFile(t, "main.tf")))
+	tf.mustPlan("-out=p")
 	if n := len(rc.issuedKeys()); n != 1 {
 		t.Fatalf("plan issued %d keys, want the one ephemeral key", n)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
+	tf.mustApplyPlan("p")
 
 	issued := rc.issuedKeys()
 	// plan: ephemeral key; apply: ephemeral key, then svc made with it.
@@ -352,7 +223,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 
 	// The saved plan is a zip archive: look inside every entry, not only
 	// at the compressed bytes.
-	planBytes, err := os.ReadFile(filepath.Join(dir, "p")) //nolint:gosec // a file in the test's own temporary folder
+	planBytes, err := os.ReadFile(filepath.Join(tf.dir, "p")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +246,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	}
 	noSecretIn(t, "show -json of the plan", []byte(tf.mustRun("show", "-json", "p")), ephemeralKeys)
 
-	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")) //nolint:gosec // a file in the test's own temporary folder
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate")) //nolint:gosec // a file in the test's own temporary folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,13 +256,13 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 	}
 	noSecretIn(t, "show -json of the state", []byte(tf.mustRun("show", "-json")), ephemeralKeys)
 
-	tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	tf.mustDestroy()
 	all := rc.issuedKeys()
 	rc.allRevoked(t, all)
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
-	if state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err == nil { //nolint:gosec // a file in the test's own temporary folder
+	if state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate")); err == nil { //nolint:gosec // a file in the test's own temporary folder
 		noSecretIn(t, "the state file after destroy", state, all)
 	}
 }
@@ -411,8 +282,11 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
 `)
 	writeMainTF(t, dir, cfg)
 	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out := tf.mustRun("plan", "-input=false", "-no-color")
+	tf.mustInit()
+	diags, out, err := tf.diagnosticsOf(usual("plan")...)
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
 
 	issued := rc.issuedKeys()
 	if len(issued) != 1 {
@@ -422,13 +296,9 @@ func TestAccEphemeralAPIKey_failedRevokeWarns(t *testing.T) {
 	if !ok {
 		t.Fatalf("key %s is not live on the mock although its revoke failed", issued[0].ID)
 	}
-	want := regexp.MustCompile(`Warning: Unable to Revoke Ephemeral API Key.*` +
-		regexp.QuoteMeta(key.ID) + ` at the end of the run, so it stays live until it expires at ` +
-		regexp.QuoteMeta(key.ExpiresAt.UTC().Format(time.RFC3339)) + `.*500 Internal Server Error`)
-	// The CLI wraps diagnostic text to its terminal width.
-	if !want.MatchString(strings.Join(strings.Fields(out), " ")) {
-		t.Errorf("plan output does not warn about the key left live:\n%s", out)
-	}
+	expectDiagnostic(t, diags, "warning", "Unable to Revoke Ephemeral API Key", anyObject,
+		key.ID+" at the end of the run, so it stays live until it expires at "+key.ExpiresAt.UTC().Format(time.RFC3339),
+		"500 Internal Server Error")
 	if strings.Contains(out, issued[0].KeyValue) {
 		t.Error("the warning shows the key's secret")
 	}
@@ -569,9 +439,9 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 	dir := copyDir(t, "../../examples/ephemeral-resources/hellgate_api_key")
 	writeFile(t, filepath.Join(dir, "test_setup.tf"), rootModule("", ""))
 	tf := newTerraformCLI(t, dir, rc.testCluster)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 	tf.mustRun("validate", "-no-color")
-	tf.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	tf.mustApply()
 	if n := len(rc.srv.Keys()); n != 1 {
 		t.Errorf("after apply the mock holds %d live keys, want only hellgate_api_key.checkout", n)
 	}
@@ -590,7 +460,7 @@ func TestAccEphemeralAPIKey_example(t *testing.T) {
 		t.Error("no ephemeral key was issued and revoked during the apply")
 	}
 	noSecretIn(t, "the state file", state, ephemeralKeys)
-	tf.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	tf.mustDestroy()
 	if st := rc.srv.Stats(); st.LiveKeys != 0 {
 		t.Errorf("live_keys = %d after destroy, want 0", st.LiveKeys)
 	}
@@ -635,82 +505,4 @@ func openableEphemeralKey(t *testing.T, endpoint tftypes.Value, token string, ma
 		t.Fatal(err)
 	}
 	return server, &cfg, ephType
-}
-
-// An Open whose create got no answer, on a cluster that answers nothing:
-// the provider repeats the create at once to find and revoke its key, and
-// when that cannot be done either, it warns which key may be left live and
-// until when, besides failing the run.
-func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
-	skipBelowEphemeralCLI(t)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
-	out, err := planOneEphemeralKey(t, c)
-	if err == nil {
-		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
-	}
-	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
-		"Hellgate may have made an ephemeral API key with the scopes pci:tokens:read that nobody received")
-	if st := c.srv.Stats().Requests; st.Create != 2 {
-		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
-	}
-}
-
-// An Open whose create got no answer, on a cluster that answers again at
-// once: the repeated create returns the key the lost one made, which is
-// revoked there and then, so the failed run leaves no key live and needs
-// no warning.
-func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
-	skipBelowEphemeralCLI(t)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}))
-	out, err := planOneEphemeralKey(t, c)
-	if err == nil {
-		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
-	}
-	mustContain(t, out, "Unable to Create Ephemeral API Key")
-	if strings.Contains(out, "May Be Left Live") {
-		t.Errorf("the plan warns about a key that was revoked:\n%s", out)
-	}
-	if n := len(c.srv.Keys()); n != 0 {
-		t.Errorf("the mock holds %d live keys after the failed Open, want none", n)
-	}
-	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
-		t.Errorf("requests: %+v, want 2 creates (lost, repeated) and 1 delete", st)
-	}
-}
-
-// An Open whose create got no answer, and whose repeat Hellgate refuses
-// with 409 (the create still in progress): the key the lost create made
-// is found only by listing, so it is named in the warning, with how long
-// it may live, and not revoked: a key of the same shape may be another's.
-func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
-	skipBelowEphemeralCLI(t)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepError(409)}}))
-	out, err := planOneEphemeralKey(t, c)
-	if err == nil {
-		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
-	}
-	orphan := onlyKey(t, c)
-	mustContain(t, out, "Unable to Create Ephemeral API Key", "Warning: Ephemeral API Key May Be Left Live",
-		"The API key "+orphan.ID+" has the same scopes and expires_in", "so the provider does not revoke it")
-	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 0 || st.List != 1 {
-		t.Errorf("requests: %+v, want 2 creates (lost, refused), a list and no delete", st)
-	}
-}
-
-// planOneEphemeralKey plans, against c and without retries, a root module
-// that opens one ephemeral key, and returns the plan's output and error.
-func planOneEphemeralKey(t *testing.T, c *testCluster) (string, error) {
-	t.Helper()
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
-  scopes     = ["pci:tokens:read"]
-  expires_in = 300
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	return tf.run("plan", "-input=false", "-no-color")
 }

@@ -123,18 +123,18 @@ func testReplaceKeys(t *testing.T, tf *terraformCLI) []stateResource {
 	if len(keys) == 0 {
 		return nil
 	}
-	args := []string{"plan", "-input=false", "-no-color", "-out=replace.tfplan"}
+	args := []string{"-out=replace.tfplan"}
 	for _, k := range keys {
 		args = append(args, "-replace="+k.Address)
 	}
-	tf.mustRun(args...)
+	tf.mustPlan(args...)
 	plan := tf.showPlan("replace.tfplan")
 	for _, k := range keys {
 		if actions := plan.Actions[k.Address]; !slices.Contains(actions, "create") || !slices.Contains(actions, "delete") {
 			t.Errorf("the plan with -replace=%s plans %v for it, want a replacement", k.Address, actions)
 		}
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "replace.tfplan")
+	tf.mustApplyPlan("replace.tfplan")
 	tf.planIsEmpty()
 	return keys
 }

@@ -66,7 +66,6 @@ var (
 	reTarget            = regexp.MustCompile(`(?m)^\s*(cluster_id|endpoint)\s*=`)
 	reImportCommand     = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)\s*$`)
 	reImportTo          = regexp.MustCompile(`(?m)^\s*to\s*=\s*(\S+)\s*$`)
-	reStateID           = regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`)
 	reActionBlock       = regexp.MustCompile(`(?m)^action\s+"([^"]+)"\s+"([^"]+)"`)
 	reImportByIdentity  = regexp.MustCompile(`(?m)^\s*identity\s*=`)
 )
@@ -164,13 +163,6 @@ func exampleFiles(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func testExample(t *testing.T, src string) {
 	rc := newRecordingCluster(t)
 	c := rc.testCluster
@@ -236,9 +228,9 @@ func testExample(t *testing.T, src string) {
 	tf := newTerraformCLI(t, dir, c)
 	// No command below may show a secret (see exampleSecrets).
 	secrets.watch(t, tf)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 	tf.mustRun("validate", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	tf.mustRun("output", "-no-color")
 	tf.mustRun("output", "-json")
 	tf.planIsEmpty()
@@ -253,7 +245,7 @@ func testExample(t *testing.T, src string) {
 		testExampleQuery(t, tf, existing.ID)
 	}
 	for _, a := range actions {
-		tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-invoke=action."+a[1]+"."+a[2])
+		tf.mustApply("-invoke=action." + a[1] + "." + a[2])
 	}
 
 	// Keys the example leaves to expire on their own on purpose: those in
@@ -263,7 +255,7 @@ func testExample(t *testing.T, src string) {
 	testReplaceKeys(t, tf)
 	tf.mustRun("output", "-json")
 	maps.Copy(abandoned, keysLeftToExpire(t, tf))
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	// Nothing else the example made is left.
 	for _, k := range c.srv.Keys() {
 		switch {
@@ -358,16 +350,6 @@ func providerBlocks(src string) []string {
 	return blocks
 }
 
-// stateID returns the id in state of the resource at addr.
-func stateID(t *testing.T, tf *terraformCLI, addr string) string {
-	t.Helper()
-	m := reStateID.FindStringSubmatch(tf.mustRun("state", "show", "-no-color", addr))
-	if m == nil {
-		t.Fatalf("no id in the state of %s", addr)
-	}
-	return m[1]
-}
-
 // testImportScript runs each terraform import command of import.sh against
 // the key the apply made for its address.
 func testImportScript(t *testing.T, tf *terraformCLI, script string) {
@@ -383,7 +365,7 @@ func testImportScript(t *testing.T, tf *terraformCLI, script string) {
 		}
 		real := stateID(t, tf, addr)
 		tf.mustRun("state", "rm", "-no-color", addr)
-		out := tf.mustRun("import", "-input=false", "-no-color", addr, real)
+		out := tf.mustRun(usual("import", addr, real)...)
 		if !strings.Contains(out, "Import successful") {
 			t.Errorf("terraform import %s %s:\n%s", addr, real, out)
 		}
@@ -410,7 +392,7 @@ func testImportBlock(t *testing.T, tf *terraformCLI, dir, name, content string) 
 	tf.mustRun("state", "rm", "-no-color", addr)
 	file := filepath.Join(dir, name)
 	writeFile(t, file, strings.ReplaceAll(content, examplePlaceholderID, real))
-	out := tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	out := tf.mustApply()
 	if !strings.Contains(out, "1 imported, 0 added, 0 changed, 0 destroyed") {
 		t.Errorf("%s: expected the apply to import %s and change nothing:\n%s", name, addr, out)
 	}
@@ -429,7 +411,7 @@ func testExampleModuleTests(t *testing.T, src string) {
 	c := rc.testCluster
 	tf := newTerraformCLI(t, copyDir(t, src), c)
 	(&exampleSecrets{rc: rc}).watch(t, tf)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 	out := tf.mustRun("test", "-no-color")
 	if !strings.Contains(out, "Success!") || !regexp.MustCompile(`\d+ passed, 0 failed`).MatchString(out) {
 		t.Errorf("terraform test did not pass:\n%s", out)

@@ -7,7 +7,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,18 +22,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
-
-// queryChecks are the version checks of every terraform query test: an
-// OpenTofu is told it has no query at all, a Terraform below 1.14 that it
-// is too old.
-var queryChecks = []tfversion.TerraformVersionCheck{
-	skipUnsupported(featureQuery),
-}
 
 // seedKeys makes n keys on the mock, outside Terraform: every third has
 // pci:tokens:read and pci:tokens:create, the next pci:tokens:read only,
@@ -389,7 +380,7 @@ func adoption(t *testing.T, c *testCluster, now time.Time, opts ...Option) (gene
 	writeMainTF(t, dir, rootModule("", ""))
 	writeFile(t, dir+"/adopt.tfquery.hcl", queryConfig)
 	tf := newTerraformCLI(t, dir, c, opts...)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	measure := func(name string, args ...string) {
 		before := c.srv.Stats().Requests
@@ -410,7 +401,7 @@ func adoption(t *testing.T, c *testCluster, now time.Time, opts ...Option) (gene
 	generated = string(b)
 
 	wantIDs := mockKeyIDs(c, func(k mockcluster.Key) bool { return k.ExpiresAt == nil || k.ExpiresAt.After(now) })
-	measure("plan", "plan", "-input=false", "-no-color", "-out=adopt.plan")
+	measure("plan", usual("plan", "-out=adopt.plan")...)
 	plan := tf.showPlan("adopt.plan")
 	imported := 0
 	for addr, actions := range plan.Actions {
@@ -434,8 +425,8 @@ func adoption(t *testing.T, c *testCluster, now time.Time, opts ...Option) (gene
 		}
 	}
 
-	measure("apply", "apply", "-input=false", "-no-color", "adopt.plan")
-	measure("second plan", "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	measure("apply", usual("apply", "adopt.plan")...)
+	measure("second plan", usual("plan", "-detailed-exitcode")...)
 	for _, p := range phases {
 		if r := p.requests; r.Create != 0 || r.Update != 0 || r.Delete != 0 {
 			t.Errorf("%s changed keys on the cluster: %s", p.name, p)
@@ -630,10 +621,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", ""))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf := initCLI(t, c, rootModule("", ""))
 
 	for _, tt := range []struct {
 		limit, found int
@@ -645,7 +633,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 		{limit: 101, found: 101, lists: 2},
 		{limit: 1000, found: 101, lists: 2},
 	} {
-		writeFile(t, filepath.Join(dir, "keys.tfquery.hcl"), fmt.Sprintf(`list "hellgate_api_key" "keys" {
+		writeFile(t, filepath.Join(tf.dir, "keys.tfquery.hcl"), fmt.Sprintf(`list "hellgate_api_key" "keys" {
   provider = hellgate
   limit    = %d
 }
@@ -679,18 +667,11 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 // diagnostics it reported.
 func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
 	tf.t.Helper()
-	out := tf.mustRun("query", "-json")
-	for line := range strings.SplitSeq(out, "\n") {
-		var msg struct {
-			Type  string `json:"type"`
-			Found struct {
-				Identity map[string]any `json:"identity"`
-			} `json:"list_resource_found"`
-			Diagnostic *jsonDiagnostic `json:"diagnostic"`
-		}
-		if json.Unmarshal([]byte(line), &msg) != nil {
-			continue
-		}
+	msgs, out, err := tf.runJSON("query")
+	if err != nil {
+		tf.t.Fatalf("terraform query -json: %v\n%s", err, out)
+	}
+	for _, msg := range msgs {
 		switch {
 		case msg.Type == "list_resource_found":
 			id, _ := msg.Found.Identity["id"].(string)

@@ -1,14 +1,18 @@
 package provider
 
+// Secrets in Terraform's trace log. These tests run the built provider
+// binary, installed through a dev override, under a real Terraform CLI
+// with TF_LOG=trace (newTracedCLI): Terraform then includes the plugin's
+// own logs in its log, exactly as a user who turns on logging in CI sees
+// them. (A provider served in-process logs to the test instead, so its
+// logs would not be part of what Terraform prints.)
+
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,103 +21,6 @@ import (
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
-
-// These tests run the built provider binary, installed through a dev
-// override, under a real Terraform CLI with TF_LOG=trace: Terraform then
-// includes the plugin's own logs in its log, exactly as a user who turns
-// on logging in CI sees them. (A provider served in-process logs to the
-// test instead, so its logs would not be part of what Terraform prints.)
-
-// buildProvider builds the provider binary into a new folder and returns
-// the folder.
-func buildProvider(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-hellgate"), ".") //nolint:gosec // a test's own temp folder
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	return dir
-}
-
-// loggedCLI runs Terraform with TF_LOG=trace against a built provider and
-// keeps everything Terraform prints, on stdout and stderr, in log.
-type loggedCLI struct {
-	t   *testing.T
-	bin string
-	dir string
-	env []string
-	log bytes.Buffer
-}
-
-// newLoggedCLI prepares a working folder for a root module, with a CLI
-// configuration that overrides the provider's address with the binary in
-// providerDir, and env (HELLGATE_* variables) for the provider.
-func newLoggedCLI(t *testing.T, providerDir string, env map[string]string) *loggedCLI {
-	t.Helper()
-	bin := acceptanceCLI(t)
-	dir := t.TempDir()
-	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %[1]q = %[3]q
-    %[2]q = %[3]q
-  }
-  direct {}
-}
-`, providerAddress, openTofuProviderAddress, providerDir)
-	writeFile(t, cliConfig, rc)
-
-	var procEnv []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if name == "TF_CLI_CONFIG_FILE" || name == "TF_REATTACH_PROVIDERS" ||
-			strings.HasPrefix(name, "HELLGATE_") || strings.HasPrefix(name, "TF_LOG") {
-			continue
-		}
-		procEnv = append(procEnv, kv)
-	}
-	procEnv = append(procEnv,
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_LOG=trace",
-	)
-	for k, v := range env {
-		procEnv = append(procEnv, k+"="+v)
-	}
-	return &loggedCLI{t: t, bin: bin, dir: dir, env: procEnv}
-}
-
-// run runs terraform, adds all it printed to the log, and returns what it
-// printed on stdout (the plan or apply output users read) and its error.
-func (tf *loggedCLI) run(args ...string) (string, error) {
-	tf.t.Helper()
-	cmd := exec.CommandContext(tf.t.Context(), tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...) //nolint:gosec // the Terraform CLI named by TF_ACC_TERRAFORM_PATH
-	cmd.Env = tf.env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	fmt.Fprintf(&tf.log, "=== terraform %s\n%s\n%s\n", strings.Join(args, " "), stdout.String(), stderr.String())
-	return stdout.String(), err
-}
-
-func (tf *loggedCLI) mustRun(args ...string) string {
-	tf.t.Helper()
-	out, err := tf.run(args...)
-	if err != nil {
-		tf.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, tailLines(tf.log.String(), 60))
-	}
-	return out
-}
-
-// tailLines returns the last n lines of s, without their secrets' worth of
-// context mattering: the caller only shows it on failure.
-func tailLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
-}
 
 // assertNoSecrets fails the test for every secret found in the log,
 // naming the secret's role and the line it is on, never the secret.
@@ -230,13 +137,13 @@ func TestAccLogLeak_trace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tf := newLoggedCLI(t, providerDir, map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
+		tf := newTracedCLI(t, providerDir, map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
 		writeLogLeakConfig(t, tf.dir, "", `["pci:tokens:read"]`)
-		out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
+		out, err := tf.apply()
 		if err == nil {
 			t.Fatalf("apply with a key lacking admin:api-keys:create succeeded:\n%s", out)
 		}
-		log := tf.log.String()
+		log := tf.trace.String()
 		for _, want := range []string{"Unable to Create API Key", "403 Forbidden", "admin:api-keys:create", "request id"} {
 			if !strings.Contains(log, want) {
 				t.Errorf("the failed apply does not say %q:\n%s", want, tailLines(log, 40))
@@ -269,12 +176,12 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 		credKeyID = id
 	}
 
-	tf := newLoggedCLI(t, providerDir, env)
+	tf := newTracedCLI(t, providerDir, env)
 	writeLogLeakConfig(t, tf.dir, providerSettings, `["pci:tokens:read"]`)
-	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); exitCode(err) != 2 {
+	if out, err := tf.plan("-detailed-exitcode"); exitCode(err) != 2 {
 		t.Errorf("expected a plan with changes (exit code 2), got %v:\n%s", err, out)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	record()
 	// A control: the secrets searched for are the real ones, which the
 	// state (and only the state) holds.
@@ -294,7 +201,7 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 	if err := c.srv.UpdateScopes(firstKeyWith(t, c, "network:tokens:use"), []string{"network:tokens:use", "network:tokens:read"}); err != nil {
 		t.Fatal(err)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 	for _, k := range before {
 		if _, live := c.srv.Key(k.ID); live && k.ID != credKeyID {
 			t.Errorf("the second apply did not replace key %s", k.ID)
@@ -304,10 +211,10 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 		t.Errorf("after replacing both keys the mock holds %d keys, want %d", n, len(before))
 	}
 	record()
-	if out, err := tf.run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+	if out, err := tf.plan("-detailed-exitcode"); err != nil {
 		t.Errorf("expected an empty plan: %v\n%s", err, out)
 	}
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	for _, k := range c.srv.Keys() {
 		if k.ID != credKeyID {
 			t.Errorf("key %s is still on the mock after destroy", k.ID)
@@ -325,7 +232,7 @@ func logLeakRoundTrip(t *testing.T, c *testCluster, providerDir, providerSetting
 	if len(keyIDs) != 4 {
 		t.Errorf("the mock issued %d keys, want 4 (2 created, 2 replacements)", len(keyIDs))
 	}
-	log := tf.log.String()
+	log := tf.trace.String()
 	assertProviderLogged(t, log, keyIDs)
 	assertNoSecrets(t, log, secrets)
 	st := c.srv.Stats()
@@ -346,19 +253,6 @@ func firstKeyWith(t *testing.T, c *testCluster, scope string) string {
 	}
 	t.Fatalf("no key with only the scope %s on the mock", scope)
 	return ""
-}
-
-// exitCode is the exit code of a finished command: 0 for no error, -1 for
-// an error that is not an exit status.
-func exitCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	return -1
 }
 
 // escapedForms returns s as servers write it back: JSON-escaped (\/ for
@@ -417,12 +311,12 @@ func TestAccLogLeak_escapedEcho(t *testing.T) {
 	}))
 	t.Cleanup(echo.Close)
 
-	tf := newLoggedCLI(t, buildProvider(t), map[string]string{EnvEndpoint: echo.URL, EnvAdminToken: token})
+	tf := newTracedCLI(t, buildProvider(t), map[string]string{EnvEndpoint: echo.URL, EnvAdminToken: token})
 	writeMainTF(t, tf.dir, rootModule("", `data "hellgate_api_keys" "all" {}`+"\n"))
-	if out, err := tf.run("plan", "-input=false", "-no-color"); err == nil {
+	if out, err := tf.plan(); err == nil {
 		t.Fatalf("the plan succeeded against a server that refuses every request:\n%s", out)
 	}
-	log := tf.log.String()
+	log := tf.trace.String()
 	for _, want := range []string{"Unable to List API Keys", "401 Unauthorized", "(request id req-echo)", "[REDACTED]", "Hellgate API response body"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the failed plan and its log do not say %q:\n%s", want, tailLines(log, 40))

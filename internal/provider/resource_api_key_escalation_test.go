@@ -7,38 +7,29 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 )
 
-const escalationSummary = "Warning: API Key Can Mint or Widen API Keys"
+const escalationSummary = "API Key Can Mint or Widen API Keys"
 
-// reSimilarWarnings is the note by which the CLI folds further warnings of
-// the same summary into the first one.
-var reSimilarWarnings = regexp.MustCompile(`\(and (one|\d+) more similar warnings? elsewhere\)`)
+// escalationWarnings returns the escalation warnings among diags.
+func escalationWarnings(diags []jsonDiagnostic) []jsonDiagnostic {
+	return withSummary(diags, "warning", escalationSummary)
+}
 
-// escalationWarnings counts the escalation warnings in a CLI's output,
-// folded ones included. In these tests no other warning has a source
-// location, which the CLI needs to fold warnings, so every fold note is
-// about escalation warnings.
-func escalationWarnings(out string) int {
-	n := strings.Count(out, escalationSummary)
-	for _, m := range reSimilarWarnings.FindAllStringSubmatch(strings.Join(strings.Fields(out), " "), -1) {
-		if m[1] == "one" {
-			n++
-		} else {
-			more, _ := strconv.Atoi(m[1])
-			n += more
+// about returns the diagnostics among diags about the object at addr.
+func about(diags []jsonDiagnostic, addr string) []jsonDiagnostic {
+	var found []jsonDiagnostic
+	for _, d := range diags {
+		if d.Address == addr {
+			found = append(found, d)
 		}
 	}
-	return n
+	return found
 }
 
 func TestAccAPIKey_escalationWarning(t *testing.T) {
 	c := newTestCluster(t)
-	dir := t.TempDir()
 	cfg := func(adminScopes, adminExtra string) string {
 		return rootModule("", fmt.Sprintf(`
 resource "hellgate_api_key" "admin" {
@@ -54,79 +45,73 @@ resource "hellgate_api_key" "reader" {
 `, adminScopes, adminExtra))
 	}
 	const createOnly = `["admin:api-keys:create", "pci:tokens:read"]`
-	tf := newTerraformCLI(t, dir, c)
-	writeMainTF(t, dir, cfg(createOnly, ""))
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf := initCLI(t, c, cfg(createOnly, ""))
 
 	// A plan that creates the key warns once, at its scopes, naming the
-	// scope, the resource and why.
-	out := tf.mustRun("plan", "-input=false", "-no-color")
-	if n := escalationWarnings(out); n != 1 {
-		t.Fatalf("plan creating the keys shows %d escalation warnings, want 1:\n%s", n, out)
+	// scope, the resource and why; never about hellgate_api_key.reader,
+	// which cannot mint or widen keys.
+	diags := tf.mustDiagnosticsOf(usual("plan")...)
+	if w := escalationWarnings(diags); len(w) != 1 {
+		t.Fatalf("plan creating the keys shows %d escalation warnings, want 1: %+v", len(w), w)
 	}
-	mustContain(t, out,
-		escalationSummary,
-		"with hellgate_api_key.admin,",
+	expectDiagnostic(t, diags, "warning", escalationSummary, "hellgate_api_key.admin",
 		"This plan creates a new API key with the scope admin:api-keys:create, "+
 			"which lets whoever holds the key create API keys with any scope.",
 		"Whoever holds such a key can give itself, or a new key, every scope: the key is as strong as the admin token.",
 	)
-	if strings.Contains(out, "with hellgate_api_key.reader,") {
-		t.Errorf("the plan warns about hellgate_api_key.reader, which cannot mint or widen keys:\n%s", out)
+	if d := about(diags, "hellgate_api_key.reader"); len(d) != 0 {
+		t.Errorf("the plan warns about hellgate_api_key.reader, which cannot mint or widen keys: %+v", d)
 	}
 	if n := c.requests(); n != 0 {
 		t.Errorf("the plan made %d requests; the warning needs none", n)
 	}
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustApply()
 
 	// The key stays as it is: no warning on a no-op plan, a refresh-only
 	// plan, or an in-place update.
-	out = tf.planIsEmpty()
-	if n := escalationWarnings(out); n != 0 {
-		t.Errorf("a no-op plan shows %d escalation warnings, want none:\n%s", n, out)
+	if w := escalationWarnings(tf.emptyPlanDiagnostics()); len(w) != 0 {
+		t.Errorf("a no-op plan shows %d escalation warnings, want none: %+v", len(w), w)
 	}
-	out = tf.mustRun("plan", "-refresh-only", "-input=false", "-no-color")
-	if n := escalationWarnings(out); n != 0 {
-		t.Errorf("a refresh-only plan shows %d escalation warnings, want none:\n%s", n, out)
+	if w := escalationWarnings(tf.mustDiagnosticsOf(usual("plan", "-refresh-only")...)); len(w) != 0 {
+		t.Errorf("a refresh-only plan shows %d escalation warnings, want none: %+v", len(w), w)
 	}
-	writeMainTF(t, dir, cfg(createOnly, `  revoke_on_destroy = false`))
-	out = tf.mustRun("plan", "-input=false", "-no-color", "-out=update.tfplan")
+	writeMainTF(t, tf.dir, cfg(createOnly, `  revoke_on_destroy = false`))
+	diags = tf.mustDiagnosticsOf(usual("plan", "-out=update.tfplan")...)
 	tf.showPlan("update.tfplan").expectActions(t, "hellgate_api_key.admin", "update")
-	if n := escalationWarnings(out); n != 0 {
-		t.Errorf("a plan updating the key in place shows %d escalation warnings, want none:\n%s", n, out)
+	if w := escalationWarnings(diags); len(w) != 0 {
+		t.Errorf("a plan updating the key in place shows %d escalation warnings, want none: %+v", len(w), w)
 	}
 
 	// A replacement for a change of scopes warns, naming the key it
 	// replaces and both scopes.
 	adminID := stateID(t, tf, "hellgate_api_key.admin")
-	writeMainTF(t, dir, cfg(`["admin:api-keys:create", "admin:api-keys:update", "pci:tokens:read"]`, ""))
-	out = tf.mustRun("plan", "-input=false", "-no-color", "-out=replace.tfplan")
+	writeMainTF(t, tf.dir, cfg(`["admin:api-keys:create", "admin:api-keys:update", "pci:tokens:read"]`, ""))
+	diags = tf.mustDiagnosticsOf(usual("plan", "-out=replace.tfplan")...)
 	tf.showPlan("replace.tfplan").expectActions(t, "hellgate_api_key.admin", "delete", "create")
-	if n := escalationWarnings(out); n != 1 {
-		t.Errorf("a plan replacing the key shows %d escalation warnings, want 1:\n%s", n, out)
+	if w := escalationWarnings(diags); len(w) != 1 {
+		t.Errorf("a plan replacing the key shows %d escalation warnings, want 1: %+v", len(w), w)
 	}
-	mustContain(t, out,
-		"with hellgate_api_key.admin,",
+	expectDiagnostic(t, diags, "warning", escalationSummary, "hellgate_api_key.admin",
 		"This plan replaces the API key "+adminID+" with a new key with the scopes admin:api-keys:create, "+
 			"which lets whoever holds the key create API keys with any scope, and "+
 			"admin:api-keys:update, which lets whoever holds the key change the scopes of any API key, its own included.",
 	)
 	// Applying it warns again, as it creates the new key.
-	out = tf.mustRun("apply", "-input=false", "-no-color", "replace.tfplan")
-	if n := escalationWarnings(out); n != 1 {
-		t.Errorf("applying the replacement shows %d escalation warnings, want 1:\n%s", n, out)
+	if w := escalationWarnings(tf.mustDiagnosticsOf(usual("apply", "replace.tfplan")...)); len(w) != 1 {
+		t.Errorf("applying the replacement shows %d escalation warnings, want 1: %+v", len(w), w)
 	}
 	tf.planIsEmpty()
 
 	// A replacement forced with -replace is not visible to the provider
 	// while planning; the apply, which creates the new key, warns.
-	out = tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-replace=hellgate_api_key.admin")
-	if n := escalationWarnings(out); n != 1 {
-		t.Errorf("an apply with -replace shows %d escalation warnings, want 1:\n%s", n, out)
+	diags = tf.mustDiagnosticsOf(applyArgs("-replace=hellgate_api_key.admin")...)
+	if w := escalationWarnings(diags); len(w) != 1 {
+		t.Errorf("an apply with -replace shows %d escalation warnings, want 1: %+v", len(w), w)
 	}
-	mustContain(t, out, "with hellgate_api_key.admin,", "This plan creates a new API key with the scopes admin:api-keys:create,")
+	expectDiagnostic(t, diags, "warning", escalationSummary, "hellgate_api_key.admin",
+		"This plan creates a new API key with the scopes admin:api-keys:create,")
 
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if n := len(c.srv.Keys()); n != 0 {
 		t.Errorf("%d keys left on the mock after destroy", n)
 	}
@@ -138,8 +123,7 @@ func TestAccEphemeralAPIKey_escalationWarning(t *testing.T) {
 	skipBelowEphemeralCLI(t)
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `
+	tf := initCLI(t, c, rootModule("", `
 ephemeral "hellgate_api_key" "bootstrap" {
   scopes     = ["admin:api-keys:update", "admin:api-keys:read"]
   expires_in = 300
@@ -150,20 +134,17 @@ ephemeral "hellgate_api_key" "job" {
   expires_in = 300
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out := tf.mustRun("plan", "-input=false", "-no-color")
-	if n := escalationWarnings(out); n != 1 {
-		t.Fatalf("plan shows %d escalation warnings, want 1:\n%s", n, out)
+	diags := tf.mustDiagnosticsOf(usual("plan")...)
+	if w := escalationWarnings(diags); len(w) != 1 {
+		t.Fatalf("plan shows %d escalation warnings, want 1: %+v", len(w), w)
 	}
-	mustContain(t, out,
-		"with ephemeral.hellgate_api_key.bootstrap,",
+	expectDiagnostic(t, diags, "warning", escalationSummary, "ephemeral.hellgate_api_key.bootstrap",
 		"Terraform opens an ephemeral API key for this run with the scope admin:api-keys:update, "+
 			"which lets whoever holds the key change the scopes of any API key, its own included.",
 		"the key is as strong as the admin token.",
 	)
-	if strings.Contains(out, "with ephemeral.hellgate_api_key.job,") {
-		t.Errorf("the plan warns about ephemeral.hellgate_api_key.job:\n%s", out)
+	if d := about(diags, "ephemeral.hellgate_api_key.job"); len(d) != 0 {
+		t.Errorf("the plan warns about ephemeral.hellgate_api_key.job: %+v", d)
 	}
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 2 {
 		t.Errorf("requests %+v, want the two keys opened and revoked", st)

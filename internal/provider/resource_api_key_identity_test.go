@@ -1,9 +1,8 @@
 package provider
 
 // Acceptance tests of hellgate_api_key's identity ({ id }): recorded on
-// create, read and import, import by identity, a state written before
-// identities upgrading with an empty plan, and the placeholder of a create
-// that got no answer.
+// create, read and import, import by identity, and a state written before
+// identities upgrading with an empty plan.
 
 import (
 	"context"
@@ -24,8 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
 // identityChecks are the version checks of every identity test: under
@@ -202,42 +199,6 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 			},
 		},
 	})
-}
-
-// The placeholder of a create that got no answer carries its placeholder
-// id as identity, is refreshed and planned without an identity error, and
-// is replaced by a key whose identity is its real id.
-func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
-	requireCLIFeature(t, featureIdentityOfFailedCreate)
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 1", `resource "hellgate_api_key" "test" {
-  scopes = ["pci:tokens:read"]
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil {
-		t.Fatalf("the apply succeeded although every answer was dropped:\n%s", out)
-	}
-	placeholder := tf.stateResource(keyAddr)
-	id, _ := placeholder.Values["id"].(string)
-	if !strings.HasPrefix(id, unconfirmedIDPrefix) || placeholder.Identity["id"] != id {
-		t.Fatalf("placeholder: id %q, identity %v; want an %s id that is also the identity", id, placeholder.Identity, unconfirmedIDPrefix)
-	}
-
-	c.srv.SetFaults(mockcluster.Faults{})
-	tf.mustRun("plan", "-input=false", "-no-color", "-out=p")
-	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
-	tf.mustRun("apply", "-input=false", "-no-color", "p")
-
-	key := onlyKey(t, c)
-	got := tf.stateResource(keyAddr)
-	if got.Values["id"] != key.ID || got.Identity["id"] != key.ID {
-		t.Errorf("after the replacement: id %v, identity %v; want both %s", got.Values["id"], got.Identity, key.ID)
-	}
-	tf.planIsEmpty()
 }
 
 // noIdentity checks that the resource at addr has no identity in state.

@@ -3,12 +3,10 @@ package provider
 // Tests of hellgate_api_key's keepers: a changed keeper replaces the key
 // (create before destroy when asked) with no request beyond one create, one
 // delete and Terraform's refresh; null and {} are the same; an import has
-// null keepers and plans no change; the placeholder of an unanswered create
-// keeps the configured keepers.
+// null keepers and plans no change.
 
 import (
 	"bytes"
-	"encoding/json"
 	"log"
 	"regexp"
 	"strings"
@@ -141,8 +139,7 @@ func TestAccAPIKey_keepersRequests(t *testing.T) {
 	t.Parallel()
 	var reqLog syncBuffer
 	c := newTestCluster(t, func(o *mockcluster.Options) { o.Logger = log.New(&reqLog, "", 0) })
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("", `
+	tf := initCLI(t, c, rootModule("", `
 variable "release" {
   type = string
 }
@@ -157,14 +154,12 @@ resource "hellgate_api_key" "test" {
   }
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-var=release=1.0.0")
+	tf.mustApply("-var=release=1.0.0")
 	first := onlyKey(t, c)
 	reqLog.take()
 
 	before := c.srv.Stats().Requests
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-var=release=1.1.0")
+	tf.mustApply("-var=release=1.1.0")
 	after := c.srv.Stats().Requests
 	delta := mockcluster.RequestStats{
 		Create: after.Create - before.Create, Get: after.Get - before.Get, List: after.List - before.List,
@@ -182,7 +177,7 @@ resource "hellgate_api_key" "test" {
 	}
 
 	// Without the refresh, the replacement is the create and the delete alone.
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-refresh=false", "-var=release=1.2.0")
+	tf.mustApply("-refresh=false", "-var=release=1.2.0")
 	if got, want := strings.Join(requestLines(reqLog.take()), ", "), "POST 201, DELETE 204"; got != want {
 		t.Errorf("requests of the keeper change with -refresh=false: %s, want %s", got, want)
 	}
@@ -190,7 +185,7 @@ resource "hellgate_api_key" "test" {
 	if third.ID == second.ID {
 		t.Fatal("the key was not replaced")
 	}
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve", "-var=release=1.2.0")
+	tf.mustDestroy("-var=release=1.2.0")
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Error(err)
 	}
@@ -228,45 +223,4 @@ func TestAccAPIKey_keepersImport(t *testing.T) {
 			},
 		},
 	})
-}
-
-// The placeholder of a create that got no answer records the keepers as
-// configured; the next apply replaces it and keeps them.
-func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
-	t.Parallel()
-	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
-  scopes  = ["pci:tokens:read"]
-  keepers = { release = "1.0.0" }
-}
-`))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	if out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve"); err == nil || !strings.Contains(out, "Hellgate did not confirm") {
-		t.Fatalf("expected the apply to fail with an unconfirmed create, got %v:\n%s", err, out)
-	}
-	placeholder := tf.stateResource(keyAddr).Values
-	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
-		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
-	}
-	if got, _ := json.Marshal(placeholder["keepers"]); string(got) != `{"release":"1.0.0"}` {
-		t.Errorf("keepers of the placeholder: %s, want the configured {\"release\":\"1.0.0\"}", got)
-	}
-
-	c.srv.SetFaults(mockcluster.Faults{})
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
-	key := onlyKey(t, c)
-	recovered := tf.stateResource(keyAddr).Values
-	if recovered["id"] != key.ID {
-		t.Errorf("id in state %v, want the new key %s", recovered["id"], key.ID)
-	}
-	if got, _ := json.Marshal(recovered["keepers"]); string(got) != `{"release":"1.0.0"}` {
-		t.Errorf("keepers after the recovery: %s, want {\"release\":\"1.0.0\"}", got)
-	}
-	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
-	if err := c.checkDestroyed(nil); err != nil {
-		t.Error(err)
-	}
 }

@@ -1,14 +1,19 @@
 package provider
 
-// Tests of creates that got no answer, and of creates that never reached
-// a server: no key is left behind either way.
+// Tests of the recovery of an unanswered create by the next apply, once
+// Hellgate no longer answers the repeated create with the original key (a
+// day later, or under another credential): the repeat's key is revoked, a
+// key the listing finds in the attempt window is named and never revoked (a
+// sibling in state, twins, one made while the create was attempted), a
+// refused repeat or listing is reported, and a recovery interrupted by a
+// Ctrl-C keeps the placeholder for the next one.
 
 import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,84 +22,11 @@ import (
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
-
-// A create whose answer never arrives (Hellgate committed the key, then the
-// connection dropped) must not leave an unknown live key behind: the object
-// is kept as tainted, and the next apply revokes that key before creating
-// its replacement.
-func TestAccAPIKey_unansweredCreateIsNotLost(t *testing.T) {
-	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
-	cfg := c.providerBlock("max_retries = 1") + `
-resource "hellgate_api_key" "test" {
-  scopes     = ["pci:tokens:read"]
-  expires_in = 3600
-}
-`
-	var orphan string
-
-	c.parallelTest(t, []resource.TestStep{
-		{
-			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not confirm that it created the API\s+key`),
-		},
-		{
-			PreConfig: func() {
-				if st := c.srv.Stats(); st.Faults.Drop < 2 {
-					t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
-				}
-				recordOrphan(t, c, &orphan)
-			},
-			Config: cfg,
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				c.keyGone(&orphan),
-				c.onlyLiveKey(keyAddr),
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-			},
-		},
-	})
-}
-
-// A create that never reached a server (nothing listens at the endpoint,
-// or the cluster id does not resolve) made nothing: it fails plainly and
-// leaves nothing in state to clean up.
-func TestAccAPIKey_unreachableClusterLeavesNothing(t *testing.T) {
-	c := newTestCluster(t)
-	closed := "http://" + refusingAddr(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: c.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: providerConfig(fmt.Sprintf("endpoint = %q", closed), fmt.Sprintf("admin_token = %q", c.token), "max_retries = 1") + `
-resource "hellgate_api_key" "test" {
-  scopes = ["pci:tokens:read"]
-}
-`,
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not create the API key\..*giving up after 2\s+attempts.*refused`),
-			},
-			{
-				// Nothing was recorded: a plan against the real cluster
-				// creates the key afresh, with no replacement of a placeholder.
-				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
-				ConfigPlanChecks: preApply(
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
-			},
-		},
-		CheckDestroy: c.checkDestroyed,
-	})
-}
 
 // recoveryKey is the key of the recovery tests: one that outlives the
 // idempotency window.
@@ -303,80 +235,148 @@ func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 	})
 }
 
-// The order of failures seen in real life: the first create reaches
-// Hellgate and makes the key, its answer is lost, and every retry is then
-// throttled until the retries run out. The create is judged by all its
-// attempts, not by the last 429: the key is recorded as a placeholder, and
-// the next apply revokes it before creating the replacement. The retries
-// wait on the fake clock, so the test waits on no wall clock.
-func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
-	clock := newKeyClock()
-	clock.SetAutoAdvance(true)
-	c := newClockedCluster(t, clock)
-	cfg := c.providerBlock("max_retries = 5") + recoveryKey
-	var orphan string
-	c.parallelTest(t, []resource.TestStep{
-		{
-			PreConfig: func() {
-				c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{
-					mockcluster.StepDrop, mockcluster.StepThrottle, mockcluster.StepThrottle,
-					mockcluster.StepThrottle, mockcluster.StepThrottle, mockcluster.StepThrottle,
-				}})
-			},
-			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)Hellgate did not confirm that it created the API\s+key.*429`),
-		},
-		{
-			PreConfig: func() {
-				if st := c.srv.Stats().Requests; st.Create != 6 {
-					t.Fatalf("expected 6 create attempts (1 dropped, 5 throttled), stats %+v", st)
+// Two services with keys of the same shape; every attempt of one create
+// is answered 503 (Hellgate made nothing), the other succeeds. The next
+// apply, at once or minutes later, repeats the lost create: that makes a
+// new key, which is revoked. Listing then finds the sibling in the attempt
+// window; it is in state and in use, so it is named in a warning and left
+// alone, and the apply converges.
+func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
+	t.Parallel()
+	for name, later := range map[string]time.Duration{"at once": 0, "after the window": 3 * time.Minute} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			clk := newKeyClock()
+			c := newClockedCluster(t, clk)
+			tf := initCLI(t, c, rootModule("max_retries = 0", `resource "hellgate_api_key" "svc" {
+  for_each   = toset(["checkout", "payouts"])
+  scopes     = ["pci:tokens:read"]
+  expires_in = 3600
+}
+`), WithClock(clk))
+
+			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepPass, mockcluster.StepError(503)}})
+			diags, out, err := tf.diagnosticsOf(applyArgs("-parallelism=1")...)
+			if err == nil {
+				t.Fatalf("the apply succeeded although one create was answered 503:\n%s", out)
+			}
+			expectDiagnostic(t, diags, "error", "Unable to Create API Key", anyObject, "Hellgate did not confirm that it created the API key")
+			sibling := onlyKey(t, c).ID
+			var siblingAddr string
+			for _, r := range tf.showState() {
+				if id, _ := r.Values["id"].(string); id == sibling && !r.Tainted {
+					siblingAddr = r.Address
 				}
-				recordOrphan(t, c, &orphan)
-			},
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				c.keyGone(&orphan),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
-	}, WithClock(clock))
+			}
+			if siblingAddr == "" {
+				t.Fatalf("the sibling %s is not in state", sibling)
+			}
+
+			clk.Advance(later)
+			diags = tf.mustDiagnosticsOf(applyArgs()...)
+			expectDiagnostic(t, diags, "warning", "Unanswered Create May Have Left a Key", anyObject,
+				"The API key "+sibling+" has the same scopes and expires_in", "so the provider does not revoke it")
+			if _, ok := c.srv.Key(sibling); !ok {
+				t.Fatalf("the sibling %s, in state and in use, was revoked: %+v", sibling, diags)
+			}
+			if id, _ := tf.stateResource(siblingAddr).Values["id"].(string); id != sibling {
+				t.Errorf("%s now holds %s, want the sibling %s unchanged", siblingAddr, id, sibling)
+			}
+			if n := stateMatchesMock(t, tf, c); n != 2 {
+				t.Errorf("%d keys after the recovery, want 2", n)
+			}
+			tf.planIsEmpty()
+			tf.mustDestroy()
+			if n := len(c.srv.Keys()); n != 0 {
+				t.Errorf("%d keys left after destroy, want none", n)
+			}
+		})
+	}
 }
 
-// A placeholder's id carries the idempotency key and the attempt window,
-// widened to whole seconds; one written by an older version carries only
-// the key, and anything else is not a placeholder id.
-func TestPlaceholderID(t *testing.T) {
-	from := time.Date(2030, 1, 1, 9, 0, 0, 400_000_000, time.UTC)
-	u := unansweredCreate{from: from, until: from.Add(1200 * time.Millisecond)}
-	u.in.IdempotencyKey = "ik-1"
-	id := placeholderID(u)
-	if want := "unconfirmed-create:ik-1@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z"; id != want {
-		t.Fatalf("placeholderID = %q, want %q", id, want)
+// The repeat of an unanswered create is refused for good: 409 (the
+// create is still in progress, or the record holds another body) or 403
+// (this credential may not create keys). The key the create made is found
+// only by listing: it is named, never revoked, and the apply goes on.
+func TestAccAPIKey_recoveryRepeatRefused(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{409, 403} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			c := newTestCluster(t)
+			var orphan string
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: c.factories(),
+				CheckDestroy:             c.onlyKeysLeft(&orphan),
+				Steps: []resource.TestStep{
+					failUnanswered(c),
+					{
+						PreConfig: func() {
+							recordOrphan(t, c, &orphan)
+							c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(status)}})
+						},
+						Config: c.adminConfig(),
+						ConfigStateChecks: []statecheck.StateCheck{
+							c.keyLive(&orphan),
+							c.liveKeys(2),
+							c.matchesMock(keyAddr),
+						},
+					},
+				},
+			})
+			if st := c.srv.Stats().Faults; st.Error != 1 {
+				t.Errorf("faults: %+v, want the one refusal of the repeat", st)
+			}
+		})
 	}
-	got, ok := parsePlaceholderID(id)
-	if !ok || got.in.IdempotencyKey != "ik-1" || !got.from.Equal(from.Truncate(time.Second)) ||
-		!got.until.Equal(time.Date(2030, 1, 1, 9, 0, 2, 0, time.UTC)) {
-		t.Errorf("parsePlaceholderID(%q) = %+v, %v", id, got, ok)
+}
+
+// A Ctrl-C while recovery revokes the key its repeat returned (a day
+// later, so Hellgate made a new key): the revoke already sent finishes,
+// the recovery stops before listing and keeps the placeholder. The next
+// recovery, another day later, names the original instead of reporting
+// that nothing is left, and the apply converges.
+func TestAccAPIKey_interruptedRecovery(t *testing.T) {
+	t.Parallel()
+	clk := newKeyClock()
+	c := newClockedCluster(t, clk)
+	tf := initCLI(t, c, rootModule("max_retries = 0", recoveryKey), WithClock(clk))
+
+	c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1})
+	if out, err := tf.apply(); err == nil {
+		t.Fatalf("the apply succeeded although its answer was lost:\n%s", out)
 	}
-	if !got.madeWithin(from) || got.madeWithin(from.Add(-2*recoveryClockSkew)) || got.madeWithin(from.Add(2*recoveryClockSkew)) {
-		t.Errorf("the window of %q does not hold what it should", id)
+	var orphan string
+	recordOrphan(t, c, &orphan)
+
+	clk.Advance(25 * time.Hour)
+	c.srv.SetFaults(mockcluster.Faults{Latency: time.Second})
+	apply := tf.start(applyArgs()...)
+	eventually(t, "the revoke of the repeat's key to reach the mock", func() bool { return c.srv.Stats().Requests.Delete >= 1 })
+	apply.interrupt()
+	out, err := apply.wait()
+	if err == nil {
+		t.Fatalf("the interrupted recovery succeeded:\n%s", out)
+	}
+	if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != orphan {
+		t.Fatalf("after the interrupted recovery the mock holds %v, want only the original %s: the repeat's key must be revoked\n%s",
+			keys, orphan, out)
+	}
+	if r := tf.stateResource(keyAddr); !r.Tainted {
+		t.Errorf("the placeholder is gone from state although the recovery did not finish")
 	}
 
-	old, ok := parsePlaceholderID("unconfirmed-create:ik-2")
-	if !ok || old.in.IdempotencyKey != "ik-2" || !old.from.IsZero() {
-		t.Errorf("an older placeholder id reads as %+v, %v", old, ok)
+	clk.Advance(25 * time.Hour)
+	c.srv.SetFaults(mockcluster.Faults{})
+	expectDiagnostic(t, tf.mustDiagnosticsOf(applyArgs()...), "warning", "Unanswered Create May Have Left a Key", anyObject,
+		"The API key "+orphan+" has the same scopes")
+	if _, ok := c.srv.Key(orphan); !ok {
+		t.Errorf("the original %s, found only by listing, was revoked", orphan)
 	}
-	for _, bad := range []string{
-		"0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
-		"unconfirmed-create:",
-		"unconfirmed-create:ik@2030-01-01T09:00:00Z",
-		"unconfirmed-create:ik@2030-01-01T09:00:02Z/2030-01-01T09:00:00Z",
-		"unconfirmed-create:@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z",
-	} {
-		if _, ok := parsePlaceholderID(bad); ok {
-			t.Errorf("parsePlaceholderID(%q) accepted it", bad)
-		}
+	c.srv.DeleteKey(orphan) // as the warning advises, once the user has checked
+	if n := stateMatchesMock(t, tf, c); n != 1 {
+		t.Errorf("%d keys after the recovery, want the one in state", n)
 	}
+	tf.mustDestroy()
 }
 
 // A placeholder written by an older version has no attempt window: the
@@ -551,64 +551,5 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 			t.Errorf("keys on the mock: %v, want only the sibling %s", keys, sibling.ID)
 		}
 		c.srv.DeleteKey(sibling.ID)
-	})
-}
-
-// refusingAddr returns a loopback address that refuses every connection:
-// a TCP socket bound to it that never listens. Unlike a listener that is
-// closed again, the socket keeps the port for the whole test, so a mock
-// of a test running in parallel cannot be given it and receive this
-// test's requests.
-func refusingAddr(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in4, ok := sa.(*syscall.SockaddrInet4)
-	if !ok {
-		t.Fatalf("bound address is %T", sa)
-	}
-	return fmt.Sprintf("127.0.0.1:%d", in4.Port)
-}
-
-// A placeholder keeps the delete timeout of the configuration it was
-// written under, and no later configuration can change it: one too short
-// to clean up must not wedge every apply. The clean-up takes at least the
-// default delete timeout.
-func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
-	c := newTestCluster(t)
-	cfg := c.providerBlock("max_retries = 0") + `
-resource "hellgate_api_key" "test" {
-  scopes     = ["pci:tokens:read", "pci:tokens:create"]
-  expires_in = 7776000
-  timeouts {
-    delete = "1ns"
-  }
-}
-`
-	var orphan string
-	c.parallelTest(t, []resource.TestStep{
-		{
-			PreConfig:   func() { c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1}) },
-			Config:      cfg,
-			ExpectError: regexp.MustCompile(`Hellgate did not confirm that it created the API\s+key`),
-		},
-		{
-			PreConfig: func() { recordOrphan(t, c, &orphan) },
-			Config:    strings.Replace(cfg, `"1ns"`, `"5m"`, 1),
-			ConfigStateChecks: []statecheck.StateCheck{
-				c.keyGone(&orphan),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
 	})
 }

@@ -1,11 +1,13 @@
 package provider
 
-// Acceptance tests of hellgate_api_key's life cycle under terraform-plugin-testing:
-// create, refresh, replacement, import, and changes made outside Terraform.
+// Acceptance tests of hellgate_api_key's life cycle: create, refresh,
+// replacement, import, changes made outside Terraform, and a key handed on
+// through a module output.
 
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,22 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-var (
-	uuidRegexp    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
-)
-
-const keyAddr = "hellgate_api_key.test"
-
-func apiKeyConfig(c *testCluster, scopes string, extra string) string {
-	return c.providerBlock() + fmt.Sprintf(`
-resource "hellgate_api_key" "test" {
-  scopes = %s
-%s
-}
-`, scopes, extra)
-}
 
 func TestAccAPIKey_basic(t *testing.T) {
 	c := newTestCluster(t)
@@ -157,34 +143,6 @@ func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
 				c.liveKeys(1),
-			},
-		},
-	})
-}
-
-func TestAccAPIKey_createBeforeDestroyRotation(t *testing.T) {
-	c := newTestCluster(t)
-	lifecycle := "  lifecycle {\n    create_before_destroy = true\n  }"
-	var firstID string
-	secret := statecheck.CompareValue(compare.ValuesDiffer())
-
-	c.parallelTest(t, []resource.TestStep{
-		{
-			Config: apiKeyConfig(c, `["generic:tokens:read"]`, lifecycle),
-			ConfigStateChecks: []statecheck.StateCheck{
-				captureString("id", &firstID),
-				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
-			},
-		},
-		{
-			Config: apiKeyConfig(c, `["generic:tokens:read", "generic:tokens:create"]`, lifecycle),
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				secret.AddStateValue(keyAddr, tfjsonpath.New("key_value")),
-				c.keyGone(&firstID),
-				c.onlyLiveKey(keyAddr),
 			},
 		},
 	})
@@ -327,4 +285,37 @@ func TestAccAPIKey_importErrors(t *testing.T) {
 			ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
 		},
 	})
+}
+
+// The module-output example: a module creates a key and exports key_value
+// into terraform_data, the way most users hand a key to a secret store.
+func TestAccAPIKey_moduleOutput(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	tf := newTerraformCLI(t, copyDir(t, "../../examples/resources/hellgate_api_key/module-output"), c)
+
+	tf.mustInit()
+	out := tf.mustApply()
+	key := onlyKey(t, c)
+	if strings.Contains(out, key.KeyValue) {
+		t.Fatalf("apply output shows the key's secret:\n%s", out)
+	}
+
+	// The secret reached the stand-in secret store through the module output.
+	given, _ := tf.stateResource("terraform_data.checkout_secret").Values["triggers_replace"].(map[string]any)
+	if given["key_value"] != key.KeyValue {
+		t.Errorf("terraform_data.checkout_secret was given %v, want the key's secret", given["key_value"])
+	}
+	if got := strings.TrimSpace(tf.mustRun("output", "-raw", "checkout_key_id")); got != key.ID {
+		t.Errorf("output key_id = %q, want %q", got, key.ID)
+	}
+
+	tf.planIsEmpty()
+	out = tf.mustDestroy()
+	if strings.Contains(out, key.KeyValue) {
+		t.Errorf("destroy output shows the key's secret:\n%s", out)
+	}
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -146,7 +146,7 @@ func testSecretStoreRotation(t *testing.T, store secretStoreStandIn) {
 		t: t, c: c, clk: clk, tf: newTerraformCLI(t, dir, c, WithClock(clk)), store: store,
 		secrets: map[string]bool{},
 	}
-	r.tf.mustRun("init", "-input=false", "-no-color")
+	r.tf.mustInit()
 
 	// The first apply makes the key and hands it to the store.
 	first := r.rotation("create", []string{"create"})
@@ -185,7 +185,7 @@ func testSecretStoreRotation(t *testing.T, store secretStoreStandIn) {
 	}
 	r.noRotation("an apply after the replaced keys expired")
 
-	out := r.tf.mustRun(append([]string{"destroy", "-input=false", "-no-color", "-auto-approve"}, r.vars...)...)
+	out := r.tf.mustDestroy(r.vars...)
 	r.noSecretIn("terraform destroy", out)
 	// revoke_on_destroy = false: the last key, too, is left to expire.
 	if _, ok := c.srv.Key(fourth.ID); !ok {
@@ -241,12 +241,12 @@ func (r *secretStoreRun) noRotation(what string) {
 func (r *secretStoreRun) planAndApply(what string, extra ...string) plannedChanges {
 	t := r.t
 	t.Helper()
-	args := append([]string{"plan", "-input=false", "-no-color", "-out=step.tfplan"}, r.vars...)
-	out := r.tf.mustRun(append(args, extra...)...)
+	args := append([]string{"-out=step.tfplan"}, r.vars...)
+	out := r.tf.mustPlan(append(args, extra...)...)
 	r.learnSecrets()
 	r.noSecretIn(what+": the plan", out)
 	plan := r.tf.showPlan("step.tfplan")
-	out = r.tf.mustRun("apply", "-input=false", "-no-color", "step.tfplan")
+	out = r.tf.mustApplyPlan("step.tfplan")
 	r.learnSecrets()
 	r.noSecretIn(what+": the apply", out)
 	r.noSecretIn(what+": terraform output", r.tf.mustRun("output", "-json"))
@@ -475,8 +475,8 @@ func TestAccSecretStoreGuide_badServiceName(t *testing.T) {
 	dir := copyDir(t, storeGuideExample)
 	writeFile(t, filepath.Join(dir, "main_override.tf"), "module \"checkout_key\" {\n  service = \"Checkout_API\"\n}\n")
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	tf.mustInit()
+	out, err := tf.plan()
 	if err == nil {
 		t.Fatalf("the plan accepted service = \"Checkout_API\":\n%s", out)
 	}

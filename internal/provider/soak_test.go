@@ -72,10 +72,10 @@ func soak(t *testing.T, seed int64) {
 	writeMainTF(t, dir, rootModule("max_retries = 8", testdataFile(t, "main.tf")))
 	writeFile(t, dir+"/terraform.tfvars", fmt.Sprintf("key_count = %d\n", soakKeys))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
+	tf.mustInit()
 
 	// Apply.
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=20")
+	tf.mustApply("-parallelism=20")
 	applied := c.srv.Stats()
 	applyTime := time.Since(start)
 
@@ -121,7 +121,7 @@ func soak(t *testing.T, seed int64) {
 	tf.planIsEmpty("-parallelism=20")
 
 	// Destroy, still with faults.
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve", "-parallelism=20")
+	tf.mustDestroy("-parallelism=20")
 	if err := c.checkDestroyed(nil); err != nil {
 		t.Error(err)
 	}

@@ -113,22 +113,19 @@ func TestAccStateEncryption_openTofu(t *testing.T) {
 	t.Run("unencrypted", func(t *testing.T) {
 		t.Parallel()
 		c := newTestCluster(t)
-		dir := t.TempDir()
-		writeMainTF(t, dir, cliKeyConfig(`  scopes = ["pci:tokens:read"]`))
-		tf := newTerraformCLI(t, dir, c)
-		tf.mustRun("init", "-input=false", "-no-color")
-		tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+		tf := initCLI(t, c, cliKeyConfig(`  scopes = ["pci:tokens:read"]`))
+		tf.mustApply()
 		secret := onlyKey(t, c).KeyValue
-		if found := secretsIn(t, readTestFile(t, filepath.Join(dir, "terraform.tfstate")), secret); len(found) == 0 {
+		if found := secretsIn(t, readTestFile(t, filepath.Join(tf.dir, "terraform.tfstate")), secret); len(found) == 0 {
 			t.Error("the unencrypted state file does not hold key_value: the search finds nothing, so it proves nothing")
 		}
-		tf.mustRun("plan", "-input=false", "-no-color", "-out=second.tfplan")
-		found := secretsIn(t, readTestFile(t, filepath.Join(dir, "second.tfplan")), secret)
+		tf.mustPlan("-out=second.tfplan")
+		found := secretsIn(t, readTestFile(t, filepath.Join(tf.dir, "second.tfplan")), secret)
 		if len(found) == 0 {
 			t.Error("the unencrypted plan file does not hold key_value: the search finds nothing, so it proves nothing")
 		}
 		t.Logf("unencrypted: key_value found in the plan file's %v", found)
-		tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+		tf.mustDestroy()
 	})
 
 	t.Run("encrypted", func(t *testing.T) {
@@ -141,10 +138,10 @@ func TestAccStateEncryption_openTofu(t *testing.T) {
 		tf.env = append(tf.env, "TF_VAR_state_passphrase="+passphrase)
 		statePath, planPath := filepath.Join(dir, "terraform.tfstate"), filepath.Join(dir, "create.tfplan")
 
-		tf.mustRun("init", "-input=false", "-no-color")
-		tf.mustRun("plan", "-input=false", "-no-color", "-out=create.tfplan")
+		tf.mustInit()
+		tf.mustPlan("-out=create.tfplan")
 		encryptedEnvelope(t, "the saved plan of the create", readTestFile(t, planPath))
-		tf.mustRun("apply", "-input=false", "-no-color", "create.tfplan")
+		tf.mustApplyPlan("create.tfplan")
 		key := onlyKey(t, c)
 
 		// The state OpenTofu reads back holds the secret ...
@@ -175,16 +172,16 @@ func TestAccStateEncryption_openTofu(t *testing.T) {
 		if !strings.Contains(tf.mustRun("show", "-json", "second.tfplan"), key.KeyValue) {
 			t.Error("the decrypted second plan does not carry key_value in its prior state: the search above proves nothing")
 		}
-		tf.mustRun("apply", "-input=false", "-no-color", "second.tfplan")
+		tf.mustApplyPlan("second.tfplan")
 
 		// Without the passphrase, OpenTofu cannot read the state.
 		tf.env = append(tf.env[:len(tf.env)-1], "TF_VAR_state_passphrase=not-the-passphrase-at-all")
-		if out, err := tf.run("plan", "-input=false", "-no-color"); err == nil {
+		if out, err := tf.plan(); err == nil {
 			t.Errorf("a plan with the wrong passphrase succeeded:\n%s", out)
 		}
 		tf.env = append(tf.env[:len(tf.env)-1], "TF_VAR_state_passphrase="+passphrase)
 
-		tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+		tf.mustDestroy()
 		if err := c.checkDestroyed(nil); err != nil {
 			t.Error(err)
 		}

@@ -49,8 +49,8 @@ resource "hellgate_api_key" "b" {
 `
 	writeMainTF(t, dir, rootModule("", keys))
 	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	tf.mustRun("apply", "-input=false", "-no-color", "-auto-approve")
+	tf.mustInit()
+	tf.mustApply()
 	idA, _ := tf.stateResource("hellgate_api_key.a").Values["id"].(string)
 	idB, _ := tf.stateResource("hellgate_api_key.b").Values["id"].(string)
 	if idA == "" || idB == "" {
@@ -73,22 +73,22 @@ resource "hellgate_api_key" "b" {
 	}
 
 	writeMainTF(t, dir, rootModule(c.wrongPrefix(), keys))
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	out, err := tf.plan()
 	mustFailWrongEndpoint(t, c, out, err, "plan", idA)
 	stillThere("the plan")
 
-	out, err = tf.run("destroy", "-input=false", "-no-color", "-auto-approve")
+	out, err = tf.destroy()
 	mustFailWrongEndpoint(t, c, out, err, "destroy", idA)
 	stillThere("the destroy")
 
 	// Without refreshing, destroy goes straight to the deletes.
-	out, err = tf.run("destroy", "-refresh=false", "-input=false", "-no-color", "-auto-approve")
+	out, err = tf.destroy("-refresh=false")
 	mustFailWrongEndpoint(t, c, out, err, "destroy -refresh=false", idA)
 	mustContain(t, out, "DELETE "+c.url+"/api/api/admin/api-keys/")
 	stillThere("destroy -refresh=false")
 
 	// A refresh that writes state drops nothing either.
-	out, err = tf.run("apply", "-refresh-only", "-input=false", "-no-color", "-auto-approve")
+	out, err = tf.apply("-refresh-only")
 	mustFailWrongEndpoint(t, c, out, err, "apply -refresh-only", idA)
 	stillThere("apply -refresh-only")
 
@@ -102,14 +102,14 @@ resource "hellgate_api_key" "c" {
   scopes = ["pci:tokens:read"]
 }
 `))
-	out, err = tf.run("import", "-input=false", "-no-color", "hellgate_api_key.c", other.ID)
+	out, err = tf.run(usual("import", "hellgate_api_key.c", other.ID)...)
 	mustFailWrongEndpoint(t, c, out, err, "import", other.ID)
 	stillThere("the import")
 
 	// With the endpoint put right, everything is where it was.
 	writeMainTF(t, dir, rootModule("", keys))
 	tf.planIsEmpty()
-	tf.mustRun("destroy", "-input=false", "-no-color", "-auto-approve")
+	tf.mustDestroy()
 	if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != other.ID {
 		t.Errorf("after the destroy the mock holds %v, want only the key never managed", keys)
 	}
@@ -122,14 +122,11 @@ func TestAccDataSourceAPIKey_wrongEndpointPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(c.wrongPrefix(), fmt.Sprintf(`data "hellgate_api_key" "k" {
+	tf := initCLI(t, c, rootModule(c.wrongPrefix(), fmt.Sprintf(`data "hellgate_api_key" "k" {
   id = %q
 }
 `, key.ID)))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("plan", "-input=false", "-no-color")
+	out, err := tf.plan()
 	mustFailWrongEndpoint(t, c, out, err, "plan", key.ID)
 }
 
@@ -141,15 +138,12 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(c.wrongPrefix(), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
+	tf := initCLI(t, c, rootModule(c.wrongPrefix(), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q
   }
 }
 `, leaked.ID)))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
 
 	run, err := tf.invoke()
 	if err == nil || run.completed {
@@ -179,14 +173,11 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 func TestAccAPIKey_wrongEndpointPrefixOnCreate(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
-	dir := t.TempDir()
-	writeMainTF(t, dir, rootModule(c.wrongPrefix(), `resource "hellgate_api_key" "a" {
+	tf := initCLI(t, c, rootModule(c.wrongPrefix(), `resource "hellgate_api_key" "a" {
   scopes = ["pci:tokens:read"]
 }
 `))
-	tf := newTerraformCLI(t, dir, c)
-	tf.mustRun("init", "-input=false", "-no-color")
-	out, err := tf.run("apply", "-input=false", "-no-color", "-auto-approve")
+	out, err := tf.apply()
 	if err == nil {
 		t.Fatalf("the apply succeeded against an endpoint with a wrong path prefix:\n%s", out)
 	}

@@ -1,5 +1,9 @@
 package provider
 
+// Checks shared by the tests: state checks that hold state against the mock
+// cluster, the same for the state a CLI run left, checks of what the CLI
+// printed, and a wait for an event on the mock.
+
 import (
 	"context"
 	"fmt"
@@ -12,9 +16,11 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+)
 
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+var (
+	uuidRegexp    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	rfc3339Regexp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
 )
 
 // findResource returns the values of the managed resource at addr, which
@@ -182,40 +188,6 @@ func expiresAfter(seconds int64) statecheck.StateCheck {
 	})
 }
 
-// newKeyClock returns one fake clock to share between the mock cluster and
-// the provider, advanced by hand (in PreConfig or between CLI runs) instead
-// of sleeping.
-func newKeyClock() *clock.Fake {
-	return clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
-}
-
-// newClockedCluster starts a mock cluster on clock.
-func newClockedCluster(t *testing.T, clk *clock.Fake) *testCluster {
-	t.Helper()
-	return newTestCluster(t, func(o *mockcluster.Options) { o.Clock = clk })
-}
-
-// withFaults starts the mock cluster with faults (dropped answers, errors,
-// throttling) from the first request on.
-func withFaults(f mockcluster.Faults) func(*mockcluster.Options) {
-	return func(o *mockcluster.Options) { o.Faults = f }
-}
-
-// onlyKey returns the single key on the mock, failing unless there is
-// exactly one.
-func onlyKey(t *testing.T, c *testCluster) mockcluster.Key {
-	t.Helper()
-	keys := c.srv.Keys()
-	if len(keys) != 1 {
-		ids := make([]string, 0, len(keys))
-		for _, k := range keys {
-			ids = append(ids, k.ID)
-		}
-		t.Fatalf("expected exactly 1 live key on the mock, found %d: %v", len(keys), ids)
-	}
-	return keys[0]
-}
-
 // mustContain checks that Terraform's output holds each of wants, with runs
 // of white space compared as one space (Terraform wraps diagnostics).
 func mustContain(t *testing.T, out string, wants ...string) {
@@ -246,4 +218,66 @@ func (c *testCluster) onlyLiveKey(addr string) statecheck.StateCheck {
 		}
 		c.matchesMock(addr).CheckState(ctx, req, resp)
 	})
+}
+
+// keyIDs checks that a list of keys holds exactly these ids, in this order.
+func keyIDs(ids ...string) knownvalue.Check {
+	items := make([]knownvalue.Check, 0, len(ids))
+	for _, id := range ids {
+		items = append(items, knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)}))
+	}
+	return knownvalue.ListExact(items)
+}
+
+// eventually waits until cond holds, failing the test if it does not
+// within a minute. It is for waiting on an event (a request arriving at
+// the mock), never for asserting how long something takes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting for %s after a minute", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// stateMatchesMock checks that the keys in the working folder's state are
+// exactly the live keys on the mock, none of them tainted or a
+// placeholder, and returns how many there are.
+func stateMatchesMock(t *testing.T, tf *terraformCLI, c *testCluster) int {
+	t.Helper()
+	var inState []string
+	for _, r := range tf.showState() {
+		if r.Type != "hellgate_api_key" {
+			continue
+		}
+		id, _ := r.Values["id"].(string)
+		if r.Tainted || isPlaceholderID(id) {
+			t.Errorf("%s is tainted (id %s): a create was recorded as unanswered", r.Address, id)
+		}
+		inState = append(inState, id)
+	}
+	var live []string
+	for _, k := range c.srv.Keys() {
+		live = append(live, k.ID)
+	}
+	slices.Sort(inState)
+	slices.Sort(live)
+	if !slices.Equal(inState, live) {
+		t.Errorf("state holds %d keys and the mock %d live keys; in state only: %v; on the mock only: %v",
+			len(inState), len(live), missingFrom(inState, live), missingFrom(live, inState))
+	}
+	return len(live)
+}
+
+// missingFrom returns the elements of a that b lacks.
+func missingFrom(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if !slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

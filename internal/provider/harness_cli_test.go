@@ -1,13 +1,22 @@
 package provider
 
+// The CLI harness: a real Terraform or OpenTofu CLI run in a working folder
+// of its own against the provider, for what terraform-plugin-testing cannot
+// express (modules, saved plans, interrupts, actions, queries, logs). The
+// provider is served in-process, or, for tests of what Terraform's trace
+// log holds, built and installed through a dev override.
+
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,8 +35,9 @@ const openTofuProviderAddress = "registry.opentofu.org/starfish-codes/hellgate"
 
 // terraformCLI runs a real Terraform CLI in a working folder of its own,
 // with the provider served in-process (Terraform reattaches to it instead
-// of installing it). terraform-plugin-testing cannot install local
-// modules, so the tests of modules and of the examples use this.
+// of installing it) or, with trace logging, built and installed through a
+// dev override. terraform-plugin-testing cannot install local modules, so
+// the tests of modules and of the examples use this.
 type terraformCLI struct {
 	t   *testing.T
 	bin string
@@ -36,6 +46,10 @@ type terraformCLI struct {
 	// observe, when set, sees every command run (its arguments) and what
 	// it printed, for checks that hold for every command of a test.
 	observe func(args []string, out string)
+	// trace, when set, keeps everything every command printed, on stdout
+	// and stderr, under a line naming the command; run then returns what
+	// the command printed on stdout alone (stderr holds the trace log).
+	trace *bytes.Buffer
 }
 
 // The provider runs in this process, so the cluster's endpoint and token
@@ -90,20 +104,65 @@ func newTerraformCLI(t *testing.T, dir string, c *testCluster, opts ...Option) *
 		t.Fatal(err)
 	}
 
-	var procEnv []string
+	return &terraformCLI{t: t, bin: bin, dir: dir, env: cliEnv("TF_REATTACH_PROVIDERS=" + string(reattach))}
+}
+
+// newTracedCLI runs Terraform with TF_LOG=trace in a new working folder
+// against the provider binary in providerDir (see buildProvider), which a
+// CLI configuration of its own installs through a dev override, and keeps
+// all that Terraform prints in tf.trace. Only a provider that Terraform starts
+// itself has its logs in Terraform's log, as a user who turns on logging
+// sees them; one served in-process logs to the test instead. env (the
+// HELLGATE_* variables) reaches the provider through Terraform's
+// environment.
+//
+// newTracedCLI skips the test unless acceptance tests are enabled.
+func newTracedCLI(t *testing.T, providerDir string, env map[string]string) *terraformCLI {
+	t.Helper()
+	bin := acceptanceCLI(t)
+	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
+	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %[1]q = %[3]q
+    %[2]q = %[3]q
+  }
+  direct {}
+}
+`, providerAddress, openTofuProviderAddress, providerDir))
+	extra := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_LOG=trace"}
+	for k, v := range env {
+		extra = append(extra, k+"="+v)
+	}
+	return &terraformCLI{t: t, bin: bin, dir: t.TempDir(), env: cliEnv(extra...), trace: new(bytes.Buffer)}
+}
+
+// cliEnv is the environment the CLI runs in: this process's, without
+// anything that would point Terraform at another configuration, provider
+// or log, or give the provider credentials, and with extra.
+func cliEnv(extra ...string) []string {
+	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == "TF_CLI_CONFIG_FILE" || strings.HasPrefix(name, "HELLGATE_") || name == "TF_LOG" {
+		if name == "TF_CLI_CONFIG_FILE" || name == "TF_REATTACH_PROVIDERS" ||
+			strings.HasPrefix(name, "HELLGATE_") || strings.HasPrefix(name, "TF_LOG") {
 			continue
 		}
-		procEnv = append(procEnv, kv)
+		env = append(env, kv)
 	}
-	procEnv = append(procEnv,
-		"TF_REATTACH_PROVIDERS="+string(reattach),
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-	)
-	return &terraformCLI{t: t, bin: bin, dir: dir, env: procEnv}
+	return append(append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"), extra...)
+}
+
+// buildProvider builds the provider binary into a new folder and returns
+// the folder.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-trimpath", "-o", filepath.Join(dir, "terraform-provider-hellgate"), ".") //nolint:gosec // a test's own temp folder
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	return dir
 }
 
 // acceptanceCLI skips the test unless acceptance tests are enabled, and
@@ -137,28 +196,60 @@ func cliVersion(t *testing.T, bin string) string {
 	return v.Version
 }
 
-// run runs terraform with args and returns its combined output and error.
+// run runs terraform with args and returns its combined output (with
+// trace logging, its stdout) and error.
 func (tf *terraformCLI) run(args ...string) (string, error) {
 	tf.t.Helper()
 	cmd := exec.CommandContext(tf.t.Context(), tf.bin, append([]string{"-chdir=" + tf.dir}, args...)...) //nolint:gosec // the Terraform CLI named by TF_ACC_TERRAFORM_PATH, as terraform-plugin-testing runs it
 	cmd.Env = tf.env
-	var out bytes.Buffer
+	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	if tf.trace != nil {
+		cmd.Stderr = &stderr
+	}
 	err := cmd.Run()
+	if tf.trace != nil {
+		fmt.Fprintf(tf.trace, "=== terraform %s\n%s\n%s\n", strings.Join(args, " "), out.String(), stderr.String())
+	}
 	if tf.observe != nil {
 		tf.observe(args, out.String())
 	}
 	return out.String(), err
 }
 
-// mustRun runs terraform and fails the test when it does not succeed.
+// mustRun runs terraform and fails the test when it does not succeed,
+// showing what it printed (with trace logging, the end of the log).
 func (tf *terraformCLI) mustRun(args ...string) string {
 	tf.t.Helper()
 	out, err := tf.run(args...)
 	if err != nil {
-		tf.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		shown := out
+		if tf.trace != nil {
+			shown = tailLines(tf.trace.String(), 60)
+		}
+		tf.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, shown)
 	}
 	return out
+}
+
+// tailLines returns the last n lines of s, without their secrets' worth of
+// context mattering: the caller only shows it on failure.
+func tailLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}
+
+// exitCode is the exit code of a finished command: 0 for no error, -1 for
+// an error that is not an exit status.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
 }
 
 // background is a Terraform command running in the background, to be
@@ -170,7 +261,8 @@ type background struct {
 	done chan error
 }
 
-// start runs terraform with args in the background.
+// start runs terraform with args in the background (not with trace
+// logging: the log is kept by run alone).
 func (tf *terraformCLI) start(args ...string) *background {
 	tf.t.Helper()
 	b := &background{t: tf.t, done: make(chan error, 1)}
@@ -196,17 +288,6 @@ func (b *background) interrupt() {
 func (b *background) wait() (string, error) {
 	err := <-b.done
 	return b.out.String(), err
-}
-
-// planIsEmpty runs a plan, with the extra arguments given, and fails the
-// test unless it proposes no change. It returns the plan's output.
-func (tf *terraformCLI) planIsEmpty(extra ...string) string {
-	tf.t.Helper()
-	out, err := tf.run(append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, extra...)...)
-	if err != nil {
-		tf.t.Fatalf("expected an empty plan: %v\n%s", err, out)
-	}
-	return out
 }
 
 // copyDir copies the folder src, recursively, into a new temporary folder.

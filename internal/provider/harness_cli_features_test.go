@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -95,4 +97,36 @@ func (c openTofuCheck) CheckTerraformVersion(ctx context.Context, req tfversion.
 		return
 	}
 	tfversion.SkipBelow(c.f.terraform).CheckTerraformVersion(ctx, req, resp)
+}
+
+// skipBelowEphemeralCLI skips a CLI-harness test when the CLI does not
+// know ephemeral resources (Terraform < 1.10, OpenTofu < 1.11).
+func skipBelowEphemeralCLI(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	ver := cliVersion(t, bin)
+	parts := strings.SplitN(ver, ".", 3)
+	major, _ := strconv.Atoi(parts[0])
+	minor := 0
+	if len(parts) > 1 {
+		minor, _ = strconv.Atoi(parts[1])
+	}
+	tofu := strings.HasPrefix(filepath.Base(bin), "tofu")
+	need := 10
+	if tofu {
+		need = 11
+	}
+	if major < 1 || (major == 1 && minor < need) {
+		t.Skipf("%s %s does not support ephemeral resources (Terraform 1.10+ or OpenTofu 1.11+ needed)", filepath.Base(bin), ver)
+	}
+}
+
+// queryChecks are the version checks of every terraform query test: an
+// OpenTofu is told it has no query at all, a Terraform below 1.14 that it
+// is too old.
+var queryChecks = []tfversion.TerraformVersionCheck{
+	skipUnsupported(featureQuery),
 }

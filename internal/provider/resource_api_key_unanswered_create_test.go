@@ -1,0 +1,475 @@
+package provider
+
+// Tests of creates that got no answer, and of creates that never reached a
+// server: the create is repeated once with its idempotency key, a key that
+// may have been made is kept in state as a placeholder (with its keepers and
+// identity, and untainting it changes nothing), and the next apply revokes
+// it before creating the replacement; the ephemeral resource, which has no
+// state to keep it in, revokes it or warns. A create that never reached a
+// server leaves nothing behind.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+)
+
+// A create whose answer never arrives (Hellgate committed the key, then the
+// connection dropped) must not leave an unknown live key behind: the object
+// is kept as tainted, and the next apply revokes that key before creating
+// its replacement.
+func TestAccAPIKey_unansweredCreateIsNotLost(t *testing.T) {
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
+	cfg := c.providerBlock("max_retries = 1") + `
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 3600
+}
+`
+	var orphan string
+
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not confirm that it created the API\s+key`),
+		},
+		{
+			PreConfig: func() {
+				if st := c.srv.Stats(); st.Faults.Drop < 2 {
+					t.Fatalf("expected the create and its retry to be dropped, stats %+v", st)
+				}
+				recordOrphan(t, c, &orphan)
+			},
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+			},
+		},
+	})
+}
+
+// A create whose answer was lost, stopped while it waits to retry: the
+// create is repeated once, at once, with its idempotency key, and the key
+// Hellgate made for it is returned, not lost. When the repeat gets no
+// answer either, the error says the create may have committed, so that a
+// placeholder is written.
+func TestCreateKey_stoppedWithOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		script  []mockcluster.FaultStep
+		wantKey bool
+	}{
+		"repeat answered": {script: []mockcluster.FaultStep{mockcluster.StepDrop}, wantKey: true},
+		"repeat lost":     {script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepDrop}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newTestCluster(t, withFaults(mockcluster.Faults{Script: tc.script}))
+			waits := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)) // a retry wait ends only with the stop
+			client, err := hellgate.New(hellgate.Config{BaseURL: c.url, AdminToken: c.token, MaxRetries: 5, Clock: waits})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, stop := context.WithCancel(t.Context())
+			defer stop()
+			go func() {
+				if waits.WaitForSleepers(ctx, 1) == nil {
+					stop()
+				}
+			}()
+			in := hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: hellgate.NewIdempotencyKey()}
+			key, err := createKey(ctx, client, in)
+			if st := c.srv.Stats().Requests; st.Create != 2 {
+				t.Errorf("requests: %+v, want 2 creates (the lost one and the one repeat)", st)
+			}
+			if !tc.wantKey {
+				if err == nil || !hellgate.MayHaveCommitted(err) || !strings.Contains(err.Error(), "repeating it once with the same idempotency key") {
+					t.Errorf("createKey = %v, %v; want an error that may have committed and names the repeat", key, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("createKey: %v", err)
+			}
+			if only := onlyKey(t, c); key.ID != only.ID || key.KeyValue == "" {
+				t.Errorf("createKey returned %s, want the key the lost create made, %s, with its secret", key.ID, only.ID)
+			}
+		})
+	}
+}
+
+// The order of failures seen in real life: the first create reaches
+// Hellgate and makes the key, its answer is lost, and every retry is then
+// throttled until the retries run out. The create is judged by all its
+// attempts, not by the last 429: the key is recorded as a placeholder, and
+// the next apply revokes it before creating the replacement. The retries
+// wait on the fake clock, so the test waits on no wall clock.
+func TestAccAPIKey_lostAnswerThenThrottled(t *testing.T) {
+	clock := newKeyClock()
+	clock.SetAutoAdvance(true)
+	c := newClockedCluster(t, clock)
+	cfg := c.providerBlock("max_retries = 5") + recoveryKey
+	var orphan string
+	c.parallelTest(t, []resource.TestStep{
+		{
+			PreConfig: func() {
+				c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{
+					mockcluster.StepDrop, mockcluster.StepThrottle, mockcluster.StepThrottle,
+					mockcluster.StepThrottle, mockcluster.StepThrottle, mockcluster.StepThrottle,
+				}})
+			},
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Hellgate did not confirm that it created the API\s+key.*429`),
+		},
+		{
+			PreConfig: func() {
+				if st := c.srv.Stats().Requests; st.Create != 6 {
+					t.Fatalf("expected 6 create attempts (1 dropped, 5 throttled), stats %+v", st)
+				}
+				recordOrphan(t, c, &orphan)
+			},
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
+			},
+		},
+	}, WithClock(clock))
+}
+
+// Someone who untaints the placeholder of an unanswered create still gets
+// it replaced, and its key revoked.
+func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 2}))
+	tf := initCLI(t, c, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read", "pci:tokens:create"]
+}
+`))
+	unconfirmedCreate(t, tf)
+	orphan := onlyKey(t, c) // made by the dropped create
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustRun("untaint", "-no-color", keyAddr)
+	tf.mustPlan("-out=p")
+	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
+	tf.mustApply()
+	if _, ok := c.srv.Key(orphan.ID); ok {
+		t.Errorf("the key of the unanswered create %s is still live", orphan.ID)
+	}
+	if n := len(c.srv.Keys()); n != 1 {
+		t.Errorf("expected exactly 1 live key, found %d", n)
+	}
+	tf.planIsEmpty()
+	tf.mustDestroy()
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The placeholder of a create that got no answer records the keepers as
+// configured; the next apply replaces it and keeps them.
+func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
+	tf := initCLI(t, c, rootModule("max_retries = 0", `resource "hellgate_api_key" "test" {
+  scopes  = ["pci:tokens:read"]
+  keepers = { release = "1.0.0" }
+}
+`))
+	unconfirmedCreate(t, tf)
+	placeholder := tf.stateResource(keyAddr).Values
+	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
+		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
+	}
+	if got, _ := json.Marshal(placeholder["keepers"]); string(got) != `{"release":"1.0.0"}` {
+		t.Errorf("keepers of the placeholder: %s, want the configured {\"release\":\"1.0.0\"}", got)
+	}
+
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustApply()
+	key := onlyKey(t, c)
+	recovered := tf.stateResource(keyAddr).Values
+	if recovered["id"] != key.ID {
+		t.Errorf("id in state %v, want the new key %s", recovered["id"], key.ID)
+	}
+	if got, _ := json.Marshal(recovered["keepers"]); string(got) != `{"release":"1.0.0"}` {
+		t.Errorf("keepers after the recovery: %s, want {\"release\":\"1.0.0\"}", got)
+	}
+	tf.planIsEmpty()
+	tf.mustDestroy()
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// The placeholder of a create that got no answer carries its placeholder
+// id as identity, is refreshed and planned without an identity error, and
+// is replaced by a key whose identity is its real id.
+func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
+	requireCLIFeature(t, featureIdentityOfFailedCreate)
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 1}))
+	tf := initCLI(t, c, rootModule("max_retries = 1", `resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+}
+`))
+	if out, err := tf.apply(); err == nil {
+		t.Fatalf("the apply succeeded although every answer was dropped:\n%s", out)
+	}
+	placeholder := tf.stateResource(keyAddr)
+	id, _ := placeholder.Values["id"].(string)
+	if !strings.HasPrefix(id, unconfirmedIDPrefix) || placeholder.Identity["id"] != id {
+		t.Fatalf("placeholder: id %q, identity %v; want an %s id that is also the identity", id, placeholder.Identity, unconfirmedIDPrefix)
+	}
+
+	c.srv.SetFaults(mockcluster.Faults{})
+	tf.mustPlan("-out=p")
+	tf.showPlan("p").expectActions(t, keyAddr, "delete", "create")
+	tf.mustApplyPlan("p")
+
+	key := onlyKey(t, c)
+	got := tf.stateResource(keyAddr)
+	if got.Values["id"] != key.ID || got.Identity["id"] != key.ID {
+		t.Errorf("after the replacement: id %v, identity %v; want both %s", got.Values["id"], got.Identity, key.ID)
+	}
+	tf.planIsEmpty()
+}
+
+// A placeholder keeps the delete timeout of the configuration it was
+// written under, and no later configuration can change it: one too short
+// to clean up must not wedge every apply. The clean-up takes at least the
+// default delete timeout.
+func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
+	c := newTestCluster(t)
+	cfg := c.providerBlock("max_retries = 0") + `
+resource "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read", "pci:tokens:create"]
+  expires_in = 7776000
+  timeouts {
+    delete = "1ns"
+  }
+}
+`
+	var orphan string
+	c.parallelTest(t, []resource.TestStep{
+		{
+			PreConfig:   func() { c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1}) },
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`Hellgate did not confirm that it created the API\s+key`),
+		},
+		{
+			PreConfig: func() { recordOrphan(t, c, &orphan) },
+			Config:    strings.Replace(cfg, `"1ns"`, `"5m"`, 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				c.keyGone(&orphan),
+				c.onlyLiveKey(keyAddr),
+			},
+		},
+	})
+}
+
+// A placeholder's id carries the idempotency key and the attempt window,
+// widened to whole seconds; one written by an older version carries only
+// the key, and anything else is not a placeholder id.
+func TestPlaceholderID(t *testing.T) {
+	from := time.Date(2030, 1, 1, 9, 0, 0, 400_000_000, time.UTC)
+	u := unansweredCreate{from: from, until: from.Add(1200 * time.Millisecond)}
+	u.in.IdempotencyKey = "ik-1"
+	id := placeholderID(u)
+	if want := "unconfirmed-create:ik-1@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z"; id != want {
+		t.Fatalf("placeholderID = %q, want %q", id, want)
+	}
+	got, ok := parsePlaceholderID(id)
+	if !ok || got.in.IdempotencyKey != "ik-1" || !got.from.Equal(from.Truncate(time.Second)) ||
+		!got.until.Equal(time.Date(2030, 1, 1, 9, 0, 2, 0, time.UTC)) {
+		t.Errorf("parsePlaceholderID(%q) = %+v, %v", id, got, ok)
+	}
+	if !got.madeWithin(from) || got.madeWithin(from.Add(-2*recoveryClockSkew)) || got.madeWithin(from.Add(2*recoveryClockSkew)) {
+		t.Errorf("the window of %q does not hold what it should", id)
+	}
+
+	old, ok := parsePlaceholderID("unconfirmed-create:ik-2")
+	if !ok || old.in.IdempotencyKey != "ik-2" || !old.from.IsZero() {
+		t.Errorf("an older placeholder id reads as %+v, %v", old, ok)
+	}
+	for _, bad := range []string{
+		"0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
+		"unconfirmed-create:",
+		"unconfirmed-create:ik@2030-01-01T09:00:00Z",
+		"unconfirmed-create:ik@2030-01-01T09:00:02Z/2030-01-01T09:00:00Z",
+		"unconfirmed-create:@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z",
+	} {
+		if _, ok := parsePlaceholderID(bad); ok {
+			t.Errorf("parsePlaceholderID(%q) accepted it", bad)
+		}
+	}
+}
+
+// A create that never reached a server (nothing listens at the endpoint,
+// or the cluster id does not resolve) made nothing: it fails plainly and
+// leaves nothing in state to clean up.
+func TestAccAPIKey_unreachableClusterLeavesNothing(t *testing.T) {
+	c := newTestCluster(t)
+	closed := "http://" + refusingAddr(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: c.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(fmt.Sprintf("endpoint = %q", closed), fmt.Sprintf("admin_token = %q", c.token), "max_retries = 1") + `
+resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create API Key.*Hellgate did not create the API key\..*giving up after 2\s+attempts.*refused`),
+			},
+			{
+				// Nothing was recorded: a plan against the real cluster
+				// creates the key afresh, with no replacement of a placeholder.
+				Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
+				ConfigPlanChecks: preApply(
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{c.liveKeys(1), c.matchesMock(keyAddr)},
+			},
+		},
+		CheckDestroy: c.checkDestroyed,
+	})
+}
+
+// refusingAddr returns a loopback address that refuses every connection:
+// a TCP socket bound to it that never listens. Unlike a listener that is
+// closed again, the socket keeps the port for the whole test, so a mock
+// of a test running in parallel cannot be given it and receive this
+// test's requests.
+func refusingAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in4, ok := sa.(*syscall.SockaddrInet4)
+	if !ok {
+		t.Fatalf("bound address is %T", sa)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", in4.Port)
+}
+
+// An Open whose create got no answer, on a cluster that answers nothing:
+// the provider repeats the create at once to find and revoke its key, and
+// when that cannot be done either, it warns which key may be left live and
+// until when, besides failing the run.
+func TestAccEphemeralAPIKey_unansweredCreateWarns(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{DropRate: 1, Seed: 3}))
+	diags, out, err := planOneEphemeralKey(t, c)
+	if err == nil {
+		t.Fatalf("the plan succeeded although every answer was dropped:\n%s", out)
+	}
+	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
+	expectDiagnostic(t, diags, "warning", "Ephemeral API Key May Be Left Live", ephemeralKeyAddr,
+		"Hellgate may have made an ephemeral API key with the scopes pci:tokens:read that nobody received")
+	if st := c.srv.Stats().Requests; st.Create != 2 {
+		t.Errorf("requests: %+v, want 2 creates (the lost one and its repeat)", st)
+	}
+}
+
+// An Open whose create got no answer, on a cluster that answers again at
+// once: the repeated create returns the key the lost one made, which is
+// revoked there and then, so the failed run leaves no key live and needs
+// no warning.
+func TestAccEphemeralAPIKey_unansweredCreateRevoked(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop}}))
+	diags, out, err := planOneEphemeralKey(t, c)
+	if err == nil {
+		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
+	}
+	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
+	if w := withSummary(diags, "warning", "Ephemeral API Key May Be Left Live"); len(w) != 0 {
+		t.Errorf("the plan warns about a key that was revoked: %+v", w)
+	}
+	if n := len(c.srv.Keys()); n != 0 {
+		t.Errorf("the mock holds %d live keys after the failed Open, want none", n)
+	}
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
+		t.Errorf("requests: %+v, want 2 creates (lost, repeated) and 1 delete", st)
+	}
+}
+
+// An Open whose create got no answer, and whose repeat Hellgate refuses
+// with 409 (the create still in progress): the key the lost create made
+// is found only by listing, so it is named in the warning, with how long
+// it may live, and not revoked: a key of the same shape may be another's.
+func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
+	skipBelowEphemeralCLI(t)
+	t.Parallel()
+	c := newTestCluster(t, withFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepError(409)}}))
+	diags, out, err := planOneEphemeralKey(t, c)
+	if err == nil {
+		t.Fatalf("the plan succeeded although the create's answer was lost:\n%s", out)
+	}
+	orphan := onlyKey(t, c)
+	expectDiagnostic(t, diags, "error", "Unable to Create Ephemeral API Key", ephemeralKeyAddr)
+	expectDiagnostic(t, diags, "warning", "Ephemeral API Key May Be Left Live", ephemeralKeyAddr,
+		"The API key "+orphan.ID+" has the same scopes and expires_in", "so the provider does not revoke it")
+	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 0 || st.List != 1 {
+		t.Errorf("requests: %+v, want 2 creates (lost, refused), a list and no delete", st)
+	}
+}
+
+// unconfirmedCreate applies, and fails the test unless the apply fails
+// because Hellgate did not confirm the create of hellgate_api_key.test.
+func unconfirmedCreate(t *testing.T, tf *terraformCLI) {
+	t.Helper()
+	diags, out, err := tf.diagnosticsOf(applyArgs()...)
+	if err == nil {
+		t.Fatalf("expected the apply to fail with an unconfirmed create, it succeeded:\n%s", out)
+	}
+	expectDiagnostic(t, diags, "error", "Unable to Create API Key", keyAddr, "Hellgate did not confirm that it created the API key.")
+}
+
+// ephemeralKeyAddr is the address of the key planOneEphemeralKey opens.
+const ephemeralKeyAddr = "ephemeral.hellgate_api_key.test"
+
+// planOneEphemeralKey plans, against c and without retries, a root module
+// that opens one ephemeral key, and returns the plan's diagnostics, its
+// output and its error.
+func planOneEphemeralKey(t *testing.T, c *testCluster) ([]jsonDiagnostic, string, error) {
+	t.Helper()
+	tf := initCLI(t, c, rootModule("max_retries = 0", `ephemeral "hellgate_api_key" "test" {
+  scopes     = ["pci:tokens:read"]
+  expires_in = 300
+}
+`))
+	return tf.diagnosticsOf(usual("plan")...)
+}
