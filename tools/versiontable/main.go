@@ -8,7 +8,7 @@
 // The versions come only from there; the features, and the first Terraform
 // version that has each, are listed below (the acceptance tests skip a
 // feature's tests, saying why, under a CLI without it: see
-// internal/provider/cli_features_test.go).
+// internal/provider/harness_cli_features_test.go).
 package main
 
 import (
