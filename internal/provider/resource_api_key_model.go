@@ -44,15 +44,11 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 	if diags.HasError() {
 		return m, diags
 	}
-	m.ID = decodeAttr[types.String](ctx, attrs, "id", types.StringType, &diags)
-	m.Scopes = decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, &diags)
-	m.ExpiresIn = decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &diags)
+	p := decodePlanAttributes(ctx, attrs, &diags)
+	m.ID, m.Scopes, m.ExpiresIn, m.ExpiresAt, m.RotateBefore, m.Keepers = p.ID, p.Scopes, p.ExpiresIn, p.ExpiresAt, p.RotateBefore, p.Keepers
 	m.CreatedAt = decodeAttr[types.String](ctx, attrs, "created_at", types.StringType, &diags)
-	m.ExpiresAt = decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, &diags)
 	m.KeyValue = decodeAttr[types.String](ctx, attrs, "key_value", types.StringType, &diags)
-	m.RotateBefore = decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &diags)
 	m.RevokeOnDestroy = decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &diags)
-	m.Keepers = decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
 	return m, diags
 }

@@ -207,18 +207,24 @@ type planAttributes struct {
 }
 
 func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes, diag.Diagnostics) {
-	var a planAttributes
 	attrs, diags := objectAttributes(raw)
 	if diags.HasError() {
-		return a, diags
+		return planAttributes{}, diags
 	}
-	a.ID = decodeAttr[types.String](ctx, attrs, "id", types.StringType, &diags)
-	a.Scopes = decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, &diags)
-	a.ExpiresIn = decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, &diags)
-	a.ExpiresAt = decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, &diags)
-	a.RotateBefore = decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, &diags)
-	a.Keepers = decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, &diags)
-	return a, diags
+	return decodePlanAttributes(ctx, attrs, &diags), diags
+}
+
+// decodePlanAttributes decodes the planAttributes of attrs, the attributes
+// of an object of hellgate_api_key; apiKeyModelFrom decodes the rest.
+func decodePlanAttributes(ctx context.Context, attrs map[string]tftypes.Value, diags *diag.Diagnostics) planAttributes {
+	return planAttributes{
+		ID:           decodeAttr[types.String](ctx, attrs, "id", types.StringType, diags),
+		Scopes:       decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, diags),
+		ExpiresIn:    decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, diags),
+		ExpiresAt:    decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, diags),
+		RotateBefore: decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, diags),
+		Keepers:      decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, diags),
+	}
 }
 
 // modifyDestroyPlan says in a destroy plan that a key with
