@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -23,12 +25,7 @@ import (
 // values unknown).
 func TestWithStringAttributesMatchesSetAttribute(t *testing.T) {
 	ctx := t.Context()
-	var sresp resource.SchemaResponse
-	NewAPIKeyResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
-	objType, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatalf("schema type is %T, not an object", sresp.Schema.Type().TerraformType(ctx))
-	}
+	schema, objType := apiKeySchema(t)
 	attrs := map[string]tftypes.Value{}
 	for name, typ := range objType.AttributeTypes {
 		attrs[name] = tftypes.NewValue(typ, nil)
@@ -52,22 +49,14 @@ func TestWithStringAttributesMatchesSetAttribute(t *testing.T) {
 		{"replacement", tftypes.UnknownValue, types.StringUnknown(), []string{"id", "created_at", "expires_at", "key_value"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want := tfsdk.Plan{Schema: sresp.Schema, Raw: raw.Copy()}
+			want := tfsdk.Plan{Schema: schema, Raw: raw.Copy()}
 			for _, name := range tc.attrs {
-				if diags := want.SetAttribute(ctx, path.Root(name), tc.set); diags.HasError() {
-					t.Fatalf("SetAttribute(%s): %v", name, diags)
-				}
+				noErrors(t, "SetAttribute("+name+")", want.SetAttribute(ctx, path.Root(name), tc.set))
 			}
 			got, diags := withStringAttributes(raw, tc.value, tc.attrs...)
-			if diags.HasError() {
-				t.Fatalf("withStringAttributes: %v", diags)
-			}
-			if !got.Equal(want.Raw) {
-				t.Errorf("withStringAttributes gave\n%s\nSetAttribute gave\n%s", got, want.Raw)
-			}
-			if !raw.Equal(original) {
-				t.Errorf("withStringAttributes changed the object it was given:\n%s\nwas\n%s", raw, original)
-			}
+			noErrors(t, "withStringAttributes", diags)
+			sameObject(t, got, "withStringAttributes", want.Raw, "SetAttribute")
+			sameObject(t, raw, "the object after withStringAttributes", original, "before")
 		})
 	}
 
@@ -94,13 +83,7 @@ func TestWithStringAttributesMatchesSetAttribute(t *testing.T) {
 // An attribute added to the schema but not to the codec fails here.
 func TestAPIKeyModelCodecMatchesFramework(t *testing.T) {
 	ctx := t.Context()
-	var sresp resource.SchemaResponse
-	NewAPIKeyResource().Schema(ctx, resource.SchemaRequest{}, &sresp)
-	schema := sresp.Schema
-	objType, ok := schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatalf("schema type is %T, not an object", schema.Type().TerraformType(ctx))
-	}
+	schema, objType := apiKeySchema(t)
 
 	object := func(value func(name string, typ tftypes.Type) tftypes.Value) tftypes.Value {
 		attrs := make(map[string]tftypes.Value, len(objType.AttributeTypes))
@@ -133,31 +116,19 @@ func TestAPIKeyModelCodecMatchesFramework(t *testing.T) {
 	for name, raw := range cases {
 		t.Run(name, func(t *testing.T) {
 			got, diags := apiKeyModelFrom(ctx, raw)
-			if diags.HasError() {
-				t.Fatalf("apiKeyModelFrom: %v", diags)
-			}
+			noErrors(t, "apiKeyModelFrom", diags)
 			var want apiKeyModel
-			if diags := (tfsdk.Plan{Schema: schema, Raw: raw}).Get(ctx, &want); diags.HasError() {
-				t.Fatalf("Get: %v", diags)
-			}
+			noErrors(t, "Get", tfsdk.Plan{Schema: schema, Raw: raw}.Get(ctx, &want))
 			if diff := modelDiff(got, want); diff != "" {
 				t.Errorf("apiKeyModelFrom and Get differ: %s", diff)
 			}
 
 			encoded, diags := got.terraformValue(ctx, objType)
-			if diags.HasError() {
-				t.Fatalf("terraformValue: %v", diags)
-			}
+			noErrors(t, "terraformValue", diags)
 			set := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(objType, nil)}
-			if diags := set.Set(ctx, &want); diags.HasError() {
-				t.Fatalf("Set: %v", diags)
-			}
-			if !encoded.Equal(set.Raw) {
-				t.Errorf("terraformValue gave\n%s\nSet gave\n%s", encoded, set.Raw)
-			}
-			if !encoded.Equal(raw) {
-				t.Errorf("decoding and encoding changed the object:\n%s\nwas\n%s", encoded, raw)
-			}
+			noErrors(t, "Set", set.Set(ctx, &want))
+			sameObject(t, encoded, "terraformValue", set.Raw, "Set")
+			sameObject(t, encoded, "decoded and encoded again", raw, "the object decoded")
 		})
 	}
 
@@ -165,18 +136,12 @@ func TestAPIKeyModelCodecMatchesFramework(t *testing.T) {
 		// ImportState writes a null model with the id set, as
 		// SetAttribute does on the null object an import starts from.
 		want := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(objType, nil)}
-		if diags := want.SetAttribute(ctx, path.Root("id"), types.StringValue("imported")); diags.HasError() {
-			t.Fatalf("SetAttribute: %v", diags)
-		}
+		noErrors(t, "SetAttribute", want.SetAttribute(ctx, path.Root("id"), types.StringValue("imported")))
 		m := nullAPIKeyModel()
 		m.ID = types.StringValue("imported")
 		var got tftypes.Value
-		if diags := m.writeTo(ctx, &got, objType); diags.HasError() {
-			t.Fatalf("writeTo: %v", diags)
-		}
-		if !got.Equal(want.Raw) {
-			t.Errorf("writeTo gave\n%s\nSetAttribute gave\n%s", got, want.Raw)
-		}
+		noErrors(t, "writeTo", m.writeTo(ctx, &got, objType))
+		sameObject(t, got, "writeTo", want.Raw, "SetAttribute")
 	})
 
 	t.Run("missing attribute", func(t *testing.T) {
@@ -236,4 +201,33 @@ func modelDiff(a, b apiKeyModel) string {
 		}
 	}
 	return strings.Join(diffs, "; ")
+}
+
+// apiKeySchema returns hellgate_api_key's schema and its object type.
+func apiKeySchema(t *testing.T) (rschema.Schema, tftypes.Object) {
+	t.Helper()
+	var resp resource.SchemaResponse
+	NewAPIKeyResource().Schema(t.Context(), resource.SchemaRequest{}, &resp)
+	objType, ok := resp.Schema.Type().TerraformType(t.Context()).(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type is %T, not an object", resp.Schema.Type().TerraformType(t.Context()))
+	}
+	return resp.Schema, objType
+}
+
+// noErrors fails the test at once if diags holds an error from what.
+func noErrors(t *testing.T, what string, diags diag.Diagnostics) {
+	t.Helper()
+	if diags.HasError() {
+		t.Fatalf("%s: %v", what, diags)
+	}
+}
+
+// sameObject reports an error unless got (from gotFrom) equals want (from
+// wantFrom).
+func sameObject(t *testing.T, got tftypes.Value, gotFrom string, want tftypes.Value, wantFrom string) {
+	t.Helper()
+	if !got.Equal(want) {
+		t.Errorf("%s gave\n%s\n%s gave\n%s", gotFrom, got, wantFrom, want)
+	}
 }
