@@ -76,6 +76,19 @@ func equalViews(a, b stateView) bool {
 	return fmt.Sprintf("%+v", a) == fmt.Sprintf("%+v", b)
 }
 
+// expectRewritten checks that file, an older format that st loaded as v,
+// was rewritten in the current format and reads back as v.
+func expectRewritten(t *testing.T, file string, st *store, clk *clock.Fake, v stateView) {
+	t.Helper()
+	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
+	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":%d}`+"\n", stateVersion, v.NextSeq)) {
+		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
+	}
+	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
+		t.Errorf("after the rewrite: %v, want %v", got, v)
+	}
+}
+
 // A long, seeded run of creates (with and without idempotency keys, under
 // two owners), scope changes, deletes and clock moves, with restarts in
 // between: every restart restores every live key (secret included), every
@@ -282,13 +295,7 @@ func TestStateFileVersion1(t *testing.T) {
 		len(v.Idem) != 1 || v.NextSeq != 3 {
 		t.Fatalf("loaded %+v", v)
 	}
-	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
-	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":3}`+"\n", stateVersion)) {
-		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
-	}
-	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
-		t.Errorf("after the rewrite: %v, want %v", got, v)
-	}
+	expectRewritten(t, file, st, clk, v)
 }
 
 // A file of the previous format, where a create appended its key and its
@@ -322,13 +329,7 @@ func TestStateFileVersion2(t *testing.T) {
 	if err != nil || !replayed || k.ID != live {
 		t.Errorf("retry of the create recorded in version 2: %s, replayed %v, %v; want %s replayed", k.ID, replayed, err, live)
 	}
-	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
-	if !bytes.HasPrefix(data, fmt.Appendf(nil, `{"version":%d,"next_seq":3}`+"\n", stateVersion)) {
-		t.Errorf("the file was not rewritten in version %d:\n%s", stateVersion, data)
-	}
-	if got := view(reopen(t, st, clk), clk.Now()); !equalViews(got, v) {
-		t.Errorf("after the rewrite: %v, want %v", got, v)
-	}
+	expectRewritten(t, file, st, clk, v)
 }
 
 // Each compaction renames a new file into place and then syncs the

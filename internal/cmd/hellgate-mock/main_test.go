@@ -114,6 +114,17 @@ func (s *started) line(t *testing.T) string {
 	return ""
 }
 
+// listening reads the next stdout line, which must be the listening line,
+// and returns its submatches (the URL first).
+func (s *started) listening(t *testing.T) []string {
+	t.Helper()
+	m := listeningRE.FindStringSubmatch(s.line(t))
+	if m == nil {
+		t.Fatal("first line is not the listening line")
+	}
+	return m
+}
+
 // stop cancels the run and returns its error.
 func (s *started) stop(t *testing.T) error {
 	t.Helper()
@@ -197,10 +208,7 @@ func TestRunServesAndShutsDown(t *testing.T) {
 func TestRunGeneratesToken(t *testing.T) {
 	t.Setenv(tokenEnv, "")
 	s := start(t, "--addr", "127.0.0.1:0", "--quiet")
-	m := listeningRE.FindStringSubmatch(s.line(t))
-	if m == nil {
-		t.Fatal("first line is not the listening line")
-	}
+	m := s.listening(t)
 	second := s.line(t)
 	token, ok := strings.CutPrefix(second, "admin token: ")
 	if !ok || len(token) < 32 {
@@ -220,10 +228,7 @@ func TestRunGeneratesToken(t *testing.T) {
 func TestRunTokenFromEnvironment(t *testing.T) {
 	t.Setenv(tokenEnv, "env-token")
 	s := start(t, "--addr", "127.0.0.1:0", "--quiet")
-	m := listeningRE.FindStringSubmatch(s.line(t))
-	if m == nil {
-		t.Fatal("first line is not the listening line")
-	}
+	m := s.listening(t)
 	if status, _, _ := get(t, m[1]+"/_mock/stats", "env-token"); status != 200 {
 		t.Errorf("token from the environment: %d", status)
 	}
@@ -241,10 +246,7 @@ func TestRunStateFileAndFaults(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.json")
 	s := start(t, "--addr", "127.0.0.1:0", "--admin-token", "t", "--state-file", file,
 		"--throttle-rate", "1", "--throttle-retry-after", "3s", "--seed", "5", "--quiet")
-	m := listeningRE.FindStringSubmatch(s.line(t))
-	if m == nil {
-		t.Fatal("first line is not the listening line")
-	}
+	m := s.listening(t)
 	status, header, _ := get(t, m[1]+"/api/admin/api-keys", "t")
 	if status != 429 || header.Get("Retry-After") != "3" {
 		t.Errorf("throttled: %d Retry-After %q", status, header.Get("Retry-After"))
@@ -257,10 +259,7 @@ func TestRunStateFileAndFaults(t *testing.T) {
 func TestRunFaultScript(t *testing.T) {
 	t.Setenv(tokenEnv, "")
 	s := start(t, "--addr", "127.0.0.1:0", "--admin-token", "t", "--fault-script", "throttle,503*2", "--error-rate", "0", "--quiet")
-	m := listeningRE.FindStringSubmatch(s.line(t))
-	if m == nil {
-		t.Fatal("first line is not the listening line")
-	}
+	m := s.listening(t)
 	var got []int
 	for range 4 {
 		status, _, _ := get(t, m[1]+"/api/admin/api-keys", "t")
