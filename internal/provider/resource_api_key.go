@@ -167,7 +167,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // positive, so that they fail at validate time, before any call to
 // Hellgate.
 func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{rotationConfigValidator{}, validators.PositiveTimeouts()}
+	return []resource.ConfigValidator{rotationRules, validators.PositiveTimeouts()}
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

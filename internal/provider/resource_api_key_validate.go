@@ -13,18 +13,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
 // rotationConfigValidator checks the attributes that only make sense for a
 // key that expires.
-type rotationConfigValidator struct{}
+type rotationConfigValidator struct{ validators.Text }
 
-func (rotationConfigValidator) Description(context.Context) string {
-	return "rotate_before and revoke_on_destroy = false require expires_in; rotate_before must be shorter than expires_in"
-}
-
-func (v rotationConfigValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
+// rotationRules is the one rotationConfigValidator, with its description.
+var rotationRules = rotationConfigValidator{
+	Text: "rotate_before and revoke_on_destroy = false require expires_in; rotate_before must be shorter than expires_in",
 }
 
 func (rotationConfigValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -31,17 +31,11 @@ func CheckCredential(s string) error {
 // CheckCredential. It passes the empty string: every credential attribute
 // also carries NotEmpty, which reports that case, and one error for one
 // mistake is enough.
-func Credential() validator.String { return credentialValidator{} }
-
-type credentialValidator struct{}
-
-func (credentialValidator) Description(context.Context) string {
-	return "must hold only printable ASCII characters, with no leading or trailing space"
+func Credential() validator.String {
+	return credentialValidator{Text: "must hold only printable ASCII characters, with no leading or trailing space"}
 }
 
-func (v credentialValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type credentialValidator struct{ Text }
 
 func (credentialValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {

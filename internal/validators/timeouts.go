@@ -26,25 +26,19 @@ const timeoutsBlock = "timeouts"
 // PositiveTimeouts returns the config validator that rejects a zero or
 // negative duration in the timeouts block, for a resource or a data
 // source.
-func PositiveTimeouts() PositiveTimeoutsValidator { return PositiveTimeoutsValidator{} }
+func PositiveTimeouts() PositiveTimeoutsValidator {
+	return PositiveTimeoutsValidator{Text: "each duration in the timeouts block must be positive"}
+}
 
 // PositiveTimeoutsValidator is a resource.ConfigValidator and a
 // datasource.ConfigValidator: each duration in the object's timeouts
 // block must be positive.
-type PositiveTimeoutsValidator struct{}
+type PositiveTimeoutsValidator struct{ Text }
 
 var (
 	_ resource.ConfigValidator   = PositiveTimeoutsValidator{}
 	_ datasource.ConfigValidator = PositiveTimeoutsValidator{}
 )
-
-func (PositiveTimeoutsValidator) Description(context.Context) string {
-	return "each duration in the timeouts block must be positive"
-}
-
-func (v PositiveTimeoutsValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
 
 func (PositiveTimeoutsValidator) ValidateResource(_ context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	checkTimeouts(req.Config, &resp.Diagnostics)

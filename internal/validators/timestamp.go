@@ -36,17 +36,11 @@ func CheckTimestamp(s string) (time.Time, error) {
 }
 
 // Timestamp validates a string attribute with CheckTimestamp.
-func Timestamp() validator.String { return timestampValidator{} }
-
-type timestampValidator struct{}
-
-func (timestampValidator) Description(context.Context) string {
-	return `must be an RFC 3339 timestamp, such as "2030-01-01T09:00:00Z"`
+func Timestamp() validator.String {
+	return timestampValidator{Text: `must be an RFC 3339 timestamp, such as "2030-01-01T09:00:00Z"`}
 }
 
-func (v timestampValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type timestampValidator struct{ Text }
 
 func (timestampValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

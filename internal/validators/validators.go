@@ -20,15 +20,31 @@ import (
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/scopes"
 )
 
+// Text is a validator's description, the same in plain text and in
+// Markdown. Embedded in a validator, it gives the validator both methods.
+type Text string
+
+// Description returns t.
+func (t Text) Description(context.Context) string { return string(t) }
+
+// MarkdownDescription returns t.
+func (t Text) MarkdownDescription(context.Context) string { return string(t) }
+
 // ClusterID validates a string attribute with CheckClusterID.
-func ClusterID() validator.String { return clusterIDValidator{} }
+func ClusterID() validator.String {
+	return clusterIDValidator{Text: "must be a DNS label (lower-case letters, digits and hyphens)"}
+}
 
 // Endpoint validates a string attribute with CheckEndpoint.
-func Endpoint() validator.String { return endpointValidator{} }
+func Endpoint() validator.String {
+	return endpointValidator{Text: "must be an https:// URL, or http:// for a loopback host"}
+}
 
 // NotEmpty rejects an empty string; the framework's LengthAtLeast message
 // talks about lengths, which reads oddly for a credential.
-func NotEmpty() validator.String { return notEmptyValidator{} }
+func NotEmpty() validator.String {
+	return notEmptyValidator{Text: "must not be empty"}
+}
 
 // Scope validates that a string is one of Hellgate's scopes and suggests
 // the closest one when it is not.
@@ -36,18 +52,13 @@ func Scope() validator.String { return scopeValidator{} }
 
 // Duration validates a Go duration string within [minD, maxD].
 func Duration(minD, maxD time.Duration) validator.String {
-	return durationValidator{min: minD, max: maxD}
+	return durationValidator{
+		Text: Text(fmt.Sprintf("must be a duration such as \"30s\" or \"720h\", from %s to %s", minD, maxD)),
+		min:  minD, max: maxD,
+	}
 }
 
-type clusterIDValidator struct{}
-
-func (clusterIDValidator) Description(context.Context) string {
-	return "must be a DNS label (lower-case letters, digits and hyphens)"
-}
-
-func (v clusterIDValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type clusterIDValidator struct{ Text }
 
 func (clusterIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -59,15 +70,7 @@ func (clusterIDValidator) ValidateString(_ context.Context, req validator.String
 	}
 }
 
-type endpointValidator struct{}
-
-func (endpointValidator) Description(context.Context) string {
-	return "must be an https:// URL, or http:// for a loopback host"
-}
-
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type endpointValidator struct{ Text }
 
 func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -79,13 +82,7 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-type notEmptyValidator struct{}
-
-func (notEmptyValidator) Description(context.Context) string { return "must not be empty" }
-
-func (v notEmptyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type notEmptyValidator struct{ Text }
 
 func (notEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -123,14 +120,9 @@ func (scopeValidator) ValidateString(_ context.Context, req validator.StringRequ
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Scope", msg)
 }
 
-type durationValidator struct{ min, max time.Duration }
-
-func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"30s\" or \"720h\", from %s to %s", v.min, v.max)
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
+type durationValidator struct {
+	Text
+	min, max time.Duration
 }
 
 func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
@@ -184,17 +176,11 @@ func levenshtein(a, b string) int {
 // AtLeastOneScope rejects an empty set of scopes with a message that says
 // why and what to write instead (the framework's size validator speaks of
 // "elements").
-func AtLeastOneScope() validator.Set { return atLeastOneScopeValidator{} }
-
-type atLeastOneScopeValidator struct{}
-
-func (atLeastOneScopeValidator) Description(context.Context) string {
-	return "must hold at least one scope"
+func AtLeastOneScope() validator.Set {
+	return atLeastOneScopeValidator{Text: "must hold at least one scope"}
 }
 
-func (v atLeastOneScopeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type atLeastOneScopeValidator struct{ Text }
 
 func (atLeastOneScopeValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	if knownEmpty(req.ConfigValue) {
@@ -212,18 +198,10 @@ func ScopeFilter() interface {
 	validator.Set
 	validator.List
 } {
-	return scopeFilterValidator{}
+	return scopeFilterValidator{Text: "must hold at least one scope, or be left out for keys with any scopes"}
 }
 
-type scopeFilterValidator struct{}
-
-func (scopeFilterValidator) Description(context.Context) string {
-	return "must hold at least one scope, or be left out for keys with any scopes"
-}
-
-func (v scopeFilterValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type scopeFilterValidator struct{ Text }
 
 func (scopeFilterValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	checkScopeFilter(req.ConfigValue, req.Path, &resp.Diagnostics)
@@ -258,16 +236,16 @@ func knownEmpty(v collection) bool {
 // seconds within [minS, maxS]. It takes a number rather than an integer
 // attribute so that a fraction such as 1.5 gets this message instead of
 // the framework's conversion error.
-func Seconds(minS, maxS int64) validator.Number { return secondsValidator{min: minS, max: maxS} }
-
-type secondsValidator struct{ min, max int64 }
-
-func (v secondsValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a whole number of seconds from %d to %d", v.min, v.max)
+func Seconds(minS, maxS int64) validator.Number {
+	return secondsValidator{
+		Text: Text(fmt.Sprintf("must be a whole number of seconds from %d to %d", minS, maxS)),
+		min:  minS, max: maxS,
+	}
 }
 
-func (v secondsValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
+type secondsValidator struct {
+	Text
+	min, max int64
 }
 
 func (v secondsValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
