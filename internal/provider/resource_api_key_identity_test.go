@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -231,75 +229,28 @@ func factoriesWithoutIdentity(t *testing.T) map[string]func() (tfprotov6.Provide
 	}
 }
 
-type providerWithoutIdentity struct{ p *hellgateProvider }
-
-func (w providerWithoutIdentity) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
-	w.p.Metadata(ctx, req, resp)
+// providerBeforeIdentity is the part of the provider that was served before
+// resource identity: embedded in a struct, an interface promotes only its
+// own methods, so list resources, actions and functions stay hidden.
+type providerBeforeIdentity interface {
+	provider.ProviderWithConfigValidators
+	provider.ProviderWithEphemeralResources
 }
 
-func (w providerWithoutIdentity) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
-	w.p.Schema(ctx, req, resp)
-}
-
-func (w providerWithoutIdentity) ConfigValidators(ctx context.Context) []provider.ConfigValidator {
-	return w.p.ConfigValidators(ctx)
-}
-
-func (w providerWithoutIdentity) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	w.p.Configure(ctx, req, resp)
-}
+type providerWithoutIdentity struct{ providerBeforeIdentity }
 
 func (w providerWithoutIdentity) Resources(context.Context) []func() fwresource.Resource {
 	return []func() fwresource.Resource{func() fwresource.Resource { return apiKeyWithoutIdentity{&apiKeyResource{}} }}
 }
 
-func (w providerWithoutIdentity) DataSources(ctx context.Context) []func() datasource.DataSource {
-	return w.p.DataSources(ctx)
-}
-
-func (w providerWithoutIdentity) EphemeralResources(ctx context.Context) []func() ephemeral.EphemeralResource {
-	return w.p.EphemeralResources(ctx)
+// resourceBeforeIdentity is hellgate_api_key's method set without
+// IdentitySchema.
+type resourceBeforeIdentity interface {
+	fwresource.ResourceWithConfigure
+	fwresource.ResourceWithConfigValidators
+	fwresource.ResourceWithModifyPlan
+	fwresource.ResourceWithImportState
 }
 
 // apiKeyWithoutIdentity is hellgate_api_key without IdentitySchema.
-type apiKeyWithoutIdentity struct{ r *apiKeyResource }
-
-func (w apiKeyWithoutIdentity) Metadata(ctx context.Context, req fwresource.MetadataRequest, resp *fwresource.MetadataResponse) {
-	w.r.Metadata(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Schema(ctx context.Context, req fwresource.SchemaRequest, resp *fwresource.SchemaResponse) {
-	w.r.Schema(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) ConfigValidators(ctx context.Context) []fwresource.ConfigValidator {
-	return w.r.ConfigValidators(ctx)
-}
-
-func (w apiKeyWithoutIdentity) Configure(ctx context.Context, req fwresource.ConfigureRequest, resp *fwresource.ConfigureResponse) {
-	w.r.Configure(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) ModifyPlan(ctx context.Context, req fwresource.ModifyPlanRequest, resp *fwresource.ModifyPlanResponse) {
-	w.r.ModifyPlan(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Create(ctx context.Context, req fwresource.CreateRequest, resp *fwresource.CreateResponse) {
-	w.r.Create(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Read(ctx context.Context, req fwresource.ReadRequest, resp *fwresource.ReadResponse) {
-	w.r.Read(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Update(ctx context.Context, req fwresource.UpdateRequest, resp *fwresource.UpdateResponse) {
-	w.r.Update(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Delete(ctx context.Context, req fwresource.DeleteRequest, resp *fwresource.DeleteResponse) {
-	w.r.Delete(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) ImportState(ctx context.Context, req fwresource.ImportStateRequest, resp *fwresource.ImportStateResponse) {
-	w.r.ImportState(ctx, req, resp)
-}
+type apiKeyWithoutIdentity struct{ resourceBeforeIdentity }
