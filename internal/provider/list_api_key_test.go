@@ -111,45 +111,40 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 
 	var lists int64
 	countLists := func() { lists = c.srv.Stats().Requests.List }
+	// everyPage is a step that runs the list block name of cfg and checks
+	// that it found want, in order, having read every page once.
+	everyPage := func(name, cfg string, want []string, more ...querycheck.QueryResultCheck) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: countLists,
+			Query:     true,
+			Config:    cfg,
+			QueryResultChecks: append([]querycheck.QueryResultCheck{
+				listedKeys("hellgate_api_key."+name, want),
+				c.readEveryPageOnce(&lists),
+			}, more...),
+		}
+	}
 
 	c.queryTest(t, []resource.TestStep{
 		{Config: c.providerBlock()},
-		{
-			// Every page, no more: 225 keys from 3 requests.
-			PreConfig: countLists,
-			Query:     true,
-			Config: `list "hellgate_api_key" "all" {
+		// Every page, no more: 225 keys from 3 requests.
+		everyPage("all", `list "hellgate_api_key" "all" {
   provider = hellgate
   limit    = 1000
 }
-`,
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("hellgate_api_key.all", 225),
-				listedKeys("hellgate_api_key.all", unexpired),
-				c.readEveryPageOnce(&lists),
-			},
-		},
-		{
-			// Keys holding all of the scopes, and a name that says
-			// what each key is.
-			PreConfig: countLists,
-			Query:     true,
-			Config: `list "hellgate_api_key" "checkout" {
+`, unexpired, querycheck.ExpectLength("hellgate_api_key.all", 225)),
+		// Keys holding all of the scopes, and a name that says what
+		// each key is.
+		everyPage("checkout", `list "hellgate_api_key" "checkout" {
   provider = hellgate
   limit    = 1000
   config {
     scopes = ["pci:tokens:create", "pci:tokens:read"]
   }
 }
-`,
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				listedKeys("hellgate_api_key.checkout", withCreate),
-				querycheck.ExpectResourceDisplayName("hellgate_api_key.checkout",
-					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(forever)}),
-					knownvalue.StringExact(forever+" (pci:tokens:create, pci:tokens:read; never expires)")),
-				c.readEveryPageOnce(&lists),
-			},
-		},
+`, withCreate, querycheck.ExpectResourceDisplayName("hellgate_api_key.checkout",
+			queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(forever)}),
+			knownvalue.StringExact(forever+" (pci:tokens:create, pci:tokens:read; never expires)"))),
 		{
 			// Expired keys only on request, and named as expired.
 			Query: true,
@@ -169,34 +164,18 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 						expired, expiredKey.ExpiresAt.UTC().Format(time.RFC3339)))),
 			},
 		},
-		{
-			// The limit keeps the first 150 keys in order; every page
-			// is read to order them.
-			PreConfig: countLists,
-			Query:     true,
-			Config: `list "hellgate_api_key" "first" {
+		// The limit keeps the first 150 keys in order; every page is
+		// read to order them.
+		everyPage("first", `list "hellgate_api_key" "first" {
   provider = hellgate
   limit    = 150
 }
-`,
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				listedKeys("hellgate_api_key.first", unexpired[:150]),
-				c.readEveryPageOnce(&lists),
-			},
-		},
-		{
-			// Without a limit, Terraform asks for 100.
-			PreConfig: countLists,
-			Query:     true,
-			Config: `list "hellgate_api_key" "default" {
+`, unexpired[:150]),
+		// Without a limit, Terraform asks for 100.
+		everyPage("default", `list "hellgate_api_key" "default" {
   provider = hellgate
 }
-`,
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				listedKeys("hellgate_api_key.default", unexpired[:100]),
-				c.readEveryPageOnce(&lists),
-			},
-		},
+`, unexpired[:100]),
 	}, WithClock(clock))
 }
 
