@@ -185,14 +185,8 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 func TestAccListAPIKey_includeResource(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	month, err := c.srv.CreateKey([]string{"network:tokens:read", "network:tokens:use"}, 30*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forever, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	month := c.createKey(t, 30*24*time.Hour, "network:tokens:read", "network:tokens:use")
+	forever := c.createKey(t, 0, "pci:tokens:read")
 	byID := func(id string) queryfilter.QueryFilter {
 		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
 	}
@@ -416,23 +410,11 @@ func TestAccListAPIKey_generatedConfigRoundTrip(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	expired, err := c.srv.CreateKey([]string{"pci:tokens:read"}, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	expired := c.createKey(t, time.Minute, "pci:tokens:read")
 	clock.Advance(2 * time.Minute)
-	hourly, err := c.srv.CreateKey([]string{"pci:tokens:read", "pci:tokens:create"}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forever, err := c.srv.CreateKey([]string{"network:tokens:use"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	soon, err := c.srv.CreateKey([]string{"admin:api-keys:read"}, 2*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hourly := c.createKey(t, time.Hour, "pci:tokens:read", "pci:tokens:create")
+	forever := c.createKey(t, 0, "network:tokens:use")
+	soon := c.createKey(t, 2*24*time.Hour, "admin:api-keys:read")
 
 	generated, _ := adoption(t, c, clock.Now(), WithClock(clock))
 
@@ -650,10 +632,7 @@ func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
 // answer: the status, its message and the request id, and what to do.
 func TestAccListAPIKey_forbidden(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.createKey(t, 0, "pci:tokens:read")
 	c.queryTest(t, []resource.TestStep{
 		{Config: providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", key.KeyValue))},
 		{
