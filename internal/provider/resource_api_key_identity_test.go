@@ -29,36 +29,45 @@ var identityChecks = []tfversion.TerraformVersionCheck{
 	skipUnsupported(featureIdentity),
 }
 
+// identityTest runs steps in parallel with other tests, under a CLI that
+// has resource identity (skipped otherwise), with the provider served
+// in-process against c, and after the last step checks that the destroy
+// left no key on the mock.
+func (c *testCluster) identityTest(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   identityChecks,
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps:                    steps,
+	})
+}
+
 // A created key has its id as identity, and an import block that names the
 // key by that identity imports it with nothing to change.
 func TestAccAPIKeyIdentity_createAndImport(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   identityChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRegexp)}),
-					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-				},
+	c.identityTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRegexp)}),
+				statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
 			},
-			{
-				// import { to = ..., identity = { id = "<id>" } }: a no-op
-				// import (the step fails otherwise) whose identity is the
-				// one in state.
-				ResourceName:    keyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
-					},
+		},
+		{
+			// import { to = ..., identity = { id = "<id>" } }: a no-op
+			// import (the step fails otherwise) whose identity is the
+			// one in state.
+			ResourceName:    keyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
 				},
 			},
 		},
@@ -71,10 +80,7 @@ func TestAccAPIKeyIdentity_createAndImport(t *testing.T) {
 // id, and the next plan is empty.
 func TestAccAPIKeyIdentity_importKeyMadeElsewhere(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read", "pci:tokens:create"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.createKey(t, 0, "pci:tokens:read", "pci:tokens:create")
 	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, "") + fmt.Sprintf(`
 import {
   to       = hellgate_api_key.test
@@ -83,27 +89,22 @@ import {
 `, strings.ToUpper(key.ID))
 	before := c.requests()
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   identityChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: preApply(
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-					c.onlyLiveKey(keyAddr),
-				},
+	c.identityTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+				c.onlyLiveKey(keyAddr),
 			},
-			{
-				Config:           cfg,
-				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
-			},
+		},
+		{
+			Config:           cfg,
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 		},
 	})
 	if st := c.srv.Stats().Requests; st.Create != 0 || st.Update != 0 || c.requests()-before == 0 {
