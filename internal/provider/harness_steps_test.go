@@ -67,6 +67,16 @@ func preApply(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PreApply: checks}
 }
 
+// actionStep is a step that applies cfg, whose plan must take action on
+// hellgate_api_key.test, and then checks the state.
+func actionStep(cfg string, action plancheck.ResourceActionType, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config:            cfg,
+		ConfigPlanChecks:  preApply(plancheck.ExpectResourceAction(keyAddr, action)),
+		ConfigStateChecks: checks,
+	}
+}
+
 // createCapturingID is a step that applies cfg and records the id of
 // hellgate_api_key.test in *id, for a later step to act on that key.
 func createCapturingID(cfg string, id *string) resource.TestStep {

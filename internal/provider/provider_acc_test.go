@@ -31,16 +31,10 @@ resource "hellgate_api_key" "test" {
 }
 `, c.url, c.token)
 	c.parallelTest(t, []resource.TestStep{
-		{
-			Config: cfg,
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
+		actionStep(cfg, plancheck.ResourceActionCreate,
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+			c.onlyLiveKey(keyAddr),
+		),
 		{
 			Config:           cfg,
 			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
