@@ -143,25 +143,12 @@ import {
 func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: identityChecks,
-		CheckDestroy:           c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
-				Config:                   cfg,
-				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), c.matchesMock(keyAddr)},
-			},
-			{
-				ProtoV6ProviderFactories: c.factories(),
-				Config:                   cfg,
-				ConfigPlanChecks:         preApply(plancheck.ExpectEmptyPlan()),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-					c.matchesMock(keyAddr),
-				},
-			},
+	c.upgradeTest(t, cfg, c.matchesMock(keyAddr), resource.TestStep{
+		ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+			c.matchesMock(keyAddr),
 		},
 	})
 }
@@ -173,6 +160,28 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
 	var first string
+	c.upgradeTest(t, cfg, captureString("id", &first), resource.TestStep{
+		PreConfig: func() {
+			if !c.srv.DeleteKey(first) {
+				t.Fatalf("key %s not on the mock", first)
+			}
+		},
+		ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+			c.onlyLiveKey(keyAddr),
+		},
+	})
+}
+
+// upgradeTest applies cfg with the provider as it was before identities,
+// checks that the state has no identity and runs before on it, then runs
+// next, which applies cfg with this provider, and after it checks that the
+// destroy left no key on the mock.
+func (c *testCluster) upgradeTest(t *testing.T, cfg string, before statecheck.StateCheck, next resource.TestStep) {
+	t.Helper()
+	next.ProtoV6ProviderFactories = c.factories()
+	next.Config = cfg
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: identityChecks,
 		CheckDestroy:           c.checkDestroyed,
@@ -180,22 +189,9 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 			{
 				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
 				Config:                   cfg,
-				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), captureString("id", &first)},
+				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), before},
 			},
-			{
-				PreConfig: func() {
-					if !c.srv.DeleteKey(first) {
-						t.Fatalf("key %s not on the mock", first)
-					}
-				},
-				ProtoV6ProviderFactories: c.factories(),
-				Config:                   cfg,
-				ConfigPlanChecks:         preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-					c.onlyLiveKey(keyAddr),
-				},
-			},
+			next,
 		},
 	})
 }
