@@ -207,6 +207,17 @@ func zipEntry(t *testing.T, f *zip.File) []byte {
 	return b
 }
 
+// endsCleanly ends a test of CLI runs: the next plan must be empty, and
+// the destroy must leave no key on the mock.
+func endsCleanly(t *testing.T, tf *terraformCLI, c *testCluster) {
+	t.Helper()
+	tf.planIsEmpty()
+	tf.mustDestroy()
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // mustContain checks that Terraform's output holds each of wants, with runs
 // of white space compared as one space (Terraform wraps diagnostics).
 func mustContain(t *testing.T, out string, wants ...string) {
