@@ -46,9 +46,7 @@ func seedKeys(t *testing.T, c *testCluster, n int) {
 		case 1:
 			life = 30 * 24 * time.Hour
 		}
-		if _, err := c.srv.CreateKey(scopeSet, life); err != nil {
-			t.Fatal(err)
-		}
+		c.createKey(t, life, scopeSet...)
 	}
 }
 
@@ -504,9 +502,7 @@ func TestAccListAPIKey_sameOrderAsDataSource(t *testing.T) {
 	start := clock.Now()
 	for _, at := range []time.Duration{10 * time.Second, 10 * time.Second, 10*time.Second + 500*time.Millisecond, 0, 0, 5 * time.Second, 0} {
 		clock.Set(start.Add(at))
-		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
-			t.Fatal(err)
-		}
+		c.createKey(t, 0, "pci:tokens:read")
 	}
 	clock.Set(start.Add(time.Minute))
 
@@ -562,9 +558,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
 	for range 101 {
-		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
-			t.Fatal(err)
-		}
+		c.createKey(t, 0, "pci:tokens:read")
 	}
 	tf := initCLI(t, c, rootModule("", ""))
 

@@ -197,10 +197,7 @@ func TestAccAPIKey_import(t *testing.T) {
 // plans no change.
 func TestAccAPIKey_importBlockAdoptsExistingKey(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"network:tokens:use"}, 48*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.createKey(t, 48*time.Hour, "network:tokens:use")
 	cfg := c.providerBlock() + fmt.Sprintf(`
 import {
   to = hellgate_api_key.test
