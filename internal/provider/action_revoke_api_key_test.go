@@ -60,8 +60,8 @@ func TestAccRevokeAPIKeyAction_revokes(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	leaked := c.createKey(t, 0, "pci:tokens:read")
-	other := c.createKey(t, 0, "pci:tokens:read")
+	leaked := c.mustCreateKey(t, 0, "pci:tokens:read")
+	other := c.mustCreateKey(t, 0, "pci:tokens:read")
 	tf := initCLI(t, c, revokeConfig(strings.ToUpper(leaked.ID), ""))
 
 	run, err := tf.invoke()
@@ -95,7 +95,7 @@ func TestAccRevokeAPIKeyAction_alreadyGone(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	key := c.createKey(t, 0, "pci:tokens:read")
+	key := c.mustCreateKey(t, 0, "pci:tokens:read")
 	if !c.srv.DeleteKey(key.ID) {
 		t.Fatal("could not delete the key on the mock")
 	}
@@ -193,7 +193,7 @@ func TestAccRevokeAPIKeyAction_forbidden(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	reader := c.createKey(t, 0, "admin:api-keys:read")
+	reader := c.mustCreateKey(t, 0, "admin:api-keys:read")
 	tf := initCLI(t, c, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q

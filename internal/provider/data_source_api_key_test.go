@@ -30,7 +30,7 @@ data "hellgate_api_key" "test" {
 func TestAccDataSourceAPIKey_basic(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	key := c.createKey(t, time.Hour, "pci:tokens:read", "network:tokens:use")
+	key := c.mustCreateKey(t, time.Hour, "pci:tokens:read", "network:tokens:use")
 	cfg := apiKeyDataConfig(c, key.ID)
 	masked := knownvalue.StringExact("key_" + key.KeyValue[len("key_"):len("key_")+4] + "xxxx")
 

@@ -30,7 +30,7 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 		if i%10 == 0 {
 			clock.Advance(time.Second) // ten keys per second: ties are ordered by id
 		}
-		c.createKey(t, 0, "pci:tokens:read")
+		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
 	want := c.srv.Keys()
 	slices.SortFunc(want, func(a, b mockcluster.Key) int {
@@ -80,7 +80,7 @@ func TestAccDataSourceAPIKeys_filters(t *testing.T) {
 	mk := func(expiresIn time.Duration, scopes ...string) string {
 		t.Helper()
 		clock.Advance(time.Second)
-		k := c.createKey(t, expiresIn, scopes...)
+		k := c.mustCreateKey(t, expiresIn, scopes...)
 		return k.ID
 	}
 	a := mk(time.Hour, "pci:tokens:read", "pci:tokens:create")

@@ -82,9 +82,10 @@ func (c *testCluster) requests() int64 {
 	return r.Create + r.Get + r.List + r.Update + r.Delete
 }
 
-// createKey makes a key with scopes on the mock, outside Terraform,
-// living for life (0: it never expires).
-func (c *testCluster) createKey(t *testing.T, life time.Duration, scopes ...string) mockcluster.Key {
+// mustCreateKey makes a key with scopes on the mock, outside Terraform,
+// living for life (0: it never expires), and fails the test if the mock
+// refuses it.
+func (c *testCluster) mustCreateKey(t *testing.T, life time.Duration, scopes ...string) mockcluster.Key {
 	t.Helper()
 	k, err := c.srv.CreateKey(scopes, life)
 	if err != nil {

@@ -50,7 +50,7 @@ func seedTimedKeys(t *testing.T) (*testCluster, Option, []string) {
 		{time.Second, 10 * time.Minute, []string{"pci:tokens:read"}},
 	} {
 		clock.Advance(k.wait)
-		ids = append(ids, c.createKey(t, k.life, k.scopes...).ID)
+		ids = append(ids, c.mustCreateKey(t, k.life, k.scopes...).ID)
 	}
 	clock.Advance(30 * time.Minute)
 	return c, WithClock(clock), ids

@@ -46,7 +46,7 @@ func seedKeys(t *testing.T, c *testCluster, n int) {
 		case 1:
 			life = 30 * 24 * time.Hour
 		}
-		c.createKey(t, life, scopeSet...)
+		c.mustCreateKey(t, life, scopeSet...)
 	}
 }
 
@@ -183,8 +183,8 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 func TestAccListAPIKey_includeResource(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	month := c.createKey(t, 30*24*time.Hour, "network:tokens:read", "network:tokens:use")
-	forever := c.createKey(t, 0, "pci:tokens:read")
+	month := c.mustCreateKey(t, 30*24*time.Hour, "network:tokens:read", "network:tokens:use")
+	forever := c.mustCreateKey(t, 0, "pci:tokens:read")
 	byID := func(id string) queryfilter.QueryFilter {
 		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
 	}
@@ -408,11 +408,11 @@ func TestAccListAPIKey_generatedConfigRoundTrip(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	expired := c.createKey(t, time.Minute, "pci:tokens:read")
+	expired := c.mustCreateKey(t, time.Minute, "pci:tokens:read")
 	clock.Advance(2 * time.Minute)
-	hourly := c.createKey(t, time.Hour, "pci:tokens:read", "pci:tokens:create")
-	forever := c.createKey(t, 0, "network:tokens:use")
-	soon := c.createKey(t, 2*24*time.Hour, "admin:api-keys:read")
+	hourly := c.mustCreateKey(t, time.Hour, "pci:tokens:read", "pci:tokens:create")
+	forever := c.mustCreateKey(t, 0, "network:tokens:use")
+	soon := c.mustCreateKey(t, 2*24*time.Hour, "admin:api-keys:read")
 
 	generated, _ := adoption(t, c, clock.Now(), WithClock(clock))
 
@@ -502,7 +502,7 @@ func TestAccListAPIKey_sameOrderAsDataSource(t *testing.T) {
 	start := clock.Now()
 	for _, at := range []time.Duration{10 * time.Second, 10 * time.Second, 10*time.Second + 500*time.Millisecond, 0, 0, 5 * time.Second, 0} {
 		clock.Set(start.Add(at))
-		c.createKey(t, 0, "pci:tokens:read")
+		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
 	clock.Set(start.Add(time.Minute))
 
@@ -558,7 +558,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
 	for range 101 {
-		c.createKey(t, 0, "pci:tokens:read")
+		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
 	tf := initCLI(t, c, rootModule("", ""))
 
@@ -626,7 +626,7 @@ func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
 // answer: the status, its message and the request id, and what to do.
 func TestAccListAPIKey_forbidden(t *testing.T) {
 	c := newTestCluster(t)
-	key := c.createKey(t, 0, "pci:tokens:read")
+	key := c.mustCreateKey(t, 0, "pci:tokens:read")
 	c.queryTest(t, []resource.TestStep{
 		{Config: providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", key.KeyValue))},
 		{

@@ -46,7 +46,7 @@ resource "hellgate_api_key" "test" {
 // with a scoped key made on the mock, and no provider block at all.
 func TestAccProvider_environmentWithScopedAPIKey(t *testing.T) {
 	c := newTestCluster(t)
-	key := c.createKey(t, 0, "admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete")
+	key := c.mustCreateKey(t, 0, "admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete")
 	env := map[string]string{EnvEndpoint: c.url, EnvAPIKey: key.KeyValue, EnvAdminToken: ""}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	resource.ParallelTest(t, resource.TestCase{

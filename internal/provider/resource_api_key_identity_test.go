@@ -80,7 +80,7 @@ func TestAccAPIKeyIdentity_createAndImport(t *testing.T) {
 // id, and the next plan is empty.
 func TestAccAPIKeyIdentity_importKeyMadeElsewhere(t *testing.T) {
 	c := newTestCluster(t)
-	key := c.createKey(t, 0, "pci:tokens:read", "pci:tokens:create")
+	key := c.mustCreateKey(t, 0, "pci:tokens:read", "pci:tokens:create")
 	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, "") + fmt.Sprintf(`
 import {
   to       = hellgate_api_key.test

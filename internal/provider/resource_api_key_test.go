@@ -197,7 +197,7 @@ func TestAccAPIKey_import(t *testing.T) {
 // plans no change.
 func TestAccAPIKey_importBlockAdoptsExistingKey(t *testing.T) {
 	c := newTestCluster(t)
-	key := c.createKey(t, 48*time.Hour, "network:tokens:use")
+	key := c.mustCreateKey(t, 48*time.Hour, "network:tokens:use")
 	cfg := c.providerBlock() + fmt.Sprintf(`
 import {
   to = hellgate_api_key.test
