@@ -60,14 +60,8 @@ func TestAccRevokeAPIKeyAction_revokes(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	leaked, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leaked := c.mustCreateKey(t, 0, "pci:tokens:read")
+	other := c.mustCreateKey(t, 0, "pci:tokens:read")
 	tf := initCLI(t, c, revokeConfig(strings.ToUpper(leaked.ID), ""))
 
 	run, err := tf.invoke()
@@ -101,10 +95,7 @@ func TestAccRevokeAPIKeyAction_alreadyGone(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, 0, "pci:tokens:read")
 	if !c.srv.DeleteKey(key.ID) {
 		t.Fatal("could not delete the key on the mock")
 	}
@@ -202,10 +193,7 @@ func TestAccRevokeAPIKeyAction_forbidden(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	reader, err := c.srv.CreateKey([]string{"admin:api-keys:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	reader := c.mustCreateKey(t, 0, "admin:api-keys:read")
 	tf := initCLI(t, c, rootModule(fmt.Sprintf("api_key = %q", reader.KeyValue), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q

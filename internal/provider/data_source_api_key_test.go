@@ -30,10 +30,7 @@ data "hellgate_api_key" "test" {
 func TestAccDataSourceAPIKey_basic(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read", "network:tokens:use"}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, time.Hour, "pci:tokens:read", "network:tokens:use")
 	cfg := apiKeyDataConfig(c, key.ID)
 	masked := knownvalue.StringExact("key_" + key.KeyValue[len("key_"):len("key_")+4] + "xxxx")
 

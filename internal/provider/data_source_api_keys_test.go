@@ -30,9 +30,7 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 		if i%10 == 0 {
 			clock.Advance(time.Second) // ten keys per second: ties are ordered by id
 		}
-		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
-			t.Fatal(err)
-		}
+		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
 	want := c.srv.Keys()
 	slices.SortFunc(want, func(a, b mockcluster.Key) int {
@@ -82,10 +80,7 @@ func TestAccDataSourceAPIKeys_filters(t *testing.T) {
 	mk := func(expiresIn time.Duration, scopes ...string) string {
 		t.Helper()
 		clock.Advance(time.Second)
-		k, err := c.srv.CreateKey(scopes, expiresIn)
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := c.mustCreateKey(t, expiresIn, scopes...)
 		return k.ID
 	}
 	a := mk(time.Hour, "pci:tokens:read", "pci:tokens:create")

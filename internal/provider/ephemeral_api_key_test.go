@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -233,16 +232,7 @@ func TestAccEphemeralAPIKey_noTraceInStateOrPlan(t *testing.T) {
 		t.Fatalf("the plan file is not a zip archive: %v", err)
 	}
 	for _, f := range zr.File {
-		r, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(r)
-		_ = r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		noSecretIn(t, "plan file entry "+f.Name, b, ephemeralKeys)
+		noSecretIn(t, "plan file entry "+f.Name, zipEntry(t, f), ephemeralKeys)
 	}
 	noSecretIn(t, "show -json of the plan", []byte(tf.mustRun("show", "-json", "p")), ephemeralKeys)
 

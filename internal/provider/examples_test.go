@@ -194,10 +194,7 @@ func testExample(t *testing.T, src string) {
 
 	// A key that exists before the example runs, for examples that look
 	// one up: it takes the place of the placeholder id.
-	existing, err := c.srv.CreateKey([]string{"pci:tokens:create", "pci:tokens:read"}, 24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	existing := c.mustCreateKey(t, 24*time.Hour, "pci:tokens:create", "pci:tokens:read")
 	secrets := &exampleSecrets{rc: rc, direct: []issuedKey{{ID: existing.ID, KeyValue: existing.KeyValue}}}
 
 	placeholders := strings.NewReplacer(

@@ -2,11 +2,14 @@ package provider
 
 // Checks shared by the tests: state checks that hold state against the mock
 // cluster, the same for the state a CLI run left, checks of what the CLI
-// printed, and a wait for an event on the mock.
+// printed or wrote (an entry of a saved plan), and a wait for an event on
+// the mock.
 
 import (
+	"archive/zip"
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -186,6 +189,33 @@ func expiresAfter(seconds int64) statecheck.StateCheck {
 			resp.Error = fmt.Errorf("expires_at - created_at = %ds, want %ds", got, seconds)
 		}
 	})
+}
+
+// zipEntry returns the contents of f, an entry of a zip archive such as a
+// saved plan, for a check to look into.
+func zipEntry(t *testing.T, f *zip.File) []byte {
+	t.Helper()
+	r, err := f.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	_ = r.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// endsCleanly ends a test of CLI runs: the next plan must be empty, and
+// the destroy must leave no key on the mock.
+func endsCleanly(t *testing.T, tf *terraformCLI, c *testCluster) {
+	t.Helper()
+	tf.planIsEmpty()
+	tf.mustDestroy()
+	if err := c.checkDestroyed(nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // mustContain checks that Terraform's output holds each of wants, with runs

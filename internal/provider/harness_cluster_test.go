@@ -82,6 +82,18 @@ func (c *testCluster) requests() int64 {
 	return r.Create + r.Get + r.List + r.Update + r.Delete
 }
 
+// mustCreateKey makes a key with scopes on the mock, outside Terraform,
+// living for life (0: it never expires), and fails the test if the mock
+// refuses it.
+func (c *testCluster) mustCreateKey(t *testing.T, life time.Duration, scopes ...string) mockcluster.Key {
+	t.Helper()
+	k, err := c.srv.CreateKey(scopes, life)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 // newKeyClock returns one fake clock to share between the mock cluster and
 // the provider, advanced by hand (in PreConfig or between CLI runs) instead
 // of sleeping.

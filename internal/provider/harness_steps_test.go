@@ -1,8 +1,8 @@
 package provider
 
-// Shared pieces of terraform-plugin-testing tests: the test case every
-// test against one mock cluster runs, and short forms of the checks the
-// steps repeat.
+// Shared pieces of terraform-plugin-testing tests: the test cases every
+// test against one mock cluster runs (terraform query's among them), and
+// short forms of the checks the steps repeat.
 
 import (
 	"fmt"
@@ -23,6 +23,18 @@ func (c *testCluster) parallelTest(t *testing.T, steps []resource.TestStep, opts
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: c.factories(opts...),
 		CheckDestroy:             c.checkDestroyed,
+		Steps:                    steps,
+	})
+}
+
+// queryTest runs steps in parallel with other tests, under a CLI that has
+// terraform query (skipped otherwise), with the provider (built with opts)
+// served in-process against c.
+func (c *testCluster) queryTest(t *testing.T, steps []resource.TestStep, opts ...Option) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   queryChecks,
+		ProtoV6ProviderFactories: c.factories(opts...),
 		Steps:                    steps,
 	})
 }
@@ -53,6 +65,16 @@ func (c *testCluster) onlyKeysLeft(ids ...*string) func(*terraform.State) error 
 // preApply checks the plan of a step before it is applied.
 func preApply(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PreApply: checks}
+}
+
+// actionStep is a step that applies cfg, whose plan must take action on
+// hellgate_api_key.test, and then checks the state.
+func actionStep(cfg string, action plancheck.ResourceActionType, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config:            cfg,
+		ConfigPlanChecks:  preApply(plancheck.ExpectResourceAction(keyAddr, action)),
+		ConfigStateChecks: checks,
+	}
 }
 
 // createCapturingID is a step that applies cfg and records the id of

@@ -50,11 +50,7 @@ func seedTimedKeys(t *testing.T) (*testCluster, Option, []string) {
 		{time.Second, 10 * time.Minute, []string{"pci:tokens:read"}},
 	} {
 		clock.Advance(k.wait)
-		key, err := c.srv.CreateKey(k.scopes, k.life)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, key.ID)
+		ids = append(ids, c.mustCreateKey(t, k.life, k.scopes...).ID)
 	}
 	clock.Advance(30 * time.Minute)
 	return c, WithClock(clock), ids
@@ -200,27 +196,23 @@ list "hellgate_api_key" "later" {
   }
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(clock),
-		Steps: []resource.TestStep{
-			{Config: c.providerBlock()},
-			{
-				Query:  true,
-				Config: query,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					listedKeys("hellgate_api_key.from_2", []string{k[2], k[3], k[4]}),
-					listedKeys("hellgate_api_key.until_2", []string{k[0], k[1]}),
-					listedKeys("hellgate_api_key.window", []string{k[1], k[2]}),
-					listedKeys("hellgate_api_key.from_fraction", []string{k[1], k[2], k[3]}),
-					listedKeys("hellgate_api_key.until_fraction", []string{k[0]}),
-					listedKeys("hellgate_api_key.offset", []string{k[3], k[4]}),
-					listedKeys("hellgate_api_key.creators", []string{k[2]}),
-					listedKeys("hellgate_api_key.later", nil),
-				},
+	c.queryTest(t, []resource.TestStep{
+		{Config: c.providerBlock()},
+		{
+			Query:  true,
+			Config: query,
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				listedKeys("hellgate_api_key.from_2", []string{k[2], k[3], k[4]}),
+				listedKeys("hellgate_api_key.until_2", []string{k[0], k[1]}),
+				listedKeys("hellgate_api_key.window", []string{k[1], k[2]}),
+				listedKeys("hellgate_api_key.from_fraction", []string{k[1], k[2], k[3]}),
+				listedKeys("hellgate_api_key.until_fraction", []string{k[0]}),
+				listedKeys("hellgate_api_key.offset", []string{k[3], k[4]}),
+				listedKeys("hellgate_api_key.creators", []string{k[2]}),
+				listedKeys("hellgate_api_key.later", nil),
 			},
 		},
-	})
+	}, clock)
 }
 
 // badWindows are created_after and created_before settings that fail
@@ -282,11 +274,7 @@ func TestAccListAPIKey_invalidCreatedWindow(t *testing.T) {
 			ExpectError: bad.err,
 		})
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		Steps:                    steps,
-	})
+	c.queryTest(t, steps)
 	if n := c.requests(); n != 0 {
 		t.Errorf("the mock received %d requests; validation must fail before any", n)
 	}

@@ -46,9 +46,7 @@ func seedKeys(t *testing.T, c *testCluster, n int) {
 		case 1:
 			life = 30 * 24 * time.Hour
 		}
-		if _, err := c.srv.CreateKey(scopeSet, life); err != nil {
-			t.Fatal(err)
-		}
+		c.mustCreateKey(t, life, scopeSet...)
 	}
 }
 
@@ -111,52 +109,44 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 
 	var lists int64
 	countLists := func() { lists = c.srv.Stats().Requests.List }
+	// everyPage is a step that runs the list block name of cfg and checks
+	// that it found want, in order, having read every page once.
+	everyPage := func(name, cfg string, want []string, more ...querycheck.QueryResultCheck) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: countLists,
+			Query:     true,
+			Config:    cfg,
+			QueryResultChecks: append([]querycheck.QueryResultCheck{
+				listedKeys("hellgate_api_key."+name, want),
+				c.readEveryPageOnce(&lists),
+			}, more...),
+		}
+	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		Steps: []resource.TestStep{
-			{Config: c.providerBlock()},
-			{
-				// Every page, no more: 225 keys from 3 requests.
-				PreConfig: countLists,
-				Query:     true,
-				Config: `list "hellgate_api_key" "all" {
+	c.queryTest(t, []resource.TestStep{
+		{Config: c.providerBlock()},
+		// Every page, no more: 225 keys from 3 requests.
+		everyPage("all", `list "hellgate_api_key" "all" {
   provider = hellgate
   limit    = 1000
 }
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("hellgate_api_key.all", 225),
-					listedKeys("hellgate_api_key.all", unexpired),
-					c.readEveryPageOnce(&lists),
-				},
-			},
-			{
-				// Keys holding all of the scopes, and a name that says
-				// what each key is.
-				PreConfig: countLists,
-				Query:     true,
-				Config: `list "hellgate_api_key" "checkout" {
+`, unexpired, querycheck.ExpectLength("hellgate_api_key.all", 225)),
+		// Keys holding all of the scopes, and a name that says what
+		// each key is.
+		everyPage("checkout", `list "hellgate_api_key" "checkout" {
   provider = hellgate
   limit    = 1000
   config {
     scopes = ["pci:tokens:create", "pci:tokens:read"]
   }
 }
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					listedKeys("hellgate_api_key.checkout", withCreate),
-					querycheck.ExpectResourceDisplayName("hellgate_api_key.checkout",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(forever)}),
-						knownvalue.StringExact(forever+" (pci:tokens:create, pci:tokens:read; never expires)")),
-					c.readEveryPageOnce(&lists),
-				},
-			},
-			{
-				// Expired keys only on request, and named as expired.
-				Query: true,
-				Config: `list "hellgate_api_key" "everything" {
+`, withCreate, querycheck.ExpectResourceDisplayName("hellgate_api_key.checkout",
+			queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(forever)}),
+			knownvalue.StringExact(forever+" (pci:tokens:create, pci:tokens:read; never expires)"))),
+		{
+			// Expired keys only on request, and named as expired.
+			Query: true,
+			Config: `list "hellgate_api_key" "everything" {
   provider = hellgate
   limit    = 1000
   config {
@@ -164,44 +154,27 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					listedKeys("hellgate_api_key.everything", everyKey),
-					querycheck.ExpectResourceDisplayName("hellgate_api_key.everything",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(expired)}),
-						knownvalue.StringExact(fmt.Sprintf("%s (pci:tokens:create, pci:tokens:read; expired %s)",
-							expired, expiredKey.ExpiresAt.UTC().Format(time.RFC3339)))),
-				},
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				listedKeys("hellgate_api_key.everything", everyKey),
+				querycheck.ExpectResourceDisplayName("hellgate_api_key.everything",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(expired)}),
+					knownvalue.StringExact(fmt.Sprintf("%s (pci:tokens:create, pci:tokens:read; expired %s)",
+						expired, expiredKey.ExpiresAt.UTC().Format(time.RFC3339)))),
 			},
-			{
-				// The limit keeps the first 150 keys in order; every page
-				// is read to order them.
-				PreConfig: countLists,
-				Query:     true,
-				Config: `list "hellgate_api_key" "first" {
+		},
+		// The limit keeps the first 150 keys in order; every page is
+		// read to order them.
+		everyPage("first", `list "hellgate_api_key" "first" {
   provider = hellgate
   limit    = 150
 }
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					listedKeys("hellgate_api_key.first", unexpired[:150]),
-					c.readEveryPageOnce(&lists),
-				},
-			},
-			{
-				// Without a limit, Terraform asks for 100.
-				PreConfig: countLists,
-				Query:     true,
-				Config: `list "hellgate_api_key" "default" {
+`, unexpired[:150]),
+		// Without a limit, Terraform asks for 100.
+		everyPage("default", `list "hellgate_api_key" "default" {
   provider = hellgate
 }
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					listedKeys("hellgate_api_key.default", unexpired[:100]),
-					c.readEveryPageOnce(&lists),
-				},
-			},
-		},
-	})
+`, unexpired[:100]),
+	}, WithClock(clock))
 }
 
 // With include_resource = true, each result carries the resource as an
@@ -210,14 +183,8 @@ func TestAccListAPIKey_pagesFiltersAndLimit(t *testing.T) {
 func TestAccListAPIKey_includeResource(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	month, err := c.srv.CreateKey([]string{"network:tokens:read", "network:tokens:use"}, 30*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forever, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	month := c.mustCreateKey(t, 30*24*time.Hour, "network:tokens:read", "network:tokens:use")
+	forever := c.mustCreateKey(t, 0, "pci:tokens:read")
 	byID := func(id string) queryfilter.QueryFilter {
 		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
 	}
@@ -225,74 +192,66 @@ func TestAccListAPIKey_includeResource(t *testing.T) {
 		return querycheck.KnownValueCheck{Path: tfjsonpath.New(attr), KnownValue: check}
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		Steps: []resource.TestStep{
-			{Config: c.providerBlock()},
-			{
-				Query: true,
-				Config: `list "hellgate_api_key" "keys" {
+	c.queryTest(t, []resource.TestStep{
+		{Config: c.providerBlock()},
+		{
+			Query: true,
+			Config: `list "hellgate_api_key" "keys" {
   provider         = hellgate
   include_resource = true
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("hellgate_api_key.keys", 2),
-					querycheck.ExpectResourceKnownValues("hellgate_api_key.keys", byID(month.ID), []querycheck.KnownValueCheck{
-						value("id", knownvalue.StringExact(month.ID)),
-						value("scopes", stringSet("network:tokens:read", "network:tokens:use")),
-						value("expires_in", knownvalue.Int64Exact(30*24*3600)),
-						value("created_at", knownvalue.StringExact(month.CreatedAt.UTC().Format(time.RFC3339))),
-						value("expires_at", knownvalue.StringExact(month.ExpiresAt.UTC().Format(time.RFC3339))),
-						value("key_value", knownvalue.Null()),
-						value("rotate_before", knownvalue.Null()),
-						value("revoke_on_destroy", knownvalue.Bool(true)),
-						value("keepers", knownvalue.Null()),
-						value("timeouts", knownvalue.Null()),
-					}),
-					querycheck.ExpectResourceKnownValues("hellgate_api_key.keys", byID(forever.ID), []querycheck.KnownValueCheck{
-						value("expires_in", knownvalue.Null()),
-						value("expires_at", knownvalue.Null()),
-						value("key_value", knownvalue.Null()),
-					}),
-				},
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("hellgate_api_key.keys", 2),
+				querycheck.ExpectResourceKnownValues("hellgate_api_key.keys", byID(month.ID), []querycheck.KnownValueCheck{
+					value("id", knownvalue.StringExact(month.ID)),
+					value("scopes", stringSet("network:tokens:read", "network:tokens:use")),
+					value("expires_in", knownvalue.Int64Exact(30*24*3600)),
+					value("created_at", knownvalue.StringExact(month.CreatedAt.UTC().Format(time.RFC3339))),
+					value("expires_at", knownvalue.StringExact(month.ExpiresAt.UTC().Format(time.RFC3339))),
+					value("key_value", knownvalue.Null()),
+					value("rotate_before", knownvalue.Null()),
+					value("revoke_on_destroy", knownvalue.Bool(true)),
+					value("keepers", knownvalue.Null()),
+					value("timeouts", knownvalue.Null()),
+				}),
+				querycheck.ExpectResourceKnownValues("hellgate_api_key.keys", byID(forever.ID), []querycheck.KnownValueCheck{
+					value("expires_in", knownvalue.Null()),
+					value("expires_at", knownvalue.Null()),
+					value("key_value", knownvalue.Null()),
+				}),
 			},
 		},
-	})
+	}, WithClock(clock))
 }
 
 // A list block with a scope that does not exist, or an empty scope list,
 // fails before any request, naming the attribute and what is allowed.
 func TestAccListAPIKey_invalidConfig(t *testing.T) {
 	c := newTestCluster(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		Steps: []resource.TestStep{
-			{Config: c.providerBlock()},
-			{
-				Query: true,
-				Config: `list "hellgate_api_key" "bad" {
+	c.queryTest(t, []resource.TestStep{
+		{Config: c.providerBlock()},
+		{
+			Query: true,
+			Config: `list "hellgate_api_key" "bad" {
   provider = hellgate
   config {
     scopes = ["pci:tokens:raed"]
   }
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Scope.*"pci:tokens:raed" is not a Hellgate scope. Did you mean "pci:tokens:read"\?`),
-			},
-			{
-				Query: true,
-				Config: `list "hellgate_api_key" "empty" {
+			ExpectError: regexp.MustCompile(`(?s)Invalid Scope.*"pci:tokens:raed" is not a Hellgate scope. Did you mean "pci:tokens:read"\?`),
+		},
+		{
+			Query: true,
+			Config: `list "hellgate_api_key" "empty" {
   provider = hellgate
   config {
     scopes = []
   }
 }
 `,
-				ExpectError: wsRegexp(`(?s)No Scopes to Filter By.*Attribute scopes is empty.*omit it to select keys with any scopes.*Valid scopes are: admin:api-keys:create`),
-			},
+			ExpectError: wsRegexp(`(?s)No Scopes to Filter By.*Attribute scopes is empty.*omit it to select keys with any scopes.*Valid scopes are: admin:api-keys:create`),
 		},
 	})
 	if n := c.requests(); n != 0 {
@@ -449,23 +408,11 @@ func TestAccListAPIKey_generatedConfigRoundTrip(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	expired, err := c.srv.CreateKey([]string{"pci:tokens:read"}, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	expired := c.mustCreateKey(t, time.Minute, "pci:tokens:read")
 	clock.Advance(2 * time.Minute)
-	hourly, err := c.srv.CreateKey([]string{"pci:tokens:read", "pci:tokens:create"}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	forever, err := c.srv.CreateKey([]string{"network:tokens:use"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	soon, err := c.srv.CreateKey([]string{"admin:api-keys:read"}, 2*24*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hourly := c.mustCreateKey(t, time.Hour, "pci:tokens:read", "pci:tokens:create")
+	forever := c.mustCreateKey(t, 0, "network:tokens:use")
+	soon := c.mustCreateKey(t, 2*24*time.Hour, "admin:api-keys:read")
 
 	generated, _ := adoption(t, c, clock.Now(), WithClock(clock))
 
@@ -555,9 +502,7 @@ func TestAccListAPIKey_sameOrderAsDataSource(t *testing.T) {
 	start := clock.Now()
 	for _, at := range []time.Duration{10 * time.Second, 10 * time.Second, 10*time.Second + 500*time.Millisecond, 0, 0, 5 * time.Second, 0} {
 		clock.Set(start.Add(at))
-		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
-			t.Fatal(err)
-		}
+		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
 	clock.Set(start.Add(time.Minute))
 
@@ -575,37 +520,33 @@ func TestAccListAPIKey_sameOrderAsDataSource(t *testing.T) {
 		t.Fatal("the mock lists the keys in the expected order already, so this test could not fail")
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(WithClock(clock)),
-		Steps: []resource.TestStep{
-			{
-				Config: c.providerBlock() + `
+	c.queryTest(t, []resource.TestStep{
+		{
+			Config: c.providerBlock() + `
 data "hellgate_api_keys" "all" {}
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.hellgate_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListExact(dataKeys)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.hellgate_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListExact(dataKeys)),
 			},
-			{
-				Query: true,
-				Config: `list "hellgate_api_key" "all" {
+		},
+		{
+			Query: true,
+			Config: `list "hellgate_api_key" "all" {
   provider = hellgate
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{listedKeys("hellgate_api_key.all", want)},
-			},
-			{
-				Query: true,
-				Config: `list "hellgate_api_key" "first" {
+			QueryResultChecks: []querycheck.QueryResultCheck{listedKeys("hellgate_api_key.all", want)},
+		},
+		{
+			Query: true,
+			Config: `list "hellgate_api_key" "first" {
   provider = hellgate
   limit    = 3
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{listedKeys("hellgate_api_key.first", want[:3])},
-			},
+			QueryResultChecks: []querycheck.QueryResultCheck{listedKeys("hellgate_api_key.first", want[:3])},
 		},
-	})
+	}, WithClock(clock))
 }
 
 // Terraform drops the results beyond a list block's limit without a word,
@@ -617,9 +558,7 @@ func TestAccListAPIKey_limitWarning(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
 	for range 101 {
-		if _, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0); err != nil {
-			t.Fatal(err)
-		}
+		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
 	tf := initCLI(t, c, rootModule("", ""))
 
@@ -687,23 +626,16 @@ func (tf *terraformCLI) query() (ids []string, diags []jsonDiagnostic) {
 // answer: the status, its message and the request id, and what to do.
 func TestAccListAPIKey_forbidden(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   queryChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		Steps: []resource.TestStep{
-			{Config: providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", key.KeyValue))},
-			{
-				Query: true,
-				Config: `list "hellgate_api_key" "keys" {
+	key := c.mustCreateKey(t, 0, "pci:tokens:read")
+	c.queryTest(t, []resource.TestStep{
+		{Config: providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", key.KeyValue))},
+		{
+			Query: true,
+			Config: `list "hellgate_api_key" "keys" {
   provider = hellgate
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*Hellgate did not list the API keys\..*lacks the scope.*GET /api/admin/api-keys: 403 Forbidden.*\(request id [0-9a-f-]+\)`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to List API Keys.*Hellgate did not list the API keys\..*lacks the scope.*GET /api/admin/api-keys: 403 Forbidden.*\(request id [0-9a-f-]+\)`),
 		},
 	})
 }

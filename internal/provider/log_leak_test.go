@@ -121,10 +121,7 @@ func TestAccLogLeak_trace(t *testing.T) {
 	t.Run("api key in the provider block", func(t *testing.T) {
 		t.Parallel()
 		c := newTestCluster(t, faults)
-		cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete"}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cred := c.mustCreateKey(t, 0, "admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete")
 		logLeakRoundTrip(t, c, providerDir, fmt.Sprintf("  api_key = %q", cred.KeyValue),
 			map[string]string{EnvEndpoint: c.url},
 			map[string]string{"the provider's api_key": cred.KeyValue, "the admin token": c.token})
@@ -133,10 +130,7 @@ func TestAccLogLeak_trace(t *testing.T) {
 	t.Run("api key lacking a scope", func(t *testing.T) {
 		t.Parallel()
 		c := newTestCluster(t)
-		cred, err := c.srv.CreateKey([]string{"admin:api-keys:read"}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cred := c.mustCreateKey(t, 0, "admin:api-keys:read")
 		tf := newTracedCLI(t, providerDir, map[string]string{EnvEndpoint: c.url, EnvAPIKey: cred.KeyValue})
 		writeLogLeakConfig(t, tf.dir, "", `["pci:tokens:read"]`)
 		out, err := tf.apply()

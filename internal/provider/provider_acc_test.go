@@ -31,16 +31,10 @@ resource "hellgate_api_key" "test" {
 }
 `, c.url, c.token)
 	c.parallelTest(t, []resource.TestStep{
-		{
-			Config: cfg,
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
+		actionStep(cfg, plancheck.ResourceActionCreate,
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+			c.onlyLiveKey(keyAddr),
+		),
 		{
 			Config:           cfg,
 			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
@@ -52,10 +46,7 @@ resource "hellgate_api_key" "test" {
 // with a scoped key made on the mock, and no provider block at all.
 func TestAccProvider_environmentWithScopedAPIKey(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, 0, "admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete")
 	env := map[string]string{EnvEndpoint: c.url, EnvAPIKey: key.KeyValue, EnvAdminToken: ""}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	resource.ParallelTest(t, resource.TestCase{

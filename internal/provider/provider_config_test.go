@@ -14,6 +14,11 @@ import (
 func TestResolveSettings(t *testing.T) {
 	str := types.StringValue
 	null := types.StringNull()
+	// block is a provider block with these four settings and no others.
+	block := func(clusterID, endpoint, apiKey, adminToken types.String) providerModel {
+		return providerModel{ClusterID: clusterID, Endpoint: endpoint, APIKey: apiKey, AdminToken: adminToken}
+	}
+	type vars = map[string]string
 	type want struct {
 		baseURL, apiKey, adminToken string
 		err                         string
@@ -24,80 +29,32 @@ func TestResolveSettings(t *testing.T) {
 		env  map[string]string
 		want want
 	}{
-		{
-			name: "cluster id from the block",
-			cfg:  providerModel{ClusterID: str("my-cluster-id"), Endpoint: null, APIKey: null, AdminToken: str("t")},
-			want: want{baseURL: "https://my-cluster-id.on-hellgate.cloud", adminToken: "t"},
-		},
-		{
-			name: "endpoint overrides cluster id",
-			cfg:  providerModel{ClusterID: str("my-cluster-id"), Endpoint: str("http://127.0.0.1:8089/"), APIKey: str("k"), AdminToken: null},
-			want: want{baseURL: "http://127.0.0.1:8089", apiKey: "k"},
-		},
-		{
-			name: "environment when the block is empty",
-			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: null},
-			env:  map[string]string{EnvClusterID: "env-cluster", EnvAPIKey: "env-key"},
-			want: want{baseURL: "https://env-cluster.on-hellgate.cloud", apiKey: "env-key"},
-		},
-		{
-			name: "env endpoint wins over env cluster id",
-			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: null},
-			env:  map[string]string{EnvClusterID: "env-cluster", EnvEndpoint: "http://localhost:1", EnvAdminToken: "t"},
-			want: want{baseURL: "http://localhost:1", adminToken: "t"},
-		},
-		{
-			name: "block cluster id wins over env endpoint",
-			cfg:  providerModel{ClusterID: str("block"), Endpoint: null, APIKey: null, AdminToken: str("t")},
-			env:  map[string]string{EnvEndpoint: "http://localhost:1"},
-			want: want{baseURL: "https://block.on-hellgate.cloud", adminToken: "t"},
-		},
-		{
-			name: "block api_key ignores env admin token",
-			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: str("block-key"), AdminToken: null},
-			env:  map[string]string{EnvAdminToken: "env-token"},
-			want: want{baseURL: "https://c.on-hellgate.cloud", apiKey: "block-key"},
-		},
-		{
-			name: "block admin_token ignores env api key",
-			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: str("block-token")},
-			env:  map[string]string{EnvAPIKey: "env-key"},
-			want: want{baseURL: "https://c.on-hellgate.cloud", adminToken: "block-token"},
-		},
-		{
-			name: "both credentials in the environment",
-			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: null},
-			env:  map[string]string{EnvAPIKey: "k", EnvAdminToken: "t"},
-			want: want{err: "Both the HELLGATE_API_KEY and HELLGATE_ADMIN_TOKEN environment variables are set"},
-		},
-		{
-			name: "no credential",
-			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: null},
-			want: want{err: "Set exactly one of api_key (or the HELLGATE_API_KEY environment variable) or admin_token"},
-		},
-		{
-			name: "no cluster",
-			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: str("t")},
-			want: want{err: "Set cluster_id in the provider block (or the HELLGATE_CLUSTER_ID environment variable)"},
-		},
-		{
-			name: "bad cluster id in the environment",
-			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: str("t")},
-			env:  map[string]string{EnvClusterID: "Not_A_Label"},
-			want: want{err: "The HELLGATE_CLUSTER_ID environment variable (used because cluster_id is not set in the provider block) is invalid"},
-		},
-		{
-			name: "plain http endpoint in the environment",
-			cfg:  providerModel{ClusterID: null, Endpoint: null, APIKey: null, AdminToken: str("t")},
-			env:  map[string]string{EnvEndpoint: "http://hellgate.example.com"},
-			want: want{err: "The HELLGATE_ENDPOINT environment variable (used because endpoint is not set in the provider block) is invalid"},
-		},
-		{
-			name: "empty environment variables count as unset",
-			cfg:  providerModel{ClusterID: str("c"), Endpoint: null, APIKey: null, AdminToken: null},
-			env:  map[string]string{EnvAPIKey: " ", EnvAdminToken: "t"},
-			want: want{baseURL: "https://c.on-hellgate.cloud", adminToken: "t"},
-		},
+		{"cluster id from the block", block(str("my-cluster-id"), null, null, str("t")), nil,
+			want{baseURL: "https://my-cluster-id.on-hellgate.cloud", adminToken: "t"}},
+		{"endpoint overrides cluster id", block(str("my-cluster-id"), str("http://127.0.0.1:8089/"), str("k"), null), nil,
+			want{baseURL: "http://127.0.0.1:8089", apiKey: "k"}},
+		{"environment when the block is empty", block(null, null, null, null), vars{EnvClusterID: "env-cluster", EnvAPIKey: "env-key"},
+			want{baseURL: "https://env-cluster.on-hellgate.cloud", apiKey: "env-key"}},
+		{"env endpoint wins over env cluster id", block(null, null, null, null), vars{EnvClusterID: "env-cluster", EnvEndpoint: "http://localhost:1", EnvAdminToken: "t"},
+			want{baseURL: "http://localhost:1", adminToken: "t"}},
+		{"block cluster id wins over env endpoint", block(str("block"), null, null, str("t")), vars{EnvEndpoint: "http://localhost:1"},
+			want{baseURL: "https://block.on-hellgate.cloud", adminToken: "t"}},
+		{"block api_key ignores env admin token", block(str("c"), null, str("block-key"), null), vars{EnvAdminToken: "env-token"},
+			want{baseURL: "https://c.on-hellgate.cloud", apiKey: "block-key"}},
+		{"block admin_token ignores env api key", block(str("c"), null, null, str("block-token")), vars{EnvAPIKey: "env-key"},
+			want{baseURL: "https://c.on-hellgate.cloud", adminToken: "block-token"}},
+		{"both credentials in the environment", block(str("c"), null, null, null), vars{EnvAPIKey: "k", EnvAdminToken: "t"},
+			want{err: "Both the HELLGATE_API_KEY and HELLGATE_ADMIN_TOKEN environment variables are set"}},
+		{"no credential", block(str("c"), null, null, null), nil,
+			want{err: "Set exactly one of api_key (or the HELLGATE_API_KEY environment variable) or admin_token"}},
+		{"no cluster", block(null, null, null, str("t")), nil,
+			want{err: "Set cluster_id in the provider block (or the HELLGATE_CLUSTER_ID environment variable)"}},
+		{"bad cluster id in the environment", block(null, null, null, str("t")), vars{EnvClusterID: "Not_A_Label"},
+			want{err: "The HELLGATE_CLUSTER_ID environment variable (used because cluster_id is not set in the provider block) is invalid"}},
+		{"plain http endpoint in the environment", block(null, null, null, str("t")), vars{EnvEndpoint: "http://hellgate.example.com"},
+			want{err: "The HELLGATE_ENDPOINT environment variable (used because endpoint is not set in the provider block) is invalid"}},
+		{"empty environment variables count as unset", block(str("c"), null, null, null), vars{EnvAPIKey: " ", EnvAdminToken: "t"},
+			want{baseURL: "https://c.on-hellgate.cloud", adminToken: "t"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,6 +28,20 @@ func about(diags []jsonDiagnostic, addr string) []jsonDiagnostic {
 	return found
 }
 
+// expectOneEscalationWarning checks that the diagnostics of what hold
+// exactly one escalation warning, about addr with the given details, and
+// nothing about quiet, which cannot mint or widen keys.
+func expectOneEscalationWarning(t *testing.T, diags []jsonDiagnostic, what, addr, quiet string, details ...string) {
+	t.Helper()
+	if w := escalationWarnings(diags); len(w) != 1 {
+		t.Fatalf("%s shows %d escalation warnings, want 1: %+v", what, len(w), w)
+	}
+	expectDiagnostic(t, diags, "warning", escalationSummary, addr, details...)
+	if d := about(diags, quiet); len(d) != 0 {
+		t.Errorf("%s warns about %s, which cannot mint or widen keys: %+v", what, quiet, d)
+	}
+}
+
 func TestAccAPIKey_escalationWarning(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := func(adminScopes, adminExtra string) string {
@@ -50,18 +64,12 @@ resource "hellgate_api_key" "reader" {
 	// A plan that creates the key warns once, at its scopes, naming the
 	// scope, the resource and why; never about hellgate_api_key.reader,
 	// which cannot mint or widen keys.
-	diags := tf.mustDiagnosticsOf(usual("plan")...)
-	if w := escalationWarnings(diags); len(w) != 1 {
-		t.Fatalf("plan creating the keys shows %d escalation warnings, want 1: %+v", len(w), w)
-	}
-	expectDiagnostic(t, diags, "warning", escalationSummary, "hellgate_api_key.admin",
+	expectOneEscalationWarning(t, tf.mustDiagnosticsOf(usual("plan")...), "plan creating the keys",
+		"hellgate_api_key.admin", "hellgate_api_key.reader",
 		"This plan creates a new API key with the scope admin:api-keys:create, "+
 			"which lets whoever holds the key create API keys with any scope.",
 		"Whoever holds such a key can give itself, or a new key, every scope: the key is as strong as the admin token.",
 	)
-	if d := about(diags, "hellgate_api_key.reader"); len(d) != 0 {
-		t.Errorf("the plan warns about hellgate_api_key.reader, which cannot mint or widen keys: %+v", d)
-	}
 	if n := c.requests(); n != 0 {
 		t.Errorf("the plan made %d requests; the warning needs none", n)
 	}
@@ -76,7 +84,7 @@ resource "hellgate_api_key" "reader" {
 		t.Errorf("a refresh-only plan shows %d escalation warnings, want none: %+v", len(w), w)
 	}
 	writeMainTF(t, tf.dir, cfg(createOnly, `  revoke_on_destroy = false`))
-	diags = tf.mustDiagnosticsOf(usual("plan", "-out=update.tfplan")...)
+	diags := tf.mustDiagnosticsOf(usual("plan", "-out=update.tfplan")...)
 	tf.showPlan("update.tfplan").expectActions(t, "hellgate_api_key.admin", "update")
 	if w := escalationWarnings(diags); len(w) != 0 {
 		t.Errorf("a plan updating the key in place shows %d escalation warnings, want none: %+v", len(w), w)
@@ -134,18 +142,12 @@ ephemeral "hellgate_api_key" "job" {
   expires_in = 300
 }
 `))
-	diags := tf.mustDiagnosticsOf(usual("plan")...)
-	if w := escalationWarnings(diags); len(w) != 1 {
-		t.Fatalf("plan shows %d escalation warnings, want 1: %+v", len(w), w)
-	}
-	expectDiagnostic(t, diags, "warning", escalationSummary, "ephemeral.hellgate_api_key.bootstrap",
+	expectOneEscalationWarning(t, tf.mustDiagnosticsOf(usual("plan")...), "plan",
+		"ephemeral.hellgate_api_key.bootstrap", "ephemeral.hellgate_api_key.job",
 		"Terraform opens an ephemeral API key for this run with the scope admin:api-keys:update, "+
 			"which lets whoever holds the key change the scopes of any API key, its own included.",
 		"the key is as strong as the admin token.",
 	)
-	if d := about(diags, "ephemeral.hellgate_api_key.job"); len(d) != 0 {
-		t.Errorf("the plan warns about ephemeral.hellgate_api_key.job: %+v", d)
-	}
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 2 {
 		t.Errorf("requests %+v, want the two keys opened and revoked", st)
 	}

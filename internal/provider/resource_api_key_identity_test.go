@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,36 +29,45 @@ var identityChecks = []tfversion.TerraformVersionCheck{
 	skipUnsupported(featureIdentity),
 }
 
+// identityTest runs steps in parallel with other tests, under a CLI that
+// has resource identity (skipped otherwise), with the provider served
+// in-process against c, and after the last step checks that the destroy
+// left no key on the mock.
+func (c *testCluster) identityTest(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   identityChecks,
+		ProtoV6ProviderFactories: c.factories(),
+		CheckDestroy:             c.checkDestroyed,
+		Steps:                    steps,
+	})
+}
+
 // A created key has its id as identity, and an import block that names the
 // key by that identity imports it with nothing to change.
 func TestAccAPIKeyIdentity_createAndImport(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   identityChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRegexp)}),
-					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-				},
+	c.identityTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidRegexp)}),
+				statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
 			},
-			{
-				// import { to = ..., identity = { id = "<id>" } }: a no-op
-				// import (the step fails otherwise) whose identity is the
-				// one in state.
-				ResourceName:    keyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
-					},
+		},
+		{
+			// import { to = ..., identity = { id = "<id>" } }: a no-op
+			// import (the step fails otherwise) whose identity is the
+			// one in state.
+			ResourceName:    keyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(3600)),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("revoke_on_destroy"), knownvalue.Bool(true)),
 				},
 			},
 		},
@@ -73,10 +80,7 @@ func TestAccAPIKeyIdentity_createAndImport(t *testing.T) {
 // id, and the next plan is empty.
 func TestAccAPIKeyIdentity_importKeyMadeElsewhere(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read", "pci:tokens:create"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, 0, "pci:tokens:read", "pci:tokens:create")
 	cfg := apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, "") + fmt.Sprintf(`
 import {
   to       = hellgate_api_key.test
@@ -85,27 +89,22 @@ import {
 `, strings.ToUpper(key.ID))
 	before := c.requests()
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   identityChecks,
-		ProtoV6ProviderFactories: c.factories(),
-		CheckDestroy:             c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: preApply(
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
-					c.onlyLiveKey(keyAddr),
-				},
+	c.identityTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringExact(key.ID)}),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("id"), knownvalue.StringExact(key.ID)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.Null()),
+				c.onlyLiveKey(keyAddr),
 			},
-			{
-				Config:           cfg,
-				ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
-			},
+		},
+		{
+			Config:           cfg,
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
 		},
 	})
 	if st := c.srv.Stats().Requests; st.Create != 0 || st.Update != 0 || c.requests()-before == 0 {
@@ -144,25 +143,12 @@ import {
 func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: identityChecks,
-		CheckDestroy:           c.checkDestroyed,
-		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
-				Config:                   cfg,
-				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), c.matchesMock(keyAddr)},
-			},
-			{
-				ProtoV6ProviderFactories: c.factories(),
-				Config:                   cfg,
-				ConfigPlanChecks:         preApply(plancheck.ExpectEmptyPlan()),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-					c.matchesMock(keyAddr),
-				},
-			},
+	c.upgradeTest(t, cfg, c.matchesMock(keyAddr), resource.TestStep{
+		ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+			c.matchesMock(keyAddr),
 		},
 	})
 }
@@ -174,6 +160,28 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
 	var first string
+	c.upgradeTest(t, cfg, captureString("id", &first), resource.TestStep{
+		PreConfig: func() {
+			if !c.srv.DeleteKey(first) {
+				t.Fatalf("key %s not on the mock", first)
+			}
+		},
+		ConfigPlanChecks: preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+			c.onlyLiveKey(keyAddr),
+		},
+	})
+}
+
+// upgradeTest applies cfg with the provider as it was before identities,
+// checks that the state has no identity and runs before on it, then runs
+// next, which applies cfg with this provider, and after it checks that the
+// destroy left no key on the mock.
+func (c *testCluster) upgradeTest(t *testing.T, cfg string, before statecheck.StateCheck, next resource.TestStep) {
+	t.Helper()
+	next.ProtoV6ProviderFactories = c.factories()
+	next.Config = cfg
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: identityChecks,
 		CheckDestroy:           c.checkDestroyed,
@@ -181,22 +189,9 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 			{
 				ProtoV6ProviderFactories: factoriesWithoutIdentity(t),
 				Config:                   cfg,
-				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), captureString("id", &first)},
+				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(keyAddr), before},
 			},
-			{
-				PreConfig: func() {
-					if !c.srv.DeleteKey(first) {
-						t.Fatalf("key %s not on the mock", first)
-					}
-				},
-				ProtoV6ProviderFactories: c.factories(),
-				Config:                   cfg,
-				ConfigPlanChecks:         preApply(plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
-					c.onlyLiveKey(keyAddr),
-				},
-			},
+			next,
 		},
 	})
 }
@@ -231,75 +226,28 @@ func factoriesWithoutIdentity(t *testing.T) map[string]func() (tfprotov6.Provide
 	}
 }
 
-type providerWithoutIdentity struct{ p *hellgateProvider }
-
-func (w providerWithoutIdentity) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
-	w.p.Metadata(ctx, req, resp)
+// providerBeforeIdentity is the part of the provider that was served before
+// resource identity: embedded in a struct, an interface promotes only its
+// own methods, so list resources, actions and functions stay hidden.
+type providerBeforeIdentity interface {
+	provider.ProviderWithConfigValidators
+	provider.ProviderWithEphemeralResources
 }
 
-func (w providerWithoutIdentity) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
-	w.p.Schema(ctx, req, resp)
-}
-
-func (w providerWithoutIdentity) ConfigValidators(ctx context.Context) []provider.ConfigValidator {
-	return w.p.ConfigValidators(ctx)
-}
-
-func (w providerWithoutIdentity) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	w.p.Configure(ctx, req, resp)
-}
+type providerWithoutIdentity struct{ providerBeforeIdentity }
 
 func (w providerWithoutIdentity) Resources(context.Context) []func() fwresource.Resource {
 	return []func() fwresource.Resource{func() fwresource.Resource { return apiKeyWithoutIdentity{&apiKeyResource{}} }}
 }
 
-func (w providerWithoutIdentity) DataSources(ctx context.Context) []func() datasource.DataSource {
-	return w.p.DataSources(ctx)
-}
-
-func (w providerWithoutIdentity) EphemeralResources(ctx context.Context) []func() ephemeral.EphemeralResource {
-	return w.p.EphemeralResources(ctx)
+// resourceBeforeIdentity is hellgate_api_key's method set without
+// IdentitySchema.
+type resourceBeforeIdentity interface {
+	fwresource.ResourceWithConfigure
+	fwresource.ResourceWithConfigValidators
+	fwresource.ResourceWithModifyPlan
+	fwresource.ResourceWithImportState
 }
 
 // apiKeyWithoutIdentity is hellgate_api_key without IdentitySchema.
-type apiKeyWithoutIdentity struct{ r *apiKeyResource }
-
-func (w apiKeyWithoutIdentity) Metadata(ctx context.Context, req fwresource.MetadataRequest, resp *fwresource.MetadataResponse) {
-	w.r.Metadata(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Schema(ctx context.Context, req fwresource.SchemaRequest, resp *fwresource.SchemaResponse) {
-	w.r.Schema(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) ConfigValidators(ctx context.Context) []fwresource.ConfigValidator {
-	return w.r.ConfigValidators(ctx)
-}
-
-func (w apiKeyWithoutIdentity) Configure(ctx context.Context, req fwresource.ConfigureRequest, resp *fwresource.ConfigureResponse) {
-	w.r.Configure(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) ModifyPlan(ctx context.Context, req fwresource.ModifyPlanRequest, resp *fwresource.ModifyPlanResponse) {
-	w.r.ModifyPlan(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Create(ctx context.Context, req fwresource.CreateRequest, resp *fwresource.CreateResponse) {
-	w.r.Create(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Read(ctx context.Context, req fwresource.ReadRequest, resp *fwresource.ReadResponse) {
-	w.r.Read(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Update(ctx context.Context, req fwresource.UpdateRequest, resp *fwresource.UpdateResponse) {
-	w.r.Update(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) Delete(ctx context.Context, req fwresource.DeleteRequest, resp *fwresource.DeleteResponse) {
-	w.r.Delete(ctx, req, resp)
-}
-
-func (w apiKeyWithoutIdentity) ImportState(ctx context.Context, req fwresource.ImportStateRequest, resp *fwresource.ImportStateResponse) {
-	w.r.ImportState(ctx, req, resp)
-}
+type apiKeyWithoutIdentity struct{ resourceBeforeIdentity }

@@ -48,10 +48,7 @@ func (c *testCluster) adminConfig() string {
 // configuration and the credential's key id.
 func (c *testCluster) credentialConfig(t *testing.T) (cfg, credID string) {
 	t.Helper()
-	cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cred := c.mustCreateKey(t, 0, "admin:api-keys:create", "admin:api-keys:read", "admin:api-keys:delete")
 	return providerConfig(fmt.Sprintf("endpoint = %q", c.url), fmt.Sprintf("api_key = %q", cred.KeyValue), "max_retries = 0") +
 		recoveryKey, cred.ID
 }
@@ -510,10 +507,7 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		// A credential that may create and revoke keys but not read them:
 		// the repeat's key is revoked, the listing is refused, and the
 		// placeholder is resolved all the same, with what to look for.
-		cred, err := c.srv.CreateKey([]string{"admin:api-keys:create", "admin:api-keys:delete"}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cred := c.mustCreateKey(t, 0, "admin:api-keys:create", "admin:api-keys:delete")
 		defer c.srv.DeleteKey(cred.ID)
 		limited, err := hellgate.New(hellgate.Config{BaseURL: c.url, APIKey: cred.KeyValue, MaxRetries: 0, RequestTimeout: 10 * time.Second})
 		if err != nil {

@@ -124,11 +124,7 @@ func TestAccAPIKey_rotateBeforeSavedPlan(t *testing.T) {
 	if st := c.srv.Stats().Requests; st.Create != 2 || st.Delete != 1 {
 		t.Errorf("requests: %+v, want 2 creates and 1 delete", st)
 	}
-	tf.planIsEmpty()
-	tf.mustDestroy()
-	if err := c.checkDestroyed(nil); err != nil {
-		t.Fatal(err)
-	}
+	endsCleanly(t, tf, c)
 }
 
 // A plan saved while the key is outside its window updates it in place;

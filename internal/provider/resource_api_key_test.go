@@ -94,18 +94,12 @@ func TestAccAPIKey_scopesChangeReplaces(t *testing.T) {
 				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 			},
 		},
-		{
-			Config: apiKeyConfig(c, `["pci:tokens:read", "pci:tokens:create"]`, ""),
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
-				c.keyGone(&firstID),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
+		actionStep(apiKeyConfig(c, `["pci:tokens:read", "pci:tokens:create"]`, ""), plancheck.ResourceActionDestroyBeforeCreate,
+			newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:create", "pci:tokens:read")),
+			c.keyGone(&firstID),
+			c.onlyLiveKey(keyAddr),
+		),
 		{
 			// Reordering a set is no change.
 			Config:           apiKeyConfig(c, `["pci:tokens:create", "pci:tokens:read"]`, ""),
@@ -122,29 +116,17 @@ func TestAccAPIKey_expiresInChangeReplaces(t *testing.T) {
 			Config:            apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 600"),
 			ConfigStateChecks: []statecheck.StateCheck{captureString("id", &firstID)},
 		},
-		{
-			Config: apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 1200"),
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1200)),
-				expiresAfter(1200),
-				c.keyGone(&firstID),
-				c.liveKeys(1),
-			},
-		},
-		{
-			// Removing expires_in also replaces: the new key never expires.
-			Config: apiKeyConfig(c, `["pci:tokens:read"]`, ""),
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
-				c.liveKeys(1),
-			},
-		},
+		actionStep(apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 1200"), plancheck.ResourceActionDestroyBeforeCreate,
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_in"), knownvalue.Int64Exact(1200)),
+			expiresAfter(1200),
+			c.keyGone(&firstID),
+			c.liveKeys(1),
+		),
+		// Removing expires_in also replaces: the new key never expires.
+		actionStep(apiKeyConfig(c, `["pci:tokens:read"]`, ""), plancheck.ResourceActionDestroyBeforeCreate,
+			statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+			c.liveKeys(1),
+		),
 	})
 }
 
@@ -152,49 +134,33 @@ func TestAccAPIKey_deletedOutOfBandIsRecreated(t *testing.T) {
 	c := newTestCluster(t)
 	var id string
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
-	c.parallelTest(t, []resource.TestStep{
-		createCapturingID(cfg, &id),
-		{
-			PreConfig: func() {
-				if !c.srv.DeleteKey(id) {
-					t.Fatalf("key %s was not on the mock", id)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
-	})
+	recreated := actionStep(cfg, plancheck.ResourceActionCreate,
+		statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key_value"), knownvalue.NotNull()),
+		c.onlyLiveKey(keyAddr),
+	)
+	recreated.PreConfig = func() {
+		if !c.srv.DeleteKey(id) {
+			t.Fatalf("key %s was not on the mock", id)
+		}
+	}
+	c.parallelTest(t, []resource.TestStep{createCapturingID(cfg, &id), recreated})
 }
 
 func TestAccAPIKey_scopesChangedOutOfBandPlanReplace(t *testing.T) {
 	c := newTestCluster(t)
 	var id string
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "")
-	c.parallelTest(t, []resource.TestStep{
-		createCapturingID(cfg, &id),
-		{
-			PreConfig: func() {
-				if err := c.srv.UpdateScopes(id, []string{"pci:tokens:read", "pci:tokens:delete"}); err != nil {
-					t.Fatalf("changing scopes by hand: %v", err)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: preApply(
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-			),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:read")),
-				c.keyGone(&id),
-				c.onlyLiveKey(keyAddr),
-			},
-		},
-	})
+	replaced := actionStep(cfg, plancheck.ResourceActionDestroyBeforeCreate,
+		statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("scopes"), stringSet("pci:tokens:read")),
+		c.keyGone(&id),
+		c.onlyLiveKey(keyAddr),
+	)
+	replaced.PreConfig = func() {
+		if err := c.srv.UpdateScopes(id, []string{"pci:tokens:read", "pci:tokens:delete"}); err != nil {
+			t.Fatalf("changing scopes by hand: %v", err)
+		}
+	}
+	c.parallelTest(t, []resource.TestStep{createCapturingID(cfg, &id), replaced})
 }
 
 func TestAccAPIKey_import(t *testing.T) {
@@ -231,10 +197,7 @@ func TestAccAPIKey_import(t *testing.T) {
 // plans no change.
 func TestAccAPIKey_importBlockAdoptsExistingKey(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"network:tokens:use"}, 48*time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, 48*time.Hour, "network:tokens:use")
 	cfg := c.providerBlock() + fmt.Sprintf(`
 import {
   to = hellgate_api_key.test

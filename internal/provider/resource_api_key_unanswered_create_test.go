@@ -179,11 +179,7 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
 	if n := len(c.srv.Keys()); n != 1 {
 		t.Errorf("expected exactly 1 live key, found %d", n)
 	}
-	tf.planIsEmpty()
-	tf.mustDestroy()
-	if err := c.checkDestroyed(nil); err != nil {
-		t.Fatal(err)
-	}
+	endsCleanly(t, tf, c)
 }
 
 // The placeholder of a create that got no answer records the keepers as
@@ -215,11 +211,7 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
 	if got, _ := json.Marshal(recovered["keepers"]); string(got) != `{"release":"1.0.0"}` {
 		t.Errorf("keepers after the recovery: %s, want {\"release\":\"1.0.0\"}", got)
 	}
-	tf.planIsEmpty()
-	tf.mustDestroy()
-	if err := c.checkDestroyed(nil); err != nil {
-		t.Error(err)
-	}
+	endsCleanly(t, tf, c)
 }
 
 // The placeholder of a create that got no answer carries its placeholder

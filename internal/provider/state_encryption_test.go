@@ -11,7 +11,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,16 +54,7 @@ func secretsIn(t *testing.T, b []byte, secrets ...string) []string {
 	look("the bytes as written", b)
 	if zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil {
 		for _, f := range zr.File {
-			r, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := io.ReadAll(r)
-			_ = r.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			look("zip entry "+f.Name, data)
+			look("zip entry "+f.Name, zipEntry(t, f))
 		}
 	}
 	var envelope struct {

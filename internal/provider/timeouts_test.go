@@ -70,10 +70,7 @@ func TestAccDataSourceAPIKeys_timeoutsMustBePositive(t *testing.T) {
 
 func TestAccDataSourceAPIKey_timeoutsMustBePositive(t *testing.T) {
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, 0, "pci:tokens:read")
 	keyWith := func(read string) string {
 		return c.providerBlock() + fmt.Sprintf("data \"hellgate_api_key\" \"test\" {\n  id = %q\n  timeouts {\n    read = %q\n  }\n}\n", key.ID, read)
 	}

@@ -93,10 +93,7 @@ resource "hellgate_api_key" "b" {
 	stillThere("apply -refresh-only")
 
 	// An import of a key that exists fails the same way.
-	other, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := c.mustCreateKey(t, 0, "pci:tokens:read")
 	writeMainTF(t, dir, rootModule(c.wrongPrefix(), keys+`
 resource "hellgate_api_key" "c" {
   scopes = ["pci:tokens:read"]
@@ -118,10 +115,7 @@ resource "hellgate_api_key" "c" {
 func TestAccDataSourceAPIKey_wrongEndpointPrefix(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
-	key, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := c.mustCreateKey(t, 0, "pci:tokens:read")
 	tf := initCLI(t, c, rootModule(c.wrongPrefix(), fmt.Sprintf(`data "hellgate_api_key" "k" {
   id = %q
 }
@@ -134,10 +128,7 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 	requireCLIFeature(t, featureActions)
 	t.Parallel()
 	c := newTestCluster(t)
-	leaked, err := c.srv.CreateKey([]string{"pci:tokens:read"}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leaked := c.mustCreateKey(t, 0, "pci:tokens:read")
 	tf := initCLI(t, c, rootModule(c.wrongPrefix(), fmt.Sprintf(`action "hellgate_revoke_api_key" "leak" {
   config {
     id = %q
