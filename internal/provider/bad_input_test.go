@@ -31,8 +31,6 @@ type badInput struct {
 	want     string // regexp the error must match
 }
 
-const validKeyBody = `scopes = ["pci:tokens:read"]`
-
 var badInputs = []badInput{
 	// scopes
 	{name: "unknown scope", resource: `scopes = ["pci:tokens:fly"]`,

@@ -15,8 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const keyDataAddr = "data.hellgate_api_key.test"
-
 func apiKeyDataConfig(c *testCluster, id string) string {
 	return c.providerBlock() + fmt.Sprintf(`
 data "hellgate_api_key" "test" {

@@ -2,7 +2,7 @@ package provider
 
 // Test configurations: the terraform and provider blocks every test root
 // module starts with, written once, the key most tests manage, and the files
-// a test writes into its working folder.
+// a test writes into its working folder and reads back.
 
 import (
 	"fmt"
@@ -75,8 +75,16 @@ func writeMainTF(t *testing.T, dir, content string) {
 	}
 }
 
-// keyAddr is the address of the key most tests manage.
-const keyAddr = "hellgate_api_key.test"
+// keyAddr is the address of the key most tests manage, and keyDataAddr
+// that of the data source most data-source tests read.
+const (
+	keyAddr     = "hellgate_api_key.test"
+	keyDataAddr = "data.hellgate_api_key.test"
+)
+
+// validKeyBody is the body of a key that validates, for tests that add one
+// bad attribute to it.
+const validKeyBody = `scopes = ["pci:tokens:read"]`
 
 // apiKeyConfig configures the provider for c and declares hellgate_api_key.test
 // with scopes (an HCL list) and the extra lines given.
@@ -97,6 +105,17 @@ const cbdLifecycle = "  lifecycle {\n    create_before_destroy = true\n  }"
 // the environment the harness sets.
 func cliKeyConfig(body string) string {
 	return rootModule("", "resource \"hellgate_api_key\" \"test\" {\n"+body+"\n}\n")
+}
+
+// readTestFile returns the content of the file name, which the test wrote
+// or had Terraform write.
+func readTestFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name) //nolint:gosec // a file in the test's own temporary folder
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // writeFile writes content to the file name.

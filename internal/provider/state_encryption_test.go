@@ -85,15 +85,6 @@ func encryptedEnvelope(t *testing.T, what string, b []byte) {
 	t.Logf("%s: %d bytes, an encryption envelope (encryption_version %q) around %d bytes of ciphertext", what, len(b), envelope.Version, len(envelope.Data))
 }
 
-func readTestFile(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(name) //nolint:gosec // a file in the test's own temporary folder
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestAccStateEncryption_openTofu(t *testing.T) {
 	skipUnlessOpenTofu(t)
 	t.Parallel()
