@@ -216,7 +216,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
 		u := unansweredCreate{in: in, from: attempted, until: r.data.now()}
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, req, resp)...)
+		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, &resp.State.Raw, req.Plan.Raw.Type())...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+

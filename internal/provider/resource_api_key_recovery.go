@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // unconfirmedIDPrefix marks the id of a key whose create may have
@@ -58,8 +59,8 @@ func parsePlaceholderID(id string) (u unansweredCreate, ok bool) {
 // recordUnconfirmedCreate writes the tainted placeholder of a create that
 // got no answer: the configured values, null for what only Hellgate knows,
 // and an id that carries the create's idempotency key and when it was
-// attempted.
-func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unansweredCreate, req resource.CreateRequest, resp *resource.CreateResponse) diag.Diagnostics {
+// attempted. It is written to *state, an object of type typ.
+func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unansweredCreate, state *tftypes.Value, typ tftypes.Type) diag.Diagnostics {
 	plan.ID = types.StringValue(placeholderID(u))
 	plan.CreatedAt, plan.KeyValue = types.StringNull(), types.StringNull()
 	if plan.ExpiresAt.IsUnknown() {
@@ -68,7 +69,7 @@ func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unanswere
 	if plan.RevokeOnDestroy.IsUnknown() {
 		plan.RevokeOnDestroy = types.BoolValue(true)
 	}
-	return plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())
+	return plan.writeTo(ctx, state, typ)
 }
 
 // revokeUnconfirmed cleans up after a create that got no answer: it
