@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
 // A cluster of 250 keys: all of them are listed, in order, with 3 list
@@ -32,13 +31,7 @@ func TestAccDataSourceAPIKeys_250Keys(t *testing.T) {
 		}
 		c.mustCreateKey(t, 0, "pci:tokens:read")
 	}
-	want := c.srv.Keys()
-	slices.SortFunc(want, func(a, b mockcluster.Key) int {
-		if c := a.CreatedAt.Truncate(time.Second).Compare(b.CreatedAt.Truncate(time.Second)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	want := inListOrder(c.srv.Keys())
 
 	tf := initCLI(t, c, rootModule("", `data "hellgate_api_keys" "all" {}
 
