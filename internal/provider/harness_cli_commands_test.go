@@ -25,16 +25,10 @@ func usual(name string, extra ...string) []string {
 	return append([]string{name, "-input=false", "-no-color"}, extra...)
 }
 
-// applyArgs returns the arguments of an apply that needs no approval, with
-// extra.
-func applyArgs(extra ...string) []string {
-	return usual("apply", append([]string{"-auto-approve"}, extra...)...)
-}
-
-// destroyArgs returns the arguments of a destroy that needs no approval,
-// with extra.
-func destroyArgs(extra ...string) []string {
-	return usual("destroy", append([]string{"-auto-approve"}, extra...)...)
+// approved returns the arguments of the command name (apply or destroy)
+// with the usual flags and -auto-approve, then extra.
+func approved(name string, extra ...string) []string {
+	return usual(name, append([]string{"-auto-approve"}, extra...)...)
 }
 
 // mustInit runs terraform init, failing the test when it fails.
@@ -61,14 +55,14 @@ func (tf *terraformCLI) mustPlan(extra ...string) string {
 // returns its output and error.
 func (tf *terraformCLI) apply(extra ...string) (string, error) {
 	tf.t.Helper()
-	return tf.run(applyArgs(extra...)...)
+	return tf.run(approved("apply", extra...)...)
 }
 
 // mustApply runs terraform apply -auto-approve with extra arguments,
 // failing the test when it fails, and returns its output.
 func (tf *terraformCLI) mustApply(extra ...string) string {
 	tf.t.Helper()
-	return tf.mustRun(applyArgs(extra...)...)
+	return tf.mustRun(approved("apply", extra...)...)
 }
 
 // mustApplyPlan applies the saved plan planFile, failing the test when it
@@ -82,14 +76,14 @@ func (tf *terraformCLI) mustApplyPlan(planFile string) string {
 // returns its output and error.
 func (tf *terraformCLI) destroy(extra ...string) (string, error) {
 	tf.t.Helper()
-	return tf.run(destroyArgs(extra...)...)
+	return tf.run(approved("destroy", extra...)...)
 }
 
 // mustDestroy runs terraform destroy -auto-approve with extra arguments,
 // failing the test when it fails, and returns its output.
 func (tf *terraformCLI) mustDestroy(extra ...string) string {
 	tf.t.Helper()
-	return tf.mustRun(destroyArgs(extra...)...)
+	return tf.mustRun(approved("destroy", extra...)...)
 }
 
 // planIsEmpty runs a plan, with the extra arguments given, and fails the

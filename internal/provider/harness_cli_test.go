@@ -232,8 +232,8 @@ func (tf *terraformCLI) mustRun(args ...string) string {
 	return out
 }
 
-// tailLines returns the last n lines of s, without their secrets' worth of
-// context mattering: the caller only shows it on failure.
+// tailLines returns the last n lines of s, which the caller shows on
+// failure.
 func tailLines(s string, n int) string {
 	lines := strings.Split(s, "\n")
 	return strings.Join(lines[max(len(lines)-n, 0):], "\n")

@@ -112,7 +112,7 @@ resource "hellgate_api_key" "reader" {
 
 	// A replacement forced with -replace is not visible to the provider
 	// while planning; the apply, which creates the new key, warns.
-	diags = tf.mustDiagnosticsOf(applyArgs("-replace=hellgate_api_key.admin")...)
+	diags = tf.mustDiagnosticsOf(approved("apply", "-replace=hellgate_api_key.admin")...)
 	if w := escalationWarnings(diags); len(w) != 1 {
 		t.Errorf("an apply with -replace shows %d escalation warnings, want 1: %+v", len(w), w)
 	}

@@ -27,7 +27,7 @@ func TestAccAPIKey_interruptedApplyAndDestroy(t *testing.T) {
 }
 `))
 
-	apply := tf.start(applyArgs("-parallelism=10")...)
+	apply := tf.start(approved("apply", "-parallelism=10")...)
 	eventually(t, "15 creates to reach the mock", func() bool { return c.srv.Stats().Requests.Create >= 15 })
 	apply.interrupt()
 	out, _ := apply.wait()
@@ -44,7 +44,7 @@ func TestAccAPIKey_interruptedApplyAndDestroy(t *testing.T) {
 	tf.planIsEmpty()
 
 	deletes := c.srv.Stats().Requests.Delete
-	destroy := tf.start(destroyArgs("-parallelism=10")...)
+	destroy := tf.start(approved("destroy", "-parallelism=10")...)
 	eventually(t, "15 deletes to reach the mock", func() bool { return c.srv.Stats().Requests.Delete >= deletes+15 })
 	destroy.interrupt()
 	out, _ = destroy.wait()

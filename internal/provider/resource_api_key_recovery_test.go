@@ -253,7 +253,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 `), WithClock(clk))
 
 			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepPass, mockcluster.StepError(503)}})
-			diags, out, err := tf.diagnosticsOf(applyArgs("-parallelism=1")...)
+			diags, out, err := tf.diagnosticsOf(approved("apply", "-parallelism=1")...)
 			if err == nil {
 				t.Fatalf("the apply succeeded although one create was answered 503:\n%s", out)
 			}
@@ -270,7 +270,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 			}
 
 			clk.Advance(later)
-			diags = tf.mustDiagnosticsOf(applyArgs()...)
+			diags = tf.mustDiagnosticsOf(approved("apply")...)
 			expectDiagnostic(t, diags, "warning", "Unanswered Create May Have Left a Key", anyObject,
 				"The API key "+sibling+" has the same scopes and expires_in", "so the provider does not revoke it")
 			if _, ok := c.srv.Key(sibling); !ok {
@@ -347,7 +347,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 
 	clk.Advance(25 * time.Hour)
 	c.srv.SetFaults(mockcluster.Faults{Latency: time.Second})
-	apply := tf.start(applyArgs()...)
+	apply := tf.start(approved("apply")...)
 	eventually(t, "the revoke of the repeat's key to reach the mock", func() bool { return c.srv.Stats().Requests.Delete >= 1 })
 	apply.interrupt()
 	out, err := apply.wait()
@@ -364,7 +364,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 
 	clk.Advance(25 * time.Hour)
 	c.srv.SetFaults(mockcluster.Faults{})
-	expectDiagnostic(t, tf.mustDiagnosticsOf(applyArgs()...), "warning", "Unanswered Create May Have Left a Key", anyObject,
+	expectDiagnostic(t, tf.mustDiagnosticsOf(approved("apply")...), "warning", "Unanswered Create May Have Left a Key", anyObject,
 		"The API key "+orphan+" has the same scopes")
 	if _, ok := c.srv.Key(orphan); !ok {
 		t.Errorf("the original %s, found only by listing, was revoked", orphan)

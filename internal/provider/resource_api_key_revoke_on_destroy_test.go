@@ -119,7 +119,7 @@ func TestAccAPIKey_revokeOnDestroyFalseWarnings(t *testing.T) {
 
 	expectDiagnostic(t, tf.mustDiagnosticsOf(usual("plan", "-destroy")...), "warning", "API Key Will Not Be Revoked", anyObject,
 		"destroying the API key "+key.ID+" removes it from Terraform state without revoking it: it stays valid on Hellgate until it expires at "+when)
-	expectDiagnostic(t, tf.mustDiagnosticsOf(destroyArgs()...), "warning", "API Key Left to Expire", anyObject,
+	expectDiagnostic(t, tf.mustDiagnosticsOf(approved("destroy")...), "warning", "API Key Left to Expire", anyObject,
 		"the API key "+key.ID+" was removed from Terraform state but not revoked")
 	if list := strings.TrimSpace(tf.mustRun("state", "list")); list != "" {
 		t.Errorf("state after destroy still lists %q", list)

@@ -161,7 +161,7 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 		t.Fatalf("the saved update plan called Hellgate: %+v", st)
 	}
 
-	expectDiagnostic(t, tf.mustDiagnosticsOf(applyArgs()...), "warning", "API Key Due for Rotation", keyAddr)
+	expectDiagnostic(t, tf.mustDiagnosticsOf(approved("apply")...), "warning", "API Key Due for Rotation", keyAddr)
 	if got := onlyKey(t, c); got.ID == old.ID {
 		t.Fatalf("the key was not rotated")
 	}

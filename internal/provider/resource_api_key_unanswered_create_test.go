@@ -443,7 +443,7 @@ func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
 // because Hellgate did not confirm the create of hellgate_api_key.test.
 func unconfirmedCreate(t *testing.T, tf *terraformCLI) {
 	t.Helper()
-	diags, out, err := tf.diagnosticsOf(applyArgs()...)
+	diags, out, err := tf.diagnosticsOf(approved("apply")...)
 	if err == nil {
 		t.Fatalf("expected the apply to fail with an unconfirmed create, it succeeded:\n%s", out)
 	}
