@@ -2,6 +2,8 @@ module github.com/starfish-codes/terraform-provider-hellgate
 
 go 1.25.8
 
+toolchain go1.26.8
+
 require (
 	github.com/hashicorp/go-cleanhttp v0.5.2
 	github.com/hashicorp/go-hclog v1.6.3
