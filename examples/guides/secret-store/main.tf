@@ -13,7 +13,8 @@ terraform {
 
   required_providers {
     hellgate = {
-      source = "starfish-codes/hellgate"
+      source  = "starfish-codes/hellgate"
+      version = "~> 0.1"
     }
   }
 }
