@@ -104,9 +104,13 @@ func TestRedaction_escapedForms(t *testing.T) {
 				}
 				texts = append(texts, err.Error())
 			}
-			all := strings.Join(texts, "\n") + "\n" + buf.String()
-			if !strings.Contains(buf.String(), "Hellgate API response body") {
-				t.Fatalf("no response body in the TRACE log:\n%s", buf.String())
+			// The log is JSON, which doubles every backslash: search the
+			// text it holds, not its encoding, or no \/ or \u form could
+			// ever be found in it.
+			logText := decodedLog(t, &buf)
+			all := strings.Join(texts, "\n") + "\n" + logText
+			if !strings.Contains(logText, "Hellgate API response body") {
+				t.Fatalf("no response body in the TRACE log:\n%s", logText)
 			}
 			for form, secret := range map[string]string{"the credential": tok, "the key value": kv} {
 				if strings.Contains(all, secret) {
@@ -118,4 +122,35 @@ func TestRedaction_escapedForms(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decodedLog returns the text a JSON-lines log holds: every message, field
+// name and string field value, one per line, decoded from JSON.
+func decodedLog(t *testing.T, buf *bytes.Buffer) string {
+	t.Helper()
+	entries, err := tflogtest.MultilineJSONDecode(buf)
+	if err != nil {
+		t.Fatalf("decoding the log: %v", err)
+	}
+	var b strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v + "\n")
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for k, e := range v {
+				b.WriteString(k + "\n")
+				walk(e)
+			}
+		}
+	}
+	for _, e := range entries {
+		walk(e)
+	}
+	return b.String()
 }
