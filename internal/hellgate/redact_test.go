@@ -3,10 +3,13 @@ package hellgate
 import (
 	"bytes"
 	"fmt"
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
@@ -153,4 +156,151 @@ func decodedLog(t *testing.T, buf *bytes.Buffer) string {
 		walk(e)
 	}
 	return b.String()
+}
+
+// A credential and a key value with every kind of character that HTML
+// writes as an entity: the ones html.EscapeString escapes (& < > " '),
+// those html/template escapes in text (+ as well), and other punctuation
+// that has a named entity (/ = _ . : ! ? @ and the brackets).
+//
+//nolint:gosec // fake credentials, made up for the tests
+const (
+	htmlToken    = `tok&en<b>"c"'d'/e+f=g_h.i:j!k?l@m[n]o{p}q|r`
+	htmlKeyValue = `key_v&a<l>u"e'/Zm9v+YmFy==`
+)
+
+// htmlForms returns s as HTML pages write it: with every character other
+// than a letter or digit as a decimal character reference (with and
+// without leading zeros or the final semicolon), a hexadecimal one (x or
+// X, digits in either case), a named one, in a mix of those, and as
+// html/template and html.EscapeString write it.
+func htmlForms(t *testing.T, s string) map[string]string {
+	t.Helper()
+	each := func(f func(i int, r rune) string) string {
+		var b strings.Builder
+		for i, r := range s {
+			if r < utf8.RuneSelf && isAlnum(byte(r)) {
+				b.WriteRune(r)
+				continue
+			}
+			b.WriteString(f(i, r))
+		}
+		return b.String()
+	}
+	named := func(r rune) string {
+		for name, c := range testEntityNames {
+			if c == r {
+				return "&" + name + ";"
+			}
+		}
+		return fmt.Sprintf("&#%d;", r)
+	}
+	var tmpl bytes.Buffer
+	if err := template.Must(template.New("").Parse("{{.}}")).Execute(&tmpl, s); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{
+		"decimal":               each(func(_ int, r rune) string { return fmt.Sprintf("&#%d;", r) }),
+		"decimal, zeros":        each(func(_ int, r rune) string { return fmt.Sprintf("&#%04d;", r) }),
+		"decimal, no semicolon": each(func(_ int, r rune) string { return fmt.Sprintf("&#%d", r) }),
+		"hex &#x, upper digits": each(func(_ int, r rune) string { return fmt.Sprintf("&#x%X;", r) }),
+		"hex &#X, lower digits": each(func(_ int, r rune) string { return fmt.Sprintf("&#X%04x;", r) }),
+		"named":                 each(func(_ int, r rune) string { return named(r) }),
+		"mixed": each(func(i int, r rune) string {
+			return []string{named(r), fmt.Sprintf("&#%d;", r), fmt.Sprintf("&#x%x;", r)}[i%3]
+		}),
+		"html/template":             tmpl.String(),
+		"html.EscapeString":         html.EscapeString(s),
+		"html.EscapeString, by key": strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace(s),
+	}
+}
+
+// testEntityNames are HTML's named character references for the ASCII
+// characters of htmlToken and htmlKeyValue that have one.
+var testEntityNames = map[string]rune{
+	"amp": '&', "lt": '<', "gt": '>', "quot": '"', "apos": '\'', "sol": '/', "plus": '+', "equals": '=',
+	"lowbar": '_', "period": '.', "colon": ':', "excl": '!', "quest": '?', "commat": '@',
+	"lsqb": '[', "rsqb": ']', "lcub": '{', "rcub": '}', "verbar": '|',
+}
+
+// A gateway whose error pages echo the credential and a key value as HTML
+// writes them: neither the errors nor the TRACE log hold any of those
+// forms.
+func TestRedaction_htmlEntityForms(t *testing.T) {
+	t.Parallel()
+	for name, c := range testEntityNames {
+		if got := html.UnescapeString("&" + name + ";"); got != string(c) {
+			t.Fatalf("&%s; is %q in HTML, not %q", name, got, c)
+		}
+	}
+	tokenForms, keyForms := htmlForms(t, htmlToken), htmlForms(t, htmlKeyValue)
+	for name := range tokenForms {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tok, kv := tokenForms[name], keyForms[name]
+			if html.UnescapeString(tok) != htmlToken || html.UnescapeString(kv) != htmlKeyValue {
+				t.Fatalf("the test's forms are wrong: %q and %q unescape to %q and %q", tok, kv, html.UnescapeString(tok), html.UnescapeString(kv))
+			}
+			bodies := []func(http.ResponseWriter, *http.Request){
+				// An ingress's page: the title becomes the message, the
+				// whole page goes to the TRACE log.
+				status(http.StatusForbidden, "<!DOCTYPE html><html><head><title>403 "+tok+"</title></head><body><p>token: "+tok+
+					"</p><p>last key: "+kv+"</p></body></html>", "Content-Type", "text/html; charset=utf-8"),
+				// A page without a title.
+				status(http.StatusBadGateway, "<html><body>"+tok+" "+kv+"</body></html>", "Content-Type", "text/html"),
+				// JSON holding HTML-escaped text, without a message field.
+				status(http.StatusBadRequest, `{"received":{"x-admin-token":"`+tok+`","last_key":"`+kv+`"}}`, "Content-Type", "application/json"),
+				// Plain text.
+				status(http.StatusUnauthorized, "token="+tok+" key="+kv, "Content-Type", "text/plain"),
+			}
+			rec := replies(append([]func(http.ResponseWriter, *http.Request){
+				jsonStatus(http.StatusCreated, createdJSON("k1", htmlKeyValue)),
+			}, bodies...)...)
+			c, _ := newTestClient(t, rec, func(c *Config) { c.AdminToken, c.MaxRetries = htmlToken, 0 })
+
+			var buf bytes.Buffer
+			ctx := tflogtest.RootLogger(t.Context(), &buf)
+			if _, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}}); err != nil {
+				t.Fatal(err)
+			}
+			var texts []string
+			for range bodies {
+				_, err := c.GetAPIKey(ctx, "k1")
+				if err == nil {
+					t.Fatal("want an error")
+				}
+				texts = append(texts, err.Error())
+			}
+			errs, logText := strings.Join(texts, "\n"), decodedLog(t, &buf)
+			if !strings.Contains(logText, "Hellgate API response body") {
+				t.Fatalf("no response body in the TRACE log:\n%s", logText)
+			}
+			for where, text := range map[string]string{"the errors": errs, "the log": logText} {
+				for what, secret := range map[string]string{
+					"the credential": tok, "the key value": kv,
+					"the credential, unescaped": htmlToken, "the key value, unescaped": htmlKeyValue,
+				} {
+					if strings.Contains(text, secret) {
+						t.Errorf("%s holds %s:\n%s", where, what, text)
+					}
+				}
+			}
+			if !strings.Contains(errs, redacted) {
+				t.Errorf("no error says %s:\n%s", redacted, errs)
+			}
+		})
+	}
+}
+
+// Every named reference the redactor knows decodes, in HTML, to the
+// character it is listed for.
+func TestEntityNamesDecodeToTheirCharacter(t *testing.T) {
+	t.Parallel()
+	for r, names := range entityNames {
+		for _, name := range names {
+			if got := html.UnescapeString("&" + name + ";"); got != string(r) {
+				t.Errorf("&%s; decodes to %q, not %q", name, got, r)
+			}
+		}
+	}
 }
