@@ -5,6 +5,7 @@ package hellgate
 // raw, JSON-escaped, URL-encoded and as HTML character references.
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -58,7 +59,9 @@ func newSecret(raw string) *secret {
 // HTML-escaped, and in any mix of those forms: each character other than a
 // letter or digit may be written as itself, as a JSON \u escape with hex
 // digits in either case (encoding/json writes \u003c for <, other encoders
-// \u002B for +), as a JSON short escape (\/ for /, \" and \\),
+// \u002B for +), as a JSON short escape (\/ for /, \" and \\), either
+// of those with its backslash escaped again (JSON text quoted once more,
+// by JSON or by Go's %q, as a decoder's error does: \\u0026, \\\"),
 // percent-encoded in either case (query escaping also writes a space as
 // +), or as an HTML character reference: decimal (&#43;, as html/template
 // writes +), hexadecimal (&#x2B;, &#X2b;) or named (&amp;, &plus;), with
@@ -76,17 +79,17 @@ func (s *secret) pattern() *regexp.Regexp {
 			}
 			alts := []string{regexp.QuoteMeta(s.raw[i : i+size])}
 			if r != utf8.RuneError && r <= 0xffff {
-				alts = append(alts, `\\u`+hexAnyCase(fmt.Sprintf("%04x", r)))
+				alts = append(alts, `\\+u`+hexAnyCase(fmt.Sprintf("%04x", r)))
 			}
 			switch r {
 			case '/', '"', '\\':
-				alts = append(alts, `\\`+regexp.QuoteMeta(string(r)))
+				alts = append(alts, `\\+`+regexp.QuoteMeta(string(r)))
 			case '\t':
-				alts = append(alts, `\\t`)
+				alts = append(alts, `\\+t`)
 			case '\n':
-				alts = append(alts, `\\n`)
+				alts = append(alts, `\\+n`)
 			case '\r':
-				alts = append(alts, `\\r`)
+				alts = append(alts, `\\+r`)
 			case ' ':
 				alts = append(alts, `\+`)
 			}
@@ -176,4 +179,13 @@ func (c *Client) redact(s string) string {
 		s = secret.redact(s)
 	}
 	return s
+}
+
+// answerError builds the error for a 2xx answer the client cannot use.
+// Its text quotes what the server sent (a decoder's complaint about a
+// value, a links.next URL), which may echo a secret, so it passes redact,
+// and it wraps nothing through which the text before redaction could be
+// read.
+func (c *Client) answerError(format string, args ...any) error {
+	return errors.New(c.redact(fmt.Sprintf(format, args...)))
 }

@@ -2,11 +2,13 @@ package hellgate
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -303,4 +305,97 @@ func TestEntityNamesDecodeToTheirCharacter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A gateway that answers 2xx with a body the client cannot use, echoing
+// the credential or a key value in the very value it chokes on: the
+// errors, which quote that value, hold no form of either.
+func TestRedaction_2xxAnswers(t *testing.T) {
+	t.Parallel()
+	for _, secrets := range []struct{ name, token, keyValue string }{
+		{"base64", b64Token, b64KeyValue},
+		{"quotes and entities", htmlToken, htmlKeyValue},
+	} {
+		for _, echoed := range []string{"credential", "key value"} {
+			secret := secrets.token
+			if echoed == "key value" {
+				secret = secrets.keyValue
+			}
+			page := func(next string) func(http.ResponseWriter, *http.Request) {
+				return jsonStatus(http.StatusOK, map[string]any{"data": []any{keyJSON("k1")}, "links": map[string]any{"next": next}})
+			}
+			for _, tt := range []struct {
+				name string
+				call func(context.Context, *Client) error
+				// answers follow the create that makes the key value known.
+				answers []func(http.ResponseWriter, *http.Request)
+			}{
+				{
+					name: "get, undecodable", call: getK1,
+					answers: []func(http.ResponseWriter, *http.Request){jsonStatus(http.StatusOK, map[string]any{"id": "k1", "created_at": secret})},
+				},
+				{
+					name: "list, undecodable", call: listPage,
+					answers: []func(http.ResponseWriter, *http.Request){jsonStatus(http.StatusOK, map[string]any{"data": []any{map[string]any{"id": "k1", "created_at": secret}}})},
+				},
+				{
+					name: "list, links.next unparsable", call: listPage,
+					answers: []func(http.ResponseWriter, *http.Request){page("%zz" + secret)},
+				},
+				{
+					name: "list, links.next without after", call: listPage,
+					answers: []func(http.ResponseWriter, *http.Request){page("/api/admin/api-keys?limit=1&token=" + secret)},
+				},
+				{
+					name: "list, links.next with a bad limit", call: listPage,
+					answers: []func(http.ResponseWriter, *http.Request){page("/api/admin/api-keys?after=k1&limit=" + url.QueryEscape(secret))},
+				},
+				{
+					name: "list all, the same after twice", call: listAll,
+					answers: []func(http.ResponseWriter, *http.Request){
+						page("/api/admin/api-keys?after=" + url.QueryEscape(secret)),
+						page("/api/admin/api-keys?after=" + url.QueryEscape(secret)),
+					},
+				},
+			} {
+				t.Run(secrets.name+"/"+echoed+"/"+tt.name, func(t *testing.T) {
+					t.Parallel()
+					rec := replies(append([]func(http.ResponseWriter, *http.Request){
+						jsonStatus(http.StatusCreated, createdJSON("k1", secrets.keyValue)),
+					}, tt.answers...)...)
+					c, _ := newTestClient(t, rec, func(c *Config) { c.AdminToken = secrets.token })
+					if _, err := c.CreateAPIKey(t.Context(), CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}}); err != nil {
+						t.Fatal(err)
+					}
+					err := tt.call(t.Context(), c)
+					if err == nil {
+						t.Fatal("want an error")
+					}
+					for what, s := range map[string]string{"the secret": secret, "the secret, quoted": strconv.Quote(secret)} {
+						if strings.Contains(err.Error(), s) {
+							t.Errorf("the error holds %s: %v", what, err)
+						}
+					}
+					if !strings.Contains(err.Error(), redacted) {
+						t.Errorf("the error does not say %s: %v", redacted, err)
+					}
+				})
+			}
+		}
+	}
+}
+
+func getK1(ctx context.Context, c *Client) error {
+	_, err := c.GetAPIKey(ctx, "k1")
+	return err
+}
+
+func listPage(ctx context.Context, c *Client) error {
+	_, err := c.ListAPIKeys(ctx, ListAPIKeysInput{})
+	return err
+}
+
+func listAll(ctx context.Context, c *Client) error {
+	_, err := c.ListAllAPIKeys(ctx, 0)
+	return err
 }
