@@ -151,11 +151,11 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
 				Create: true, Read: true, Delete: true,
-				CreateDescription: fmt.Sprintf("How long creating the key may take, retries included, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+				CreateDescription: fmt.Sprintf("How long creating the key may take, retries included, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
 					"Defaults to `\"%s\"`.", defaultCreateTimeout),
-				ReadDescription: fmt.Sprintf("How long reading the key during a refresh may take, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+				ReadDescription: fmt.Sprintf("How long reading the key during a refresh may take, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
 					"Defaults to `\"%s\"`.", defaultReadTimeout),
-				DeleteDescription: fmt.Sprintf("How long revoking the key may take, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+				DeleteDescription: fmt.Sprintf("How long revoking the key may take, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
 					"Defaults to `\"%s\"`. A destroy uses the value in state, so a change applies to destroys after the next apply has saved it.", defaultDeleteTimeout),
 			}),
 		},
@@ -163,11 +163,11 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 }
 
 // ConfigValidators holds the rules that tie rotate_before and
-// revoke_on_destroy to expires_in, and the one that every timeout is
-// positive, so that they fail at validate time, before any call to
+// revoke_on_destroy to expires_in, and the one that every timeout is at
+// least one second, so that they fail at validate time, before any call to
 // Hellgate.
 func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{rotationRules, validators.PositiveTimeouts()}
+	return []resource.ConfigValidator{rotationRules, validators.Timeouts()}
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
