@@ -161,6 +161,34 @@ data "hellgate_api_keys" "all" {
 	}
 }
 
+// A resource's timeouts come from its state on a refresh and a destroy,
+// and once the resource is removed from the configuration no
+// configuration can change them. A state written before timeouts under
+// one second were refused may hold one: the refresh and the revoke still
+// take at least the default timeouts, so the key is read and revoked.
+func TestAccAPIKey_storedShortTimeoutsStillReadAndRevoke(t *testing.T) {
+	t.Parallel()
+	c := newTestCluster(t)
+	tf := initCLI(t, c, rootModule("", `resource "hellgate_api_key" "test" {
+  scopes = ["pci:tokens:read"]
+}
+`))
+	tf.mustApply()
+	id := onlyKey(t, c).ID
+	setStoredTimeouts(t, tf, "test", map[string]any{"create": nil, "read": "1ns", "delete": "1ns"})
+
+	writeMainTF(t, tf.dir, rootModule("", ""))
+	// The refresh alone, then the revoke alone.
+	tf.mustPlan("-refresh-only")
+	tf.mustApply("-refresh=false")
+	if keys := c.srv.Keys(); len(keys) != 0 {
+		t.Errorf("keys left after the resource was removed: %+v, want %s revoked", keys, id)
+	}
+	if n := stateMatchesMock(t, tf, c); n != 0 {
+		t.Errorf("%d keys in state, want none", n)
+	}
+}
+
 // setStoredTimeouts sets the timeouts of the hellgate_api_key named name
 // in the working folder's state file, as a state written by an earlier
 // version may hold them.
