@@ -181,7 +181,7 @@ func htmlForms(t *testing.T, s string) map[string]string {
 	each := func(f func(i int, r rune) string) string {
 		var b strings.Builder
 		for i, r := range s {
-			if r < utf8.RuneSelf && isAlnum(byte(r)) {
+			if r < utf8.RuneSelf && isAlnum(s[i]) {
 				b.WriteRune(r)
 				continue
 			}

@@ -81,7 +81,7 @@ func TestStateFileLockedThroughSymlinks(t *testing.T) {
 	if fi, err := os.Lstat(fileLink); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
 		t.Errorf("the link after the first mock's write: %v; want it still a symbolic link", describeFile(fi, err))
 	}
-	if data, err := os.ReadFile(file); err != nil || !strings.Contains(string(data), k1.ID) {
+	if data, err := os.ReadFile(file); err != nil || !strings.Contains(string(data), k1.ID) { //nolint:gosec // a file in the test's own temporary folder
 		t.Errorf("the file the link names: %v, %q; want it to hold %s", err, data, k1.ID)
 	}
 
