@@ -142,7 +142,7 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	if err != nil {
 		return nil, c.confirmNotFound(ctx, err)
 	}
-	k, err := decodeAPIKey(http.MethodGet, c.requestPath(path), resp)
+	k, err := c.decodeAPIKey(http.MethodGet, c.requestPath(path), resp)
 	if err == nil {
 		c.setVerdict(endpointServes)
 	}
@@ -186,7 +186,7 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 		} `json:"links"`
 	}
 	if err := json.Unmarshal(resp.body, &body); err != nil {
-		return nil, fmt.Errorf("GET %s: decoding the response: %w", path, err)
+		return nil, c.answerError("GET %s: decoding the response: %v", path, err)
 	}
 	page := &APIKeyPage{Keys: make([]APIKey, 0, len(body.Data))}
 	for _, k := range body.Data {
@@ -198,7 +198,7 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 	if body.Links.Next != nil && *body.Links.Next != "" {
 		next, err := parseNextLink(*body.Links.Next, in.Limit)
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", path, err)
+			return nil, c.answerError("GET %s: %v", path, err)
 		}
 		page.Next = next
 	}
@@ -207,7 +207,8 @@ func (c *Client) ListAPIKeys(ctx context.Context, in ListAPIKeysInput) (*APIKeyP
 }
 
 // parseNextLink reads after and limit from a links.next URL. A missing limit
-// keeps the current one.
+// keeps the current one. Its errors quote the URL, which the caller must
+// redact.
 func parseNextLink(next string, limit int) (*ListAPIKeysInput, error) {
 	u, err := url.Parse(next)
 	if err != nil {
@@ -265,7 +266,7 @@ func (c *Client) APIKeyPages(ctx context.Context, pageSize int) iter.Seq2[*APIKe
 				return
 			}
 			if seen[page.Next.After] || page.Next.After == in.After {
-				yield(nil, fmt.Errorf("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", c.requestPath(apiKeysPath), page.Next.After))
+				yield(nil, c.answerError("GET %s: the server returned the page after %q twice; stopping to avoid an endless listing", c.requestPath(apiKeysPath), page.Next.After))
 				return
 			}
 			if pages == MaxListPages {
@@ -319,10 +320,10 @@ func apiKeyPath(id string) (string, error) {
 }
 
 // decodeAPIKey decodes a Get response.
-func decodeAPIKey(method, path string, resp *apiResponse) (*APIKey, error) {
+func (c *Client) decodeAPIKey(method, path string, resp *apiResponse) (*APIKey, error) {
 	var k apiKeyJSON
 	if err := json.Unmarshal(resp.body, &k); err != nil {
-		return nil, fmt.Errorf("%s %s: decoding the response: %w", method, path, err)
+		return nil, c.answerError("%s %s: decoding the response: %v", method, path, err)
 	}
 	if k.ID == "" {
 		return nil, fmt.Errorf("%s %s: the response (status %d) has no id", method, path, resp.status)

@@ -2,9 +2,10 @@ package hellgate
 
 // Keeping secrets (the credential and every key value the client has seen)
 // out of error messages and logs in every form a server may write them:
-// raw, JSON-escaped and URL-encoded.
+// raw, JSON-escaped, URL-encoded and as HTML character references.
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -54,12 +55,18 @@ func newSecret(raw string) *secret {
 	return s
 }
 
-// pattern matches the secret raw, JSON-escaped and URL-encoded, and in any
-// mix of those forms: each character other than a letter or digit may be
-// written as itself, as a JSON \u escape with hex digits in either case
-// (encoding/json writes \u003c for <, other encoders \u002B for +), as a
-// JSON short escape (\/ for /, \" and \\), or percent-encoded in either
-// case (query escaping also writes a space as +).
+// pattern matches the secret raw, JSON-escaped, URL-encoded and
+// HTML-escaped, and in any mix of those forms: each character other than a
+// letter or digit may be written as itself, as a JSON \u escape with hex
+// digits in either case (encoding/json writes \u003c for <, other encoders
+// \u002B for +), as a JSON short escape (\/ for /, \" and \\), either
+// of those with its backslash escaped again (JSON text quoted once more,
+// by JSON or by Go's %q, as a decoder's error does: \\u0026, \\\"),
+// percent-encoded in either case (query escaping also writes a space as
+// +), or as an HTML character reference: decimal (&#43;, as html/template
+// writes +), hexadecimal (&#x2B;, &#X2b;) or named (&amp;, &plus;), with
+// or without leading zeros or the final semicolon (HTML decodes all of
+// those).
 func (s *secret) pattern() *regexp.Regexp {
 	s.once.Do(func() {
 		var b strings.Builder
@@ -72,17 +79,17 @@ func (s *secret) pattern() *regexp.Regexp {
 			}
 			alts := []string{regexp.QuoteMeta(s.raw[i : i+size])}
 			if r != utf8.RuneError && r <= 0xffff {
-				alts = append(alts, `\\u`+hexAnyCase(fmt.Sprintf("%04x", r)))
+				alts = append(alts, `\\+u`+hexAnyCase(fmt.Sprintf("%04x", r)))
 			}
 			switch r {
 			case '/', '"', '\\':
-				alts = append(alts, `\\`+regexp.QuoteMeta(string(r)))
+				alts = append(alts, `\\+`+regexp.QuoteMeta(string(r)))
 			case '\t':
-				alts = append(alts, `\\t`)
+				alts = append(alts, `\\+t`)
 			case '\n':
-				alts = append(alts, `\\n`)
+				alts = append(alts, `\\+n`)
 			case '\r':
-				alts = append(alts, `\\r`)
+				alts = append(alts, `\\+r`)
 			case ' ':
 				alts = append(alts, `\+`)
 			}
@@ -91,11 +98,31 @@ func (s *secret) pattern() *regexp.Regexp {
 				pct.WriteString("%" + hexAnyCase(fmt.Sprintf("%02x", s.raw[j])))
 			}
 			alts = append(alts, pct.String())
+			if r != utf8.RuneError {
+				alts = append(alts, fmt.Sprintf("&#0*%d;?", r), "&#[xX]0*"+hexAnyCase(fmt.Sprintf("%x", r))+";?")
+				for _, name := range entityNames[r] {
+					alts = append(alts, "&"+name+";?")
+				}
+			}
 			b.WriteString("(?:" + strings.Join(alts, "|") + ")")
 		}
 		s.re = regexp.MustCompile(b.String())
 	})
 	return s.re
+}
+
+// entityNames are HTML's named character references for the ASCII
+// characters that have one (letters and digits have none). A secret's
+// other characters can still be written as numeric references.
+var entityNames = map[rune][]string{
+	'\t': {"Tab"}, '\n': {"NewLine"},
+	'!': {"excl"}, '"': {"quot", "QUOT"}, '#': {"num"}, '$': {"dollar"}, '%': {"percnt"},
+	'&': {"amp", "AMP"}, '\'': {"apos"}, '(': {"lpar"}, ')': {"rpar"}, '*': {"ast", "midast"},
+	'+': {"plus"}, ',': {"comma"}, '.': {"period"}, '/': {"sol"}, ':': {"colon"}, ';': {"semi"},
+	'<': {"lt", "LT"}, '=': {"equals"}, '>': {"gt", "GT"}, '?': {"quest"}, '@': {"commat"},
+	'[': {"lsqb", "lbrack"}, '\\': {"bsol"}, ']': {"rsqb", "rbrack"}, '^': {"Hat"},
+	'_': {"lowbar", "UnderBar"}, '`': {"grave", "DiacriticalGrave"},
+	'{': {"lcub", "lbrace"}, '|': {"verbar", "vert", "VerticalLine"}, '}': {"rcub", "rbrace"},
 }
 
 // redact replaces every form of the secret in text.
@@ -152,4 +179,13 @@ func (c *Client) redact(s string) string {
 		s = secret.redact(s)
 	}
 	return s
+}
+
+// answerError builds the error for a 2xx answer the client cannot use.
+// Its text quotes what the server sent (a decoder's complaint about a
+// value, a links.next URL), which may echo a secret, so it passes redact,
+// and it wraps nothing through which the text before redaction could be
+// read.
+func (c *Client) answerError(format string, args ...any) error {
+	return errors.New(c.redact(fmt.Sprintf(format, args...)))
 }

@@ -67,8 +67,10 @@ type Options struct {
 	// restarts: loaded by New; each change is appended to it and synced
 	// before it is answered, and it is compacted from time to time, so
 	// that a change costs the same however many keys were ever made.
-	// A lock file beside it (StateFile + ".lock") keeps a second mock off
-	// it until Close. "" means in memory only.
+	// A lock file beside the file itself, symbolic links resolved (the
+	// file's real path + ".lock"), keeps a second mock off it until
+	// Close, whatever path that mock is given to it. "" means in memory
+	// only.
 	StateFile string
 	// PublishedNextLinks makes links.next take the form of the published
 	// example, without the /api prefix, so that client tests can prove they

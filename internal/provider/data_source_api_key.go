@@ -91,7 +91,7 @@ func (d *apiKeyDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 // ConfigValidators refuses a zero or negative read timeout at validate
 // time, before any call to Hellgate.
 func (d *apiKeyDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{validators.PositiveTimeouts()}
+	return []datasource.ConfigValidator{validators.Timeouts()}
 }
 
 func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -145,7 +145,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // bounding what, def when not set.
 func readTimeoutBlock(ctx context.Context, what string, def time.Duration) schema.Block {
 	return timeouts.BlockWithOpts(ctx, timeouts.Opts{
-		ReadDescription: fmt.Sprintf("How long %s may take, retries included, as a positive duration such as `\"30s\"` or `\"5m\"`. "+
+		ReadDescription: fmt.Sprintf("How long %s may take, retries included, as a duration of at least one second such as `\"30s\"` or `\"5m\"`. "+
 			"Defaults to `\"%s\"`.", what, def),
 	})
 }

@@ -89,7 +89,7 @@ func (d *apiKeysDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 // no key can fall into, and a zero or negative read timeout, at validate
 // time, before any call to Hellgate.
 func (d *apiKeysDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{createdWindowValidator{}, validators.PositiveTimeouts()}
+	return []datasource.ConfigValidator{createdWindowValidator{}, validators.Timeouts()}
 }
 
 func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -202,6 +202,21 @@ func (tf *terraformCLI) diagnosticsOf(args ...string) ([]jsonDiagnostic, string,
 	return diags, out, err
 }
 
+// validateDiagnostics runs terraform validate -json, which prints one JSON
+// document rather than a message a line, and returns the diagnostics it
+// reported, what it printed and its error.
+func (tf *terraformCLI) validateDiagnostics() ([]jsonDiagnostic, string, error) {
+	tf.t.Helper()
+	out, err := tf.run("validate", "-json", "-no-color")
+	var doc struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+	}
+	if jerr := json.Unmarshal([]byte(out), &doc); jerr != nil {
+		tf.t.Fatalf("terraform validate -json printed no JSON document: %v\n%s", jerr, out)
+	}
+	return doc.Diagnostics, out, err
+}
+
 // mustDiagnosticsOf is diagnosticsOf for a command that must succeed.
 func (tf *terraformCLI) mustDiagnosticsOf(args ...string) []jsonDiagnostic {
 	tf.t.Helper()

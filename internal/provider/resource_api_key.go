@@ -151,23 +151,25 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
 				Create: true, Read: true, Delete: true,
-				CreateDescription: fmt.Sprintf("How long creating the key may take, retries included, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
+				CreateDescription: fmt.Sprintf("How long creating the key may take, retries included, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
 					"Defaults to `\"%s\"`.", defaultCreateTimeout),
-				ReadDescription: fmt.Sprintf("How long reading the key during a refresh may take, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
-					"Defaults to `\"%s\"`.", defaultReadTimeout),
-				DeleteDescription: fmt.Sprintf("How long revoking the key may take, as a positive duration such as `\"30s\"` or `\"10m\"`. "+
-					"Defaults to `\"%s\"`. A destroy uses the value in state, so a change applies to destroys after the next apply has saved it.", defaultDeleteTimeout),
+				ReadDescription: fmt.Sprintf("How long reading the key during a refresh may take, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
+					"Defaults to `\"%[1]s\"`; a shorter value still allows a refresh `\"%[1]s\"`, since a refresh uses the value in state, "+
+					"which no configuration can change once the resource is removed from it.", defaultReadTimeout),
+				DeleteDescription: fmt.Sprintf("How long revoking the key may take, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
+					"Defaults to `\"%[1]s\"`; a shorter value still allows a revoke `\"%[1]s\"`. A destroy uses the value in state, so a change applies "+
+					"to destroys after the next apply has saved it, and none applies once the resource is removed from the configuration.", defaultDeleteTimeout),
 			}),
 		},
 	}
 }
 
 // ConfigValidators holds the rules that tie rotate_before and
-// revoke_on_destroy to expires_in, and the one that every timeout is
-// positive, so that they fail at validate time, before any call to
+// revoke_on_destroy to expires_in, and the one that every timeout is at
+// least one second, so that they fail at validate time, before any call to
 // Hellgate.
 func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{rotationRules, validators.PositiveTimeouts()}
+	return []resource.ConfigValidator{rotationRules, validators.Timeouts()}
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -249,7 +251,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, atLeastDefault(timeout, defaultReadTimeout))
 	defer cancel()
 
 	// Recorded before anything else: a state written by a version without
@@ -336,7 +338,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(ctx, atLeastDefault(timeout, defaultDeleteTimeout))
 	defer cancel()
 
 	err := r.data.client.DeleteAPIKey(ctx, state.ID.ValueString())
@@ -345,6 +347,16 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 			apiErrorDetail(fmt.Sprintf("Hellgate did not revoke the API key %s; it stays in state so the next apply tries again", state.ID.ValueString()), err))
 		return
 	}
+}
+
+// atLeastDefault returns a read or delete timeout taken from state, or its
+// default def when that is longer. Read and Delete have no configuration:
+// they use the value saved by the last apply, which no configuration can
+// change once the resource is removed from it, and a state written before
+// timeouts under one second were refused may hold one. Too short a value
+// must not leave a key that can be neither refreshed nor revoked.
+func atLeastDefault(timeout, def time.Duration) time.Duration {
+	return max(timeout, def)
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

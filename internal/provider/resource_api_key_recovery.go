@@ -100,7 +100,7 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 	u.in = in
 	// The delete timeout stored with the placeholder cannot be changed by
 	// any configuration, so one too short must not wedge every apply.
-	ctx, cancel := context.WithTimeout(ctx, max(timeout, defaultDeleteTimeout))
+	ctx, cancel := context.WithTimeout(ctx, atLeastDefault(timeout, defaultDeleteTimeout))
 	defer cancel()
 
 	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)

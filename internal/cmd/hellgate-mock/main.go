@@ -85,7 +85,7 @@ Flags:
 		"admin `token` accepted in the x-admin-token header (default: $"+tokenEnv+", else a random token printed on stdout)")
 	fs.StringVar(&c.opts.StateFile, "state-file", "",
 		"`file` that keeps keys across restarts (JSON lines), loaded at start; each change is appended and synced, and the file is compacted from time to time; "+
-			"it is locked (by FILE.lock beside it, removed at exit), so a second mock on it refuses to start (default: memory only)")
+			"it is locked (by FILE.lock beside the file itself, symbolic links resolved, removed at exit), so a second mock on it, by whatever path, refuses to start (default: memory only)")
 	fs.Float64Var(&c.opts.Faults.ErrorRate, "error-rate", 0, "`probability` (0..1) of answering a request to /api with a 500, 502, 503 or 504 without doing anything")
 	fs.Float64Var(&c.opts.Faults.ThrottleRate, "throttle-rate", 0, "`probability` (0..1) of answering a request to /api with 429 and Retry-After without doing anything")
 	fs.Float64Var(&c.opts.Faults.DropRate, "drop-rate", 0, "`probability` (0..1) of doing a request to /api and then closing the connection without an answer")

@@ -366,8 +366,8 @@ func TestDisplayAddr(t *testing.T) {
 }
 
 // A second mock on the state file of a running one, in another process,
-// refuses to start: it exits with status 1 and an error naming the file,
-// before it listens. Once the first stops (SIGINT), the next mock starts
+// refuses to start, also through a symbolic link to the file: it exits
+// with status 1 and an error naming the file, before it listens. Once the first stops (SIGINT), the next mock starts
 // on the file and serves the key the first made.
 func TestRunStateFileLockedAcrossProcesses(t *testing.T) {
 	if runtime.GOOS == "windows" {
@@ -424,6 +424,22 @@ func TestRunStateFileLockedAcrossProcesses(t *testing.T) {
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("second mock's stdout: %q, want nothing (it must not listen)", stdout.String())
+	}
+	// Nor does one reach the file through a symbolic link.
+	link := filepath.Join(filepath.Dir(file), "link.json")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	linked := child(ctx, "--addr", "127.0.0.1:0", "--admin-token", "t", "--state-file", link, "--quiet")
+	stdout.Reset()
+	stderr.Reset()
+	linked.Stdout, linked.Stderr = &stdout, &stderr
+	err = linked.Run()
+	if ctx.Err() != nil || !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second mock through a symbolic link to the state file: %v, want exit status 1 at once; stdout: %s", err, stdout.String())
+	}
+	if want := "hellgate-mock: mockcluster: state file " + link + " is in use by another mock"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("linked mock's stderr: %s\nwant it to contain %q", stderr.String(), want)
 	}
 
 	if err := first.Process.Signal(os.Interrupt); err != nil {
