@@ -13,16 +13,21 @@ import (
 
 // endpointServer answers like a cluster behind base path prefix: key
 // answers every request on one key's path, list every list request, and
-// it counts both.
+// it counts both. A GET of k0, the key listOfOne names, is answered with
+// that key, as Hellgate would, and counted apart.
 type endpointServer struct {
 	key, list    func(w http.ResponseWriter, r *http.Request)
 	keys, lists  atomic.Int64
+	listedReads  atomic.Int64
 	otherPaths   atomic.Int64
 	listRequests sync.Map // RequestURI -> true
 }
 
 func (s *endpointServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/p/api/admin/api-keys/k0":
+		s.listedReads.Add(1)
+		jsonStatus(http.StatusOK, keyJSON("k0"))(w, r)
 	case strings.HasPrefix(r.URL.Path, "/p/api/admin/api-keys/"):
 		s.keys.Add(1)
 		s.key(w, r)

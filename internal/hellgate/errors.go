@@ -39,6 +39,10 @@ type Error struct {
 	// Attempts is how many requests were made before giving up with this
 	// error (1 when it came on the first attempt).
 	Attempts int
+
+	// shape is what a 404 answer looked like (see notfound.go); zero for
+	// other statuses.
+	shape answerShape
 }
 
 // Error formats the error as, for example,
@@ -72,9 +76,10 @@ func (e *Error) answer() string {
 
 // IsNotFound reports whether err is or wraps a 404 *Error that means what it
 // says: on one key's path, the client has confirmed that the endpoint
-// serves the API-key collection (see IsWrongEndpoint), so the key is gone.
+// serves the API-key collection (see IsWrongEndpoint) and that the answer
+// is Hellgate's own not-found (see IsNotFromHellgate), so the key is gone.
 func IsNotFound(err error) bool {
-	return hasStatus(err, http.StatusNotFound) && !IsWrongEndpoint(err)
+	return hasStatus(err, http.StatusNotFound) && !IsWrongEndpoint(err) && !IsNotFromHellgate(err)
 }
 
 // IsUnauthorized reports whether err is or wraps a 401 *Error: the credential

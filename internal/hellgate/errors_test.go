@@ -203,7 +203,7 @@ func TestRedactionSurvivesEscapingAndTruncation(t *testing.T) {
 // redacted, or every "t" in every message would be.
 func TestShortCredentialDoesNotGarbleMessages(t *testing.T) {
 	t.Parallel()
-	c, _ := newTestClient(t, replies(status(http.StatusNotFound, `{"code":"not_found","message":"No API key with that id exists."}`), listOfOne),
+	c, _ := newTestClient(t, notFoundReplies(status(http.StatusNotFound, `{"code":"not_found","message":"No API key with that id exists."}`)),
 		func(c *Config) { c.AdminToken = "t" })
 	_, err := c.GetAPIKey(t.Context(), "a")
 	if want := "GET /api/admin/api-keys/a: 404 Not Found: not_found: No API key with that id exists."; err == nil || err.Error() != want {

@@ -146,6 +146,14 @@ func drop(w http.ResponseWriter, _ *http.Request) {
 	_ = conn.Close()
 }
 
+// notFoundReplies are a 404 on a key's path answered with page, then
+// the answers of a cluster that serves the API-key collection to the
+// check that follows: a list that names the key k0, k0 itself, and page
+// again for an id that cannot exist.
+func notFoundReplies(page func(w http.ResponseWriter, r *http.Request)) *recorder {
+	return replies(page, listOfOne, jsonStatus(http.StatusOK, keyJSON("k0")), page)
+}
+
 // keyJSON is a Get-style API key body.
 func keyJSON(id string) map[string]any {
 	return map[string]any{

@@ -130,7 +130,9 @@ func TestMockEveryCall(t *testing.T) {
 	}
 
 	st := srv.Stats()
-	want := mockcluster.RequestStats{Create: 2, Get: 2, List: 1, Delete: 2}
+	// The first 404 of each method is checked: a list of one key and a
+	// get of it, then the method on an id that cannot exist.
+	want := mockcluster.RequestStats{Create: 2, Get: 2 + 2, List: 1 + 1, Delete: 2 + 1}
 	if st.Requests != want || st.LiveKeys != 1 {
 		t.Errorf("stats = %+v, want requests %+v and 1 live key", st, want)
 	}

@@ -275,7 +275,7 @@ func (c *Client) resultError(r apiRequest, res attemptResult, attempts int) erro
 	if msg == "" {
 		msg = http.StatusText(res.status)
 	}
-	return &Error{
+	e := &Error{
 		Method:     r.method,
 		Path:       r.path,
 		StatusCode: res.status,
@@ -284,6 +284,10 @@ func (c *Client) resultError(r apiRequest, res attemptResult, attempts int) erro
 		RequestID:  c.headerText(res.header.Get(headerRequestID)),
 		Attempts:   attempts,
 	}
+	if res.status == http.StatusNotFound {
+		e.shape = shapeOf(res.header.Get("Content-Type"), res.body)
+	}
+	return e
 }
 
 // headerText makes a short server-given string (a request id, an error

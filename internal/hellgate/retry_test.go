@@ -43,8 +43,9 @@ func TestRetryStatuses(t *testing.T) {
 			rec := replies(status(tt.status, "nope"))
 			if tt.status == http.StatusNotFound {
 				// A 404 on a key's path is followed by one check of the
-				// endpoint, which finds the collection.
-				rec = replies(status(tt.status, "nope"), listOfOne)
+				// endpoint, which finds the collection and learns that
+				// this is Hellgate's not-found.
+				rec = notFoundReplies(status(tt.status, "nope"))
 			}
 			c, _ := newTestClient(t, rec)
 

@@ -48,12 +48,21 @@ func notConfigured(diags *diag.Diagnostics, action string) {
 // or its path prefix, is wrong, whichever operation met it.
 const wrongEndpointSummary = "Wrong Hellgate Endpoint"
 
+// notFromHellgateSummary is the summary of an error that says a 404 on
+// one key's path came from something in front of Hellgate, whichever
+// operation met it.
+const notFromHellgateSummary = "Answer Not From Hellgate"
+
 // apiErrorSummary returns summary for a failed Hellgate call, or
-// wrongEndpointSummary when err says the endpoint is wrong: that, not the
-// operation, is what the user must fix.
+// wrongEndpointSummary when err says the endpoint is wrong, or
+// notFromHellgateSummary when a gateway in front of Hellgate answered:
+// that, not the operation, is what the user must fix.
 func apiErrorSummary(summary string, err error) string {
-	if hellgate.IsWrongEndpoint(err) {
+	switch {
+	case hellgate.IsWrongEndpoint(err):
 		return wrongEndpointSummary
+	case hellgate.IsNotFromHellgate(err):
+		return notFromHellgateSummary
 	}
 	return summary
 }
@@ -76,6 +85,11 @@ func apiErrorDetail(what string, err error) string {
 		hint = " The configured endpoint does not serve Hellgate's API-key endpoints, so the provider cannot tell whether any key exists: " +
 			"it has removed nothing from state and revoked nothing. Set endpoint (or HELLGATE_ENDPOINT) to the cluster's base URL, " +
 			"such as " + hellgate.ClusterURL("my-cluster-id") + ", without /api or another path after it, or set cluster_id instead."
+	}
+	if hellgate.IsNotFromHellgate(err) {
+		hint = " A 404 came from something in front of Hellgate, not from Hellgate, so the provider cannot tell whether the key exists: " +
+			"it has removed nothing from state and revoked nothing. Check the gateway, ingress or load balancer between the provider and Hellgate: " +
+			"it must pass every path under /api/admin/api-keys/ on to Hellgate. Then run Terraform again."
 	}
 	if host, ok := hellgate.IsHostNotFound(err); ok {
 		hint = fmt.Sprintf(" The host %s does not exist: check cluster_id (or HELLGATE_CLUSTER_ID), or endpoint (or HELLGATE_ENDPOINT).", host)
