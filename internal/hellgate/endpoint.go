@@ -272,7 +272,7 @@ func (c *Client) checkReach(ctx context.Context) (checkResult, reach) {
 		case err != nil:
 			return checkResult{err: err}, reachSettled
 		}
-		k, err := decodeAPIKey(http.MethodGet, c.requestPath(path), resp)
+		k, err := c.decodeAPIKey(http.MethodGet, c.requestPath(path), resp)
 		if err != nil || !strings.EqualFold(k.ID, id) {
 			return checkResult{verdict: endpointServes, against: fmt.Sprintf(
 				"the API-key list names the key %s, yet its own path (%s) answered status %d with something other than that key, so single-key paths do not reach Hellgate",
