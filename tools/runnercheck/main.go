@@ -200,8 +200,11 @@ func firstTrigger(on *yaml.Node) string {
 
 // options are the check's flags.
 type options struct {
-	repo                          string // default: the working directory
-	out                           io.Writer
+	repo string // default: the working directory
+	out  io.Writer
+	// clis names a binary for a CLI setup action that names no version
+	// ("terraform", "tofu"), instead of the main CLI of the cache folder.
+	clis                          map[string]string
 	workflows, workspace, event   string
 	skips, substitutes, only, env []string
 }
@@ -209,6 +212,7 @@ type options struct {
 // check is one run of the check.
 type check struct {
 	out         io.Writer
+	clis        map[string]string
 	repo        string // this repository, where make runs for the stand-ins
 	root        string // the workspace the steps run in
 	env         map[string]string
@@ -240,7 +244,7 @@ func newCheck(o options) (*check, error) {
 	if o.out == nil {
 		o.out = os.Stdout
 	}
-	c := &check{out: o.out, repo: repo, root: root, env: map[string]string{}, substitutes: map[string]string{}, only: map[string]bool{}}
+	c := &check{out: o.out, clis: o.clis, repo: repo, root: root, env: map[string]string{}, substitutes: map[string]string{}, only: map[string]bool{}}
 	for _, kv := range o.env {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -616,7 +620,10 @@ func (c *check) shell(r *jobRun, script string, env map[string]string) (map[stri
 		err = cmd.Wait()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w (Go %s, GOTOOLCHAIN=%s)", err, c.goVersion, r.env["GOTOOLCHAIN"])
+		if c.goVersion != "" {
+			return nil, fmt.Errorf("%w (Go %s, GOTOOLCHAIN=%s)", err, c.goVersion, r.env["GOTOOLCHAIN"])
+		}
+		return nil, fmt.Errorf("%w (GOTOOLCHAIN=%s)", err, r.env["GOTOOLCHAIN"])
 	}
 	outputs, err := readKeyValues(outFile)
 	if err != nil {

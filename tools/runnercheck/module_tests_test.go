@@ -19,7 +19,7 @@ import (
 
 const modulePath = "github.com/starfish-codes/terraform-provider-hellgate"
 
-// TestDocumentedModuleTestsJob runs the GitHub Actions job that the docs
+// TestAccDocumentedModuleTestsJob runs the GitHub Actions job that the docs
 // give module authors (examples/ci/module-tests.yml, shown in docs/index.md)
 // as a runner would, on the module-output example's module: go install of
 // the mock at a version, the mock started and awaited, terraform init and
@@ -30,9 +30,13 @@ const modulePath = "github.com/starfish-codes/terraform-provider-hellgate"
 // folder, made from this checkout as the Go module proxy would serve a
 // release; the provider comes from a filesystem mirror, built from this
 // checkout, in place of the Registry.
-func TestDocumentedModuleTestsJob(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
+func TestAccDocumentedModuleTestsJob(t *testing.T) {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || cli == "" {
+		t.Skip("runs terraform: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does)")
+	}
+	if os.Getenv("TF_ACC_PROVIDER_HOST") != "" {
+		t.Skip("the job runs Terraform, which finds the provider under registry.terraform.io")
 	}
 	repo, err := filepath.Abs("../..")
 	if err != nil {
@@ -85,6 +89,7 @@ func TestDocumentedModuleTestsJob(t *testing.T) {
 	c, err := newCheck(options{
 		repo:      repo,
 		out:       &out,
+		clis:      map[string]string{"terraform": cli},
 		workflows: filepath.Join(repo, "examples/ci/module-tests.yml"),
 		workspace: workspace,
 		env:       []string{"HELLGATE_MOCK_VERSION=" + version},

@@ -105,6 +105,9 @@ func setupCLI(name, versionInput, wrapperInput, pathVar, versionVar, target stri
 		if with[wrapperInput] != "false" {
 			return nil, fmt.Errorf("%s is not false: the wrapper script changes the CLI's output, and make's targets read it", wrapperInput)
 		}
+		if bin := c.clis[name]; bin != "" && version == "" {
+			return nil, putOnPath(c, r, name, bin)
+		}
 		// No version is the newest release: the main CLI here.
 		makeArgs := []string{"-s", "--no-print-directory"}
 		if version != "" {
@@ -124,18 +127,22 @@ func setupCLI(name, versionInput, wrapperInput, pathVar, versionVar, target stri
 		if err != nil {
 			return nil, fmt.Errorf("make print-%s: %w", pathVar, err)
 		}
-		bin := strings.TrimSpace(string(out))
-		dir, err := os.MkdirTemp(c.temp, name+".")
-		if err != nil {
-			return nil, err
-		}
-		if err := os.Symlink(bin, filepath.Join(dir, name)); err != nil {
-			return nil, err
-		}
-		r.path = append([]string{dir}, r.path...)
-		fmt.Fprintf(c.out, "%s on PATH: %s\n", name, bin)
-		return nil, nil
+		return nil, putOnPath(c, r, name, strings.TrimSpace(string(out)))
 	}
+}
+
+// putOnPath puts bin on the job's PATH as name.
+func putOnPath(c *check, r *jobRun, name, bin string) error {
+	dir, err := os.MkdirTemp(c.temp, name+".")
+	if err != nil {
+		return err
+	}
+	if err := os.Symlink(bin, filepath.Join(dir, name)); err != nil {
+		return err
+	}
+	r.path = append([]string{dir}, r.path...)
+	fmt.Fprintf(c.out, "%s on PATH: %s\n", name, bin)
+	return nil
 }
 
 // importGPG stands in for the signing key's import: the release job's make
