@@ -197,6 +197,9 @@ notes=$work/expected-notes
 [[ -s $notes ]] || fail "the expected notes are empty"
 body=$recorded/release/body
 [[ -f $body ]] || fail "the release was created without a body"
+if [[ -z $(tr -d '[:space:]' <"$body") ]]; then
+	fail "the release's body is empty: does make release pass --release-notes, and is .goreleaser.yml's changelog step enabled (with changelog.disable goreleaser ignores the notes)?"
+fi
 if ! cmp -s "$body" "$notes" && ! cmp -s "$body" <(cat "$notes" && echo); then
 	diff -u --label "CHANGELOG.md, section $version" --label "the release's body" "$notes" "$body" | head -40 >&2 || true
 	fail "the release's body is not CHANGELOG.md's section of $version"
