@@ -31,6 +31,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -139,7 +140,7 @@ func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
 }
 
 func readWorkflow(path, event string) (*workflow, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // a workflow file the caller names
 	if err != nil {
 		return nil, err
 	}
@@ -333,6 +334,12 @@ func (c *check) find(where string) (*job, error) {
 	return nil, fmt.Errorf("no workflow file %s", file)
 }
 
+// printf writes to the check's output; a write that fails loses only a
+// line of the report.
+func (c *check) printf(format string, args ...any) {
+	_, _ = fmt.Fprintf(c.out, format, args...)
+}
+
 func (c *check) cleanup() {
 	if c.temp != "" {
 		_ = os.RemoveAll(c.temp)
@@ -380,10 +387,10 @@ func (c *check) run() error {
 	if c.goVersion != "" {
 		goText = fmt.Sprintf("Go %s (%s) and GOTOOLCHAIN=go%s", c.goVersion, c.goSource, c.goVersion)
 	}
-	fmt.Fprintf(c.out, "\n=== runnercheck: every job ran as a GitHub runner would, with %s, in %s\n",
+	c.printf("\n=== runnercheck: every job ran as a GitHub runner would, with %s, in %s\n",
 		goText, time.Since(start).Round(time.Second))
 	for _, t := range c.timings {
-		fmt.Fprintln(c.out, t)
+		c.printf("%s\n", t)
 	}
 	return nil
 }
@@ -461,13 +468,13 @@ func (c *check) runJob(w *workflow, j *job) error {
 		return fmt.Errorf("it has a matrix, which this check does not expand: skip it with -skip %s:%s=REASON", w.file, j.ID)
 	}
 	if r.dryRun {
-		fmt.Fprintf(c.out, "\n=== %s: skipped (%s); its actions and expressions are checked\n", label, j.skipReason)
+		c.printf("\n=== %s: skipped (%s); its actions and expressions are checked\n", label, j.skipReason)
 		if j.Strategy != nil {
 			// Any value will do for the matrix when only checking.
 			r.matrix = map[string]string{"*": "matrix-value"}
 		}
 	} else {
-		fmt.Fprintf(c.out, "\n=== %s\n", label)
+		c.printf("\n=== %s\n", label)
 		dir, err := os.MkdirTemp(c.temp, "tools.")
 		if err != nil {
 			return err
@@ -480,7 +487,7 @@ func (c *check) runJob(w *workflow, j *job) error {
 			return err
 		}
 		if !ok {
-			fmt.Fprintf(c.out, "skipped: if: %s is false\n", j.If)
+			c.printf("skipped: if: %s is false\n", j.If)
 			j.done = true
 			return nil
 		}
@@ -516,7 +523,7 @@ func (c *check) runStep(r *jobRun, i int, s step) error {
 			return err
 		}
 		if !ok && !r.dryRun {
-			fmt.Fprintf(c.out, "--- [%d] %s: skipped (if: %s)\n", i+1, s.title(), s.If)
+			c.printf("--- [%d] %s: skipped (if: %s)\n", i+1, s.title(), s.If)
 			return nil
 		}
 	}
@@ -550,7 +557,7 @@ func (c *check) runStep(r *jobRun, i int, s step) error {
 		if r.dryRun {
 			return nil
 		}
-		fmt.Fprintf(c.out, "--- [%d] %s (stand-in)\n", i+1, s.title())
+		c.printf("--- [%d] %s (stand-in)\n", i+1, s.title())
 		outputs, err := stand(c, r, with)
 		if err != nil {
 			return err
@@ -567,7 +574,7 @@ func (c *check) runStep(r *jobRun, i int, s step) error {
 	var lines []string
 	for _, line := range strings.Split(script, "\n") {
 		if repl, ok := c.substitutes[strings.TrimSpace(line)]; ok {
-			fmt.Fprintf(c.out, "(substituted for the line %q: %q)\n", strings.TrimSpace(line), repl)
+			c.printf("(substituted for the line %q: %q)\n", strings.TrimSpace(line), repl)
 			line = repl
 		}
 		lines = append(lines, line)
@@ -576,7 +583,7 @@ func (c *check) runStep(r *jobRun, i int, s step) error {
 	if r.dryRun {
 		return nil
 	}
-	fmt.Fprintf(c.out, "--- [%d] %s\n", i+1, s.title())
+	c.printf("--- [%d] %s\n", i+1, s.title())
 	outputs, err := c.shell(r, script, env)
 	if err != nil {
 		return err
@@ -603,7 +610,7 @@ func (c *check) shell(r *jobRun, script string, env map[string]string) (map[stri
 			return nil, err
 		}
 	}
-	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", file)
+	cmd := exec.CommandContext(context.Background(), "bash", "--noprofile", "--norc", "-eo", "pipefail", file) //nolint:gosec // running the workflow's step is the point
 	cmd.Dir = c.root
 	cmd.Stdout, cmd.Stderr = c.out, c.out
 	if c.out == os.Stdout {
@@ -636,7 +643,7 @@ func (c *check) shell(r *jobRun, script string, env map[string]string) (map[stri
 	for k, v := range newEnv {
 		r.env[k] = v
 	}
-	if data, err := os.ReadFile(pathFile); err == nil {
+	if data, err := os.ReadFile(pathFile); err == nil { //nolint:gosec // the step's GITHUB_PATH file, made here
 		for _, p := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 			if p != "" {
 				r.path = append([]string{p}, r.path...)
@@ -675,11 +682,11 @@ func (c *check) stepEnv(r *jobRun, env map[string]string, outFile, envFile, path
 // readKeyValues reads a GITHUB_OUTPUT or GITHUB_ENV file: NAME=VALUE lines
 // and NAME<<DELIMITER blocks.
 func readKeyValues(file string) (map[string]string, error) {
-	f, err := os.Open(file)
+	f, err := os.Open(file) //nolint:gosec // the step's GITHUB_OUTPUT or GITHUB_ENV file, made here
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	out := map[string]string{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)

@@ -49,7 +49,7 @@ func TestAccDocumentedModuleTestsJob(t *testing.T) {
 	mirror := filepath.Join(work, "mirror")
 	plugin := filepath.Join(mirror, "registry.terraform.io/starfish-codes/hellgate/0.1.0",
 		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-hellgate_v0.1.0")
-	build := exec.Command("go", "build", "-trimpath", "-o", plugin, ".")
+	build := exec.CommandContext(t.Context(), "go", "build", "-trimpath", "-o", plugin, ".") //nolint:gosec // plugin is a path in the test's folder
 	build.Dir = repo
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
@@ -124,10 +124,10 @@ func TestAccDocumentedModuleTestsJob(t *testing.T) {
 func serveModule(t *testing.T, repo, proxy, version string) {
 	t.Helper()
 	dir := filepath.Join(proxy, modulePath, "@v")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		t.Fatal(err)
 	}
-	zf, err := os.Create(filepath.Join(dir, version+".zip"))
+	zf, err := os.Create(filepath.Join(dir, version+".zip")) //nolint:gosec // in the test's folder
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func serveModule(t *testing.T, repo, proxy, version string) {
 	if err := zf.Close(); err != nil {
 		t.Fatal(err)
 	}
-	gomod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
+	gomod, err := os.ReadFile(filepath.Join(repo, "go.mod")) //nolint:gosec // this repository's go.mod
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func serveModule(t *testing.T, repo, proxy, version string) {
 
 func goEnv(t *testing.T, name string) string {
 	t.Helper()
-	out, err := exec.Command("go", "env", name).Output()
+	out, err := exec.CommandContext(t.Context(), "go", "env", name).Output() //nolint:gosec // go env of a fixed name
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,10 +158,10 @@ func goEnv(t *testing.T, name string) string {
 
 func writeFile(t *testing.T, name, content string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(name), 0o750); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil { //nolint:gosec // a path in the test's folder
 		t.Fatal(err)
 	}
 }
@@ -179,16 +179,16 @@ func copyTree(t *testing.T, src, dst string) {
 			if d.Name() == ".terraform" {
 				return filepath.SkipDir
 			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+			return os.MkdirAll(filepath.Join(dst, rel), 0o750)
 		}
 		if strings.HasPrefix(d.Name(), ".terraform") || strings.HasSuffix(d.Name(), ".tfstate") {
 			return nil
 		}
-		data, err := os.ReadFile(p)
+		data, err := os.ReadFile(p) //nolint:gosec // a file of the example being copied
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o600) //nolint:gosec // into the test's folder
 	})
 	if err != nil {
 		t.Fatal(err)

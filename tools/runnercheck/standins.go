@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,7 +19,7 @@ type standIn func(c *check, r *jobRun, with map[string]string) (map[string]strin
 var standIns = map[string]standIn{
 	// The check runs in this checkout.
 	"actions/checkout": func(c *check, _ *jobRun, _ map[string]string) (map[string]string, error) {
-		fmt.Fprintln(c.out, "this checkout")
+		c.printf("this checkout\n")
 		return nil, nil
 	},
 	"actions/setup-go":              setupGo,
@@ -37,7 +38,7 @@ var standIns = map[string]standIn{
 func setupGo(c *check, r *jobRun, with map[string]string) (map[string]string, error) {
 	// setup-go puts GOPATH/bin on PATH, where go install puts programs.
 	gobin := filepath.Join(c.temp, "gobin")
-	if err := os.MkdirAll(gobin, 0o755); err != nil {
+	if err := os.MkdirAll(gobin, 0o750); err != nil {
 		return nil, err
 	}
 	r.env["GOBIN"] = gobin
@@ -48,7 +49,7 @@ func setupGo(c *check, r *jobRun, with map[string]string) (map[string]string, er
 			return nil, fmt.Errorf("actions/setup-go with neither go-version-file nor go-version: stable")
 		}
 		r.env["GOTOOLCHAIN"] = "local"
-		fmt.Fprintln(c.out, "Go stable: this machine's Go, GOTOOLCHAIN=local")
+		c.printf("Go stable: this machine's Go, GOTOOLCHAIN=local\n")
 		return nil, nil
 	}
 	version, source, err := goVersionFromFile(filepath.Join(c.root, file))
@@ -60,14 +61,14 @@ func setupGo(c *check, r *jobRun, with map[string]string) (map[string]string, er
 	}
 	c.goVersion, c.goSource = version, file+"'s "+source
 	r.env["GOTOOLCHAIN"] = "go" + version
-	cmd := exec.Command("go", "version")
+	cmd := exec.CommandContext(context.Background(), "go", "version")
 	cmd.Dir = c.root
 	cmd.Env = c.stepEnv(r, nil, os.DevNull, os.DevNull, os.DevNull)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("go version with GOTOOLCHAIN=go%s: %w\n%s", version, err, out)
 	}
-	fmt.Fprintf(c.out, "Go %s (%s %s), GOTOOLCHAIN=go%s: %s", version, file, source, version, out)
+	c.printf("Go %s (%s %s), GOTOOLCHAIN=go%s: %s", version, file, source, version, out)
 	return map[string]string{"go-version": version}, nil
 }
 
@@ -79,7 +80,7 @@ var (
 // goVersionFromFile reads a go.mod as setup-go's parseGoVersionFile does:
 // the toolchain directive if there is one, else the go directive.
 func goVersionFromFile(file string) (version, source string, err error) {
-	data, err := os.ReadFile(file)
+	data, err := os.ReadFile(file) //nolint:gosec // the go-version-file the workflow names
 	if err != nil {
 		return "", "", err
 	}
@@ -116,12 +117,12 @@ func setupCLI(name, versionInput, wrapperInput, pathVar, versionVar, target stri
 		// The setup action needs no Go: make builds the CLI with this
 		// machine's environment, not the runner's Go.
 		env := append([]string(nil), c.baseEnv...)
-		build := exec.Command("make", append(makeArgs, target)...)
+		build := exec.CommandContext(context.Background(), "make", append(makeArgs, target)...) //nolint:gosec // make, with a version the workflow names
 		build.Dir, build.Env, build.Stdout, build.Stderr = c.repo, env, c.out, c.out
 		if err := build.Run(); err != nil {
 			return nil, fmt.Errorf("make %s %s: %w", target, strings.Join(makeArgs[2:], " "), err)
 		}
-		printCmd := exec.Command("make", append(makeArgs, "print-"+pathVar)...)
+		printCmd := exec.CommandContext(context.Background(), "make", append(makeArgs, "print-"+pathVar)...) //nolint:gosec // as above
 		printCmd.Dir, printCmd.Env = c.repo, env
 		out, err := printCmd.Output()
 		if err != nil {
@@ -141,7 +142,7 @@ func putOnPath(c *check, r *jobRun, name, bin string) error {
 		return err
 	}
 	r.path = append([]string{dir}, r.path...)
-	fmt.Fprintf(c.out, "%s on PATH: %s\n", name, bin)
+	c.printf("%s on PATH: %s\n", name, bin)
 	return nil
 }
 
@@ -149,6 +150,6 @@ func putOnPath(c *check, r *jobRun, name, bin string) error {
 // step runs here as make release-check, which signs with a throwaway key of
 // its own.
 func importGPG(c *check, _ *jobRun, _ map[string]string) (map[string]string, error) {
-	fmt.Fprintln(c.out, "no signing key here: make release-check signs with a throwaway key")
+	c.printf("no signing key here: make release-check signs with a throwaway key\n")
 	return map[string]string{"fingerprint": ""}, nil
 }
