@@ -76,8 +76,8 @@ func equalViews(a, b stateView) bool {
 	return fmt.Sprintf("%+v", a) == fmt.Sprintf("%+v", b)
 }
 
-// expectRewritten checks that file, an older format that st loaded as v,
-// was rewritten in the current format and reads back as v.
+// expectRewritten checks that file, which st loaded as v, was rewritten
+// compacted and reads back as v.
 func expectRewritten(t *testing.T, file string, st *store, clk *clock.Fake, v stateView) {
 	t.Helper()
 	data, _ := os.ReadFile(file) //nolint:gosec // the test's own file
@@ -267,48 +267,18 @@ func TestStateFileTornLastLine(t *testing.T) {
 	}
 }
 
-// A file in the first format (one document with every key ever made) is
-// read, and rewritten in the current one.
-func TestStateFileVersion1(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "state.json")
-	const live, gone = "123e4567-e89b-42d3-a456-426614174000", "123e4567-e89b-42d3-a456-426614174001"
-	doc := `{
-  "version": 1,
-  "next_seq": 3,
-  "keys": [
-    {"seq": 1, "id": "` + live + `", "scopes": ["pci:tokens:read"], "created_at": "2023-10-01T10:00:00Z", "key_value": "key_LIVE-SECRET"},
-    {"seq": 2, "id": "` + gone + `", "created_at": "2023-10-01T10:00:00Z", "deleted": true}
-  ],
-  "idempotency": [
-    {"owner": "admin", "key": "i-1", "fingerprint": "f", "stored_at": "2023-10-01T10:00:00Z",
-     "response": {"id": "` + live + `", "scopes": ["pci:tokens:read"], "created_at": "2023-10-01T10:00:00Z", "key_value": "key_LIVE-SECRET"}}
-  ]
-}
-`
-	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.NewFake(epoch)
-	st := openStore(t, file, clk)
-	v := view(st, clk.Now())
-	if len(v.Keys) != 1 || v.Keys[0].KeyValue != "key_LIVE-SECRET" || !slices.Equal(v.Tombstones, []string{gone}) ||
-		len(v.Idem) != 1 || v.NextSeq != 3 {
-		t.Fatalf("loaded %+v", v)
-	}
-	expectRewritten(t, file, st, clk, v)
-}
-
-// A file of the previous format, where a create appended its key and its
-// idempotency record as two lines, is read (records, scope changes and
-// deletes included) and rewritten in the current one.
-func TestStateFileVersion2(t *testing.T) {
+// Every kind of record is replayed: a key and its idempotency record in
+// lines of their own (as a compaction writes them), a key deleted later in
+// the file, a change of scopes and a delete; and the file is rewritten
+// compacted.
+func TestStateFileReplaysEveryRecord(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.json")
 	const live, gone = "123e4567-e89b-42d3-a456-426614174000", "123e4567-e89b-42d3-a456-426614174001"
 	key := func(seq int, id, secret string) string {
 		return fmt.Sprintf(`{"op":"key","seq":%d,"id":"%s","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"%s"}`,
 			seq, id, secret)
 	}
-	doc := `{"version":2,"next_seq":1}` + "\n" +
+	doc := `{"version":1,"next_seq":1}` + "\n" +
 		key(1, live, "key_LIVE-SECRET") + "\n" +
 		`{"op":"idem","owner":"admin","idempotency_key":"i-1","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z",` +
 		`"response":{"id":"` + live + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_LIVE-SECRET"}}` + "\n" +
@@ -327,7 +297,7 @@ func TestStateFileVersion2(t *testing.T) {
 	}
 	k, replayed, err := st.create(createParams{scopes: []string{"pci:tokens:read"}, owner: "admin", idemKey: "i-1", fingerprint: "f"})
 	if err != nil || !replayed || k.ID != live {
-		t.Errorf("retry of the create recorded in version 2: %s, replayed %v, %v; want %s replayed", k.ID, replayed, err, live)
+		t.Errorf("retry of the create recorded in the file: %s, replayed %v, %v; want %s replayed", k.ID, replayed, err, live)
 	}
 	expectRewritten(t, file, st, clk, v)
 }

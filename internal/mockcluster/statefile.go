@@ -3,8 +3,8 @@ package mockcluster
 // The state file's format and how it is read back. Writing it is in
 // journal.go.
 //
-// Version 3 (written since): JSON lines. The first line is a header,
-// {"version":3,"next_seq":N}; every other line is one record with an "op":
+// The file is JSON lines. The first line is a header,
+// {"version":1,"next_seq":N}; every other line is one record with an "op":
 //
 //	key        a live key: seq, id, scopes, created_at, expires_at, key_value,
 //	           and, for a key made with an idempotency key, its record in
@@ -26,14 +26,8 @@ package mockcluster
 // secret of a deleted key (idempotency records excepted, as they must
 // replay it).
 //
-// Version 2 (read only): as version 3, but a create appended the key and
-// its record as two lines, key then idem. Earlier mocks refuse version 3,
-// rather than read its key lines without their records.
-//
-// Version 1 (read only): one JSON document with every key ever made and the
-// idempotency records.
-//
-// Files of earlier versions are rewritten as version 3 when loaded.
+// A file of another version is refused. A change of the format after a
+// release bumps the version and reads the earlier one too.
 
 import (
 	"bytes"
@@ -46,31 +40,29 @@ import (
 	"time"
 )
 
-// stateVersion is the format version the mock writes.
-const stateVersion = 3
+// stateVersion is the version of the format, the only one the mock reads
+// and writes.
+const stateVersion = 1
 
-// stateHeader is the first line of a version 2 or 3 file, and (with Keys and
-// Idempotency) the whole of a version 1 file.
+// stateHeader is the first line of the file.
 type stateHeader struct {
-	Version     int          `json:"version"`
-	NextSeq     uint64       `json:"next_seq"`
-	Keys        []stateKey   `json:"keys,omitempty"`
-	Idempotency []stateIdemp `json:"idempotency,omitempty"`
+	Version int    `json:"version"`
+	NextSeq uint64 `json:"next_seq"`
 }
 
-// stateKey is a key in a version 1 file and in an idem record's response.
+// stateKey is the response an idempotency record replays, and a key or
+// tombstone line as it is read back.
 type stateKey struct {
-	Seq       uint64     `json:"seq,omitempty"`
+	Seq       uint64     `json:"-"`
 	ID        string     `json:"id"`
 	Scopes    []string   `json:"scopes,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	KeyValue  string     `json:"key_value,omitempty"`
-	Deleted   bool       `json:"deleted,omitempty"`
+	Deleted   bool       `json:"-"`
 }
 
-// stateIdemp is an idempotency record in a version 1 file, and in the key
-// line of a create.
+// stateIdemp is the idempotency record in the key line of a create.
 type stateIdemp struct {
 	Owner       string    `json:"owner"`
 	Key         string    `json:"key"`
@@ -79,7 +71,7 @@ type stateIdemp struct {
 	Response    stateKey  `json:"response"`
 }
 
-// stateLine is one record of a version 2 or 3 file.
+// stateLine is one record of the file.
 type stateLine struct {
 	Op          string     `json:"op"`
 	Seq         uint64     `json:"seq,omitempty"`
@@ -188,16 +180,11 @@ func (st *store) parse(name string, data []byte) error {
 	if err := dec.Decode(&head); err != nil {
 		return fmt.Errorf("parse state file %s: %w", name, err)
 	}
-	var err error
-	switch head.Version {
-	case 1:
-		err = st.loadV1(head)
-	case 2, stateVersion:
-		err = st.loadLines(data[dec.InputOffset():])
-		st.nextSeq = max(st.nextSeq, head.NextSeq)
-	default:
-		err = fmt.Errorf("has version %d; this mock reads versions 1 to %d", head.Version, stateVersion)
+	if head.Version != stateVersion {
+		return fmt.Errorf("state file %s has version %d; this mock reads version %d", name, head.Version, stateVersion)
 	}
+	err := st.loadLines(data[dec.InputOffset():])
+	st.nextSeq = max(st.nextSeq, head.NextSeq)
 	if err != nil {
 		return fmt.Errorf("state file %s %w", name, err)
 	}
@@ -240,23 +227,7 @@ func (st *store) addIdem(owner, key, fingerprint string, storedAt time.Time, res
 	st.idem[idemID{owner: owner, key: key}] = &idemRecord{fingerprint: fingerprint, storedAt: storedAt, key: resp.toKey()}
 }
 
-// loadV1 loads a version 1 document. Its tombstones have no deletion time:
-// they count as deleted now.
-func (st *store) loadV1(doc stateHeader) error {
-	now := st.timestamp()
-	for _, k := range doc.Keys {
-		if err := st.addKey(k, now); err != nil {
-			return err
-		}
-	}
-	st.nextSeq = max(st.nextSeq, doc.NextSeq)
-	for _, r := range doc.Idempotency {
-		st.addIdem(r.Owner, r.Key, r.Fingerprint, r.StoredAt, r.Response, now)
-	}
-	return nil
-}
-
-// loadLines replays the records of a version 2 file.
+// loadLines replays the records that follow the header.
 func (st *store) loadLines(data []byte) error {
 	now := st.timestamp()
 	lines := bytes.Split(data, []byte{'\n'})

@@ -99,42 +99,42 @@ func TestStateFileCorrupt(t *testing.T) {
 	const (
 		idA  = "123e4567-e89b-12d3-a456-426614174000"
 		idB  = "123e4567-e89b-12d3-a456-426614174001"
-		head = `{"version":2,"next_seq":1}` + "\n"
+		head = `{"version":1,"next_seq":1}` + "\n"
 		keyB = `{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}` + "\n"
 	)
 	for _, tt := range []struct {
 		name, content, want string
 	}{
 		{"garbage", "not json", "parse state file"},
-		{"version", `{"version":99,"keys":[]}`, "has version 99; this mock reads versions 1 to 3"},
-		{"bad id", `{"version":1,"keys":[{"seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}]}`,
+		{"version", `{"version":99,"next_seq":1}`, "has version 99; this mock reads version 1"},
+		{"bad id", head + `{"op":"key","seq":1,"id":"x","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}` + "\n" + keyB,
 			`has an invalid key id "x"`},
-		{"no value", `{"version":1,"keys":[{"seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}]}`,
+		{"no value", head + `{"op":"key","seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z"}` + "\n" + keyB,
 			"has key " + idA + " without a secret or valid scopes"},
-		{"same key twice", `{"version":1,"keys":[` +
-			`{"seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"},` +
-			`{"seq":2,"id":"` + idA + `","scopes":["pci:tokens:read"],"key_value":"key_b","created_at":"2023-10-01T10:00:00Z"}]}`,
+		{"same key twice", head +
+			`{"op":"key","seq":1,"id":"` + idA + `","scopes":["pci:tokens:read"],"key_value":"key_a","created_at":"2023-10-01T10:00:00Z"}` + "\n" +
+			`{"op":"key","seq":2,"id":"` + idA + `","scopes":["pci:tokens:read"],"key_value":"key_b","created_at":"2023-10-01T10:00:00Z"}` + "\n",
 			"has key " + idA + " twice"},
-		{"v2 unreadable record", head + "{not json\n" + keyB, "has an unreadable record on line 2"},
-		{"v2 idempotency record without response", head +
+		{"unreadable record", head + "{not json\n" + keyB, "has an unreadable record on line 2"},
+		{"idempotency record without response", head +
 			`{"op":"idem","owner":"admin","idempotency_key":"k","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z"}` + "\n" + keyB,
 			"line 2 has an idempotency record without its response"},
-		{"v2 delete of no key", head + `{"op":"delete","id":"` + idA + `"}` + "\n" + keyB,
+		{"delete of no key", head + `{"op":"delete","id":"` + idA + `"}` + "\n" + keyB,
 			"line 2 deletes " + idA + ", which is no key"},
-		{"v2 delete twice", head + keyB + `{"op":"delete","id":"` + idB + `"}` + "\n" + `{"op":"delete","id":"` + idB + `"}` + "\n" + keyB,
+		{"delete twice", head + keyB + `{"op":"delete","id":"` + idB + `"}` + "\n" + `{"op":"delete","id":"` + idB + `"}` + "\n" + keyB,
 			"line 4 deletes " + idB + " twice"},
-		{"v3 idempotency record of another key", `{"version":3,"next_seq":1}` + "\n" +
+		{"idempotency record of another key", head +
 			`{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a",` +
 			`"idem":{"owner":"admin","key":"k","fingerprint":"f","stored_at":"2023-10-01T10:00:00Z",` +
 			`"response":{"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}}}` + "\n" + keyB,
 			"line 2 has an idempotency record for another key in the line of " + idB},
-		{"v2 unknown record", head + `{"op":"rename","id":"` + idA + `"}` + "\n" + keyB,
+		{"unknown record", head + `{"op":"rename","id":"` + idA + `"}` + "\n" + keyB,
 			`line 2 has a record of unknown kind "rename"`},
-		{"v2 keys out of order", head +
+		{"keys out of order", head +
 			`{"op":"key","seq":2,"id":"` + idA + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_a"}` + "\n" +
 			`{"op":"key","seq":1,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}` + "\n",
 			"line 3 has keys out of order at " + idB},
-		{"v2 scopes of a deleted key", head +
+		{"scopes of a deleted key", head +
 			`{"op":"tombstone","seq":1,"id":"` + idA + `"}` + "\n" +
 			`{"op":"scopes","id":"` + idA + `","scopes":["pci:tokens:read"]}` + "\n" +
 			`{"op":"key","seq":2,"id":"` + idB + `","scopes":["pci:tokens:read"],"created_at":"2023-10-01T10:00:00Z","key_value":"key_b"}` + "\n",
