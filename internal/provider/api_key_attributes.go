@@ -80,6 +80,7 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 	m.ID = types.StringValue(k.ID)
 	m.Scopes = scopeSet
 	m.CreatedAt = types.StringValue(formatTime(k.CreatedAt))
+	m.SecretVersion = types.Int64Value(secretVersionOf(k.CreatedAt))
 	m.ExpiresAt = expiresAtValue(k)
 	m.ExpiresIn = reconcileExpiresIn(m.ExpiresIn, k)
 	if m.KeyValue.IsUnknown() {

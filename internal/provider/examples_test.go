@@ -86,6 +86,15 @@ func TestAccExamples(t *testing.T) {
 			t.Errorf("example %s not found among %v", want, roots)
 		}
 	}
+	// The modules whose terraform test files the docs promise are run.
+	for _, want := range []string{
+		"resources/hellgate_api_key/module-output/modules/service_key",
+		"guides/secret-store/modules/service_key",
+	} {
+		if !slices.Contains(moduleTests, want) {
+			t.Errorf("module tests of %s not found among %v", want, moduleTests)
+		}
+	}
 	for _, rel := range roots {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
@@ -56,6 +57,8 @@ type apiKeyModel struct {
 	CreatedAt types.String `tfsdk:"created_at"`
 	ExpiresAt types.String `tfsdk:"expires_at"`
 	KeyValue  types.String `tfsdk:"key_value"`
+
+	SecretVersion types.Int64 `tfsdk:"secret_version"`
 
 	RotateBefore    types.String `tfsdk:"rotate_before"`
 	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
@@ -113,6 +116,16 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"secret_version": schema.Int64Attribute{
+				MarkdownDescription: "A version number for the key's secret, for a secret store's write-only version argument " +
+					"(such as `data_json_wo_version` or `secret_string_wo_version`): it changes exactly when the key is replaced, " +
+					"is larger for every new key than for the key it replaces, and fits a 32-bit signed integer until 2041. " +
+					"It counts quarter seconds of Hellgate's `created_at` since 2024-01-01T00:00:00Z, plus one " +
+					"(a key created earlier has `1`); a create waits out the rest of its quarter second, " +
+					"so that the next key is always in a later one.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Replace the key once it is this close to `expires_at`: a duration such as `\"720h\"` "+
@@ -233,6 +246,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
+	// The key's successor must get a larger secret_version.
+	waitOutSecretVersionStep(ctx, key.CreatedAt)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -301,6 +316,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	plan.ID, plan.CreatedAt, plan.ExpiresAt, plan.KeyValue = state.ID, state.CreatedAt, state.ExpiresAt, state.KeyValue
+	plan.SecretVersion = state.SecretVersion
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	// A plan made with -refresh=false from a state without identity plans
 	// none; the framework requires one after an update.

@@ -48,6 +48,7 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 	m.ID, m.Scopes, m.ExpiresIn, m.ExpiresAt, m.RotateBefore, m.Keepers = p.ID, p.Scopes, p.ExpiresIn, p.ExpiresAt, p.RotateBefore, p.Keepers
 	m.CreatedAt = decodeAttr[types.String](ctx, attrs, "created_at", types.StringType, &diags)
 	m.KeyValue = decodeAttr[types.String](ctx, attrs, "key_value", types.StringType, &diags)
+	m.SecretVersion = decodeAttr[types.Int64](ctx, attrs, "secret_version", types.Int64Type, &diags)
 	m.RevokeOnDestroy = decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
 	return m, diags
@@ -127,6 +128,7 @@ func (m apiKeyModel) terraformValue(ctx context.Context, typ tftypes.Type) (tfty
 		"created_at":        m.CreatedAt,
 		"expires_at":        m.ExpiresAt,
 		"key_value":         m.KeyValue,
+		"secret_version":    m.SecretVersion,
 		"rotate_before":     m.RotateBefore,
 		"revoke_on_destroy": m.RevokeOnDestroy,
 		"keepers":           m.Keepers,
@@ -173,6 +175,7 @@ func nullAPIKeyModel() apiKeyModel {
 		CreatedAt:       types.StringNull(),
 		ExpiresAt:       types.StringNull(),
 		KeyValue:        types.StringNull(),
+		SecretVersion:   types.Int64Null(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolNull(),
 		Keepers:         types.MapNull(types.StringType),

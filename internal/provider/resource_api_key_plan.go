@@ -189,6 +189,12 @@ func planReplacement(resp *resource.ModifyPlanResponse, because path.Path) {
 	if diags.HasError() {
 		return
 	}
+	// secret_version is a number: the new key's is unknown too.
+	raw, diags = withUnknownSecretVersion(raw)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	resp.Plan.Raw = raw
 	resp.RequiresReplace = append(resp.RequiresReplace, because)
 }

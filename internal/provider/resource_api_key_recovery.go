@@ -63,6 +63,7 @@ func parsePlaceholderID(id string) (u unansweredCreate, ok bool) {
 func recordUnconfirmedCreate(ctx context.Context, plan *apiKeyModel, u unansweredCreate, state *tftypes.Value, typ tftypes.Type) diag.Diagnostics {
 	plan.ID = types.StringValue(placeholderID(u))
 	plan.CreatedAt, plan.KeyValue = types.StringNull(), types.StringNull()
+	plan.SecretVersion = types.Int64Null()
 	if plan.ExpiresAt.IsUnknown() {
 		plan.ExpiresAt = types.StringNull()
 	}

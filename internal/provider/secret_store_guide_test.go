@@ -444,10 +444,10 @@ func newDeliveries(t *testing.T, dir string) []string {
 	return got
 }
 
-// secretVersion is the version the module derives from a key's created_at:
-// its creation time as the number YYYYMMDDhhmmss.
+// secretVersion is the version the module hands the store: the key's
+// secret_version, from its creation time.
 func secretVersion(key mockcluster.Key) string {
-	return key.CreatedAt.UTC().Format("20060102150405")
+	return strconv.FormatInt(secretVersionOf(key.CreatedAt), 10)
 }
 
 func sha256Hex(s string) string {

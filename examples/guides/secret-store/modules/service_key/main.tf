@@ -80,13 +80,12 @@ locals {
   secret_name = "hellgate-${var.service}"
 
   # The version a store's write-only argument is written under: the key's
-  # creation time as a number, 20240601093000 for 2024-06-01T09:30:00Z.
-  # created_at is set by the create that makes a key and by nothing else
-  # (it is kept from state otherwise), and is unknown until that create
-  # has happened, so this number changes in exactly the applies that
-  # replace the key: the store is sent the new secret then, and never
-  # otherwise.
-  secret_version = parseint(formatdate("YYYYMMDDhhmmss", hellgate_api_key.this.created_at), 10)
+  # secret_version, which changes in exactly the applies that replace the
+  # key (it is unknown until the new key exists, and kept from state
+  # otherwise), grows with every new key, and fits the 32-bit integer that
+  # some store providers' builds read it into. The store is sent the new
+  # secret then, and never otherwise.
+  secret_version = hellgate_api_key.this.secret_version
 }
 
 output "key_id" {

@@ -2,6 +2,8 @@
 # or plan; the Secret is updated whenever data_wo_revision changes. Pods
 # that mount it see the new key after the kubelet's next sync; pods that
 # read it into environment variables see it only when restarted.
+# 3.2.1, not 2.36.0 (the first with data_wo): 3.0.0 to 3.2.0 fail creates
+# that use data_wo with "Missing Resource Identity After Create".
 
 terraform {
   required_version = ">= 1.11"
@@ -9,7 +11,7 @@ terraform {
   required_providers {
     kubernetes = {
       source  = "hashicorp/kubernetes"
-      version = ">= 2.36.0"
+      version = ">= 3.2.1"
     }
   }
 }

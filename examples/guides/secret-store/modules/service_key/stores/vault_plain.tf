@@ -1,12 +1,12 @@
 # HashiCorp Vault (KV version 2), plain: data_json is sensitive, but the
-# store's state holds it as well. Vault 5.x needs Terraform 1.11; on older
-# versions, constrain the provider to "~> 4.0".
+# store's state holds it as well. The 5.x providers need Terraform 1.11,
+# so this pins the provider below 5; with Terraform 1.11+ drop "< 5.0.0".
 
 terraform {
   required_providers {
     vault = {
       source  = "hashicorp/vault"
-      version = ">= 3.7.0"
+      version = ">= 3.7.0, < 5.0.0"
     }
   }
 }
