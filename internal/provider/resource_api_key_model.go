@@ -49,6 +49,7 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 	m.CreatedAt = decodeAttr[types.String](ctx, attrs, "created_at", types.StringType, &diags)
 	m.KeyValue = decodeAttr[types.String](ctx, attrs, "key_value", types.StringType, &diags)
 	m.RevokeOnDestroy = decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &diags)
+	m.RotationStatus = decodeAttr[types.String](ctx, attrs, "rotation_status", types.StringType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
 	return m, diags
 }
@@ -129,6 +130,7 @@ func (m apiKeyModel) terraformValue(ctx context.Context, typ tftypes.Type) (tfty
 		"key_value":         m.KeyValue,
 		"rotate_before":     m.RotateBefore,
 		"revoke_on_destroy": m.RevokeOnDestroy,
+		"rotation_status":   m.RotationStatus,
 		"keepers":           m.Keepers,
 		"timeouts":          m.Timeouts,
 	}
@@ -175,6 +177,7 @@ func nullAPIKeyModel() apiKeyModel {
 		KeyValue:        types.StringNull(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolNull(),
+		RotationStatus:  types.StringNull(),
 		Keepers:         types.MapNull(types.StringType),
 		Timeouts:        timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
 	}
