@@ -9,12 +9,19 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // rotationStatusBody is a key whose rotation window (rotate_before = 20m
@@ -102,6 +109,86 @@ func TestAccAPIKey_rotationStatusUpgradedState(t *testing.T) {
 
 	clock.Advance(10 * time.Minute)
 	tf.expectRefreshOnlyDrift(t, nil, "rotation_due")
+}
+
+// rotationCheck is the check block of the resource page, which turns a due
+// rotation into a failed assertion, a warning of every plan.
+const rotationCheck = `
+check "key_rotation" {
+  assert {
+    condition     = hellgate_api_key.test.rotation_status == null
+    error_message = "hellgate_api_key.test is ${coalesce(hellgate_api_key.test.rotation_status, "fine")}: run terraform apply to replace it."
+  }
+}
+`
+
+// The resource page's check block warns in a refresh-only plan once the
+// key is due, and not before; the normal plan that replaces the key plans
+// rotation_status null, so it does not warn there.
+func TestAccAPIKey_rotationStatusCheckBlock(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	tf := initCLI(t, c, cliKeyConfig(rotationStatusBody)+rotationCheck, WithClock(clock))
+	tf.mustApply()
+	checkWarnings := func(args ...string) []jsonDiagnostic {
+		return withSummary(tf.mustDiagnosticsOf(usual("plan", args...)...), "warning", "Check block assertion failed")
+	}
+
+	clock.Advance(40*time.Minute - time.Second)
+	if w := checkWarnings("-refresh-only"); len(w) != 0 {
+		t.Errorf("before the window the refresh-only plan warns: %+v", w)
+	}
+	clock.Advance(time.Second)
+	diags := tf.mustDiagnosticsOf(usual("plan", "-refresh-only")...)
+	expectDiagnostic(t, diags, "warning", "Check block assertion failed", anyObject, "hellgate_api_key.test is rotation_due")
+	if w := checkWarnings(); len(w) != 0 {
+		t.Errorf("the plan that replaces the key warns: %+v", w)
+	}
+}
+
+// A new key plans rotation_status known and null, not "(known after
+// apply)". A due key whose rotate_before is shortened so that it is no
+// longer due is updated in place, rotation_status back to null, and kept.
+func TestAccAPIKey_rotationStatusPlanned(t *testing.T) {
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	cfg := func(rotateBefore string) string {
+		return apiKeyConfig(c, `["pci:tokens:read"]`, fmt.Sprintf("  expires_in    = 3600\n  rotate_before = %q\n%s", rotateBefore, cbdLifecycle))
+	}
+	status := tfjsonpath.New("rotation_status")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	c.parallelTest(t, []resource.TestStep{
+		{
+			Config:           cfg("20m"),
+			ConfigPlanChecks: preApply(plancheck.ExpectKnownValue(keyAddr, status, knownvalue.Null())),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, status, knownvalue.Null()),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
+		},
+		{
+			PreConfig:          func() { clock.Advance(45 * time.Minute) },
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true, // the replacement, as the next step's configuration avoids
+			Check:              resource.TestCheckResourceAttr(keyAddr, "rotation_status", "rotation_due"),
+		},
+		{
+			Config: cfg("10m"),
+			ConfigPlanChecks: preApply(
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(keyAddr, status, knownvalue.Null()),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, status, knownvalue.Null()),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
+		},
+		{
+			Config:           cfg("10m"),
+			ConfigPlanChecks: preApply(plancheck.ExpectEmptyPlan()),
+		},
+	}, WithClock(clock))
 }
 
 // expectRotationStatus fails the test unless the key's rotation_status in
