@@ -10,7 +10,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -279,12 +278,8 @@ func mustJSON(t *testing.T, v any) string {
 func dropFromState(t *testing.T, dir, attr string) {
 	t.Helper()
 	name := filepath.Join(dir, "terraform.tfstate")
-	raw, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var state map[string]any
-	if err := json.Unmarshal(raw, &state); err != nil {
+	if err := json.Unmarshal(readTestFile(t, name), &state); err != nil {
 		t.Fatal(err)
 	}
 	resources, _ := state["resources"].([]any)
@@ -300,9 +295,7 @@ func dropFromState(t *testing.T, dir, attr string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(name, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, name, string(out))
 }
 
 // rotationStatus across the edges of the window and of the expiry, and for
