@@ -61,6 +61,7 @@ type apiKeyModel struct {
 	SecretVersion types.Int64 `tfsdk:"secret_version"`
 
 	RotateBefore    types.String `tfsdk:"rotate_before"`
+	RotationStatus  types.String `tfsdk:"rotation_status"`
 	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
 	Keepers         types.Map    `tfsdk:"keepers"`
 
@@ -139,6 +140,15 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					minRotateBefore, maxRotateBefore, "7 days"),
 				Optional:   true,
 				Validators: []validator.String{validators.Duration(minRotateBefore, maxRotateBefore)},
+			},
+			"rotation_status": schema.StringAttribute{
+				MarkdownDescription: "What the last refresh found due: `\"rotation_due\"` once the key is within `rotate_before` of `expires_at`, " +
+					"`\"expired\"` once `expires_at` has passed, and null while nothing is due (always, for a key that never expires). " +
+					"Every refresh sets it by the provider's clock and the `rotate_before` in state, so `terraform plan -refresh-only` " +
+					"(what drift detection and health checks run) shows a key that has become due as a change of this attribute, " +
+					"while ordinary runs show nothing. The plan that replaces a due key plans it null, since a new key is not due; " +
+					"a `check` block can assert `rotation_status == null`.",
+				Computed: true,
 			},
 			"revoke_on_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Whether destroying or replacing the key revokes it on Hellgate at once. Defaults to `true`. " +
@@ -243,6 +253,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// Everything Terraform needs is in the create response: no GET follows.
 	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
+	plan.RotationStatus = types.StringNull() // as planned: a new key is not due
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
@@ -299,9 +310,13 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// Imported, or written by a version without the attribute.
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
+	// Judged at the time recorded as the refresh time, which the next plan
+	// decides by: the status and the plan's replacement always agree.
+	now := r.data.now()
+	state.RotationStatus = rotationStatus(now, state.ExpiresAt, state.RotateBefore)
 	resp.Diagnostics.Append(state.writeTo(ctx, &resp.State.Raw, req.State.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
+	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, now)...)
 }
 
 // Update only ever changes provider-side settings (rotate_before,
@@ -317,6 +332,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	plan.ID, plan.CreatedAt, plan.ExpiresAt, plan.KeyValue = state.ID, state.CreatedAt, state.ExpiresAt, state.KeyValue
 	plan.SecretVersion = state.SecretVersion
+	if plan.RotationStatus.IsUnknown() {
+		plan.RotationStatus = types.StringNull() // as planned by ModifyPlan
+	}
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	// A plan made with -refresh=false from a state without identity plans
 	// none; the framework requires one after an update.

@@ -50,6 +50,7 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 	m.KeyValue = decodeAttr[types.String](ctx, attrs, "key_value", types.StringType, &diags)
 	m.SecretVersion = decodeAttr[types.Int64](ctx, attrs, "secret_version", types.Int64Type, &diags)
 	m.RevokeOnDestroy = decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &diags)
+	m.RotationStatus = decodeAttr[types.String](ctx, attrs, "rotation_status", types.StringType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
 	return m, diags
 }
@@ -131,6 +132,7 @@ func (m apiKeyModel) terraformValue(ctx context.Context, typ tftypes.Type) (tfty
 		"secret_version":    m.SecretVersion,
 		"rotate_before":     m.RotateBefore,
 		"revoke_on_destroy": m.RevokeOnDestroy,
+		"rotation_status":   m.RotationStatus,
 		"keepers":           m.Keepers,
 		"timeouts":          m.Timeouts,
 	}
@@ -178,6 +180,7 @@ func nullAPIKeyModel() apiKeyModel {
 		SecretVersion:   types.Int64Null(),
 		RotateBefore:    types.StringNull(),
 		RevokeOnDestroy: types.BoolNull(),
+		RotationStatus:  types.StringNull(),
 		Keepers:         types.MapNull(types.StringType),
 		Timeouts:        timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
 	}

@@ -39,8 +39,9 @@ const (
 // ModifyPlan refines Terraform's plan of a key in a few steps: a destroy
 // says whether the key is revoked, a new key says whether it will expire
 // and warns when its scopes let it mint or widen keys, a placeholder of an
-// unanswered create is always replaced, and a key in state is judged for
-// expiry and rotation.
+// unanswered create is always replaced, a key in state is judged for
+// expiry and rotation, and rotation_status is planned null (see
+// resource_api_key_rotation_status.go).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		r.modifyDestroyPlan(ctx, req, resp)
@@ -53,6 +54,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if req.State.Raw.IsNull() || plan.ID.IsUnknown() {
 		planNewKey(plan, resp)
+		planRotationStatus(resp)
 		if req.State.Raw.IsNull() {
 			planEscalationWarning(plan, "This plan creates a new API key", resp)
 		}
@@ -73,6 +75,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if !resp.Diagnostics.HasError() && (len(resp.RequiresReplace) > 0 || replacedByConfig) {
 		planEscalationWarning(plan, fmt.Sprintf("This plan replaces the API key %s with a new key", state.ID.ValueString()), resp)
+	}
+	if !resp.Diagnostics.HasError() {
+		planRotationStatus(resp)
 	}
 }
 
