@@ -109,7 +109,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"key_value": schema.StringAttribute{
 				MarkdownDescription: descKeyValue + ". " +
 					"Hellgate returns it only when the key is created, so it is known after the first apply and kept in state; " +
-					"it is null for an imported key.",
+					"for an imported key it is null, unless the import was given the key's secret (see Import).",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
