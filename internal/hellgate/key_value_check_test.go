@@ -42,7 +42,7 @@ func TestVerifyKeyValue_refusedEcho(t *testing.T) {
 	rec := replies(
 		jsonStatus(http.StatusOK, keyJSON("k1")),
 		func(w http.ResponseWriter, r *http.Request) {
-			status(http.StatusUnauthorized, `{"message":"bad key `+r.Header.Get(headerAPIKey)+`"}`, "Content-Type", "application/json")(w, r)
+			jsonStatus(http.StatusUnauthorized, map[string]string{"message": "bad key " + r.Header.Get(headerAPIKey)})(w, r)
 		},
 	)
 	c, _ := newTestClient(t, rec)
