@@ -23,7 +23,11 @@ const (
 // setHeaders sets the headers of one attempt of r. New checked the
 // credential and the user agent, and do checked the idempotency key.
 func (c *Client) setHeaders(h http.Header, r apiRequest) {
-	h.Set(c.authHeader, c.credential)
+	if r.apiKey != "" {
+		h.Set(headerAPIKey, r.apiKey)
+	} else {
+		h.Set(c.authHeader, c.credential)
+	}
 	h.Set("User-Agent", c.userAgent)
 	h.Set("Accept", "application/json")
 	if r.body != nil {

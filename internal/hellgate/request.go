@@ -45,6 +45,11 @@ type apiRequest struct {
 
 	// once sends the request a single time, whatever the retry policy.
 	once bool
+
+	// apiKey, when set, is sent as x-api-key instead of the client's own
+	// credential: a key value being checked (VerifyKeyValue), which the
+	// caller has added to the secrets redact removes.
+	apiKey string
 }
 
 // apiResponse is a 2xx answer with its body read.

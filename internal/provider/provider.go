@@ -115,6 +115,9 @@ type providerModel struct {
 type providerData struct {
 	client *hellgate.Client
 	clock  clock.Clock
+	// lookupEnv reads the environment at the time of a call (the secrets
+	// of keys being imported); nil reads nothing.
+	lookupEnv func(string) (string, bool)
 }
 
 // now returns the time by the provider's clock; the system clock's when
@@ -215,7 +218,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 			return
 		}
 		tflog.Debug(ctx, "provider configuration not yet known, deferring client set-up", map[string]any{"attributes": unknown})
-		p.share(resp, &providerData{clock: p.clock})
+		p.share(resp, &providerData{clock: p.clock, lookupEnv: p.lookupEnv})
 		return
 	}
 
@@ -240,7 +243,7 @@ func (p *hellgateProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	p.share(resp, &providerData{client: client, clock: p.clock})
+	p.share(resp, &providerData{client: client, clock: p.clock, lookupEnv: p.lookupEnv})
 }
 
 // share hands data to every kind of object the provider serves.

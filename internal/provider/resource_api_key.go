@@ -113,7 +113,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"key_value": schema.StringAttribute{
 				MarkdownDescription: descKeyValue + ". " +
 					"Hellgate returns it only when the key is created, so it is known after the first apply and kept in state; " +
-					"it is null for an imported key.",
+					"for an imported key it is null, unless the import was given the key's secret (see Import).",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -401,10 +401,11 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	m := nullAPIKeyModel()
 	m.ID = types.StringValue(id)
+	// The secret, when the environment supplies one (resource_api_key_import.go).
+	resp.Diagnostics.Append(r.importKeyValue(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(m.writeTo(ctx, &resp.State.Raw, resp.State.Schema.Type().TerraformType(ctx))...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
-	resp.Diagnostics.AddWarning("Imported API Key Has No key_value",
-		fmt.Sprintf("Hellgate returns an API key's secret only when the key is created, so the imported key %s has no key_value in state "+
-			"(it is null). Everything else is managed as usual. If a configuration needs the secret, create a new key instead "+
-			"(for example with terraform apply -replace=ADDRESS).", id))
 }
