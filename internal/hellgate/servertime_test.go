@@ -11,10 +11,11 @@ import (
 // The offset of Hellgate's clock comes from the Date headers of its
 // answers, against the client's clock, with the second the header drops.
 func TestServerClockOffset(t *testing.T) {
-	var date atomic.Value
-	date.Store(clockStart.Add(-90 * time.Second).Format(http.TimeFormat))
+	var date atomic.Pointer[string]
+	setDate := func(d string) { date.Store(&d) }
+	setDate(clockStart.Add(-90 * time.Second).Format(http.TimeFormat))
 	client, _ := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		if d := date.Load().(string); d != "" {
+		if d := *date.Load(); d != "" {
 			w.Header()["Date"] = []string{d}
 		} else {
 			w.Header()["Date"] = nil // net/http adds none
@@ -33,7 +34,7 @@ func TestServerClockOffset(t *testing.T) {
 		t.Errorf("offset %+v (known %v), want %+v", o, ok, want)
 	}
 
-	date.Store("")
+	setDate("")
 	if _, err := client.ListAPIKeys(t.Context(), ListAPIKeysInput{}); err != nil {
 		t.Fatal(err)
 	}
