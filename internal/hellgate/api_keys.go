@@ -293,6 +293,27 @@ func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	return c.confirmNotFound(ctx, err)
 }
 
+// DeleteAPIKeyOnce revokes an API key with a single attempt and no
+// retries, for a key that must be revoked after the run was stopped, when
+// there is no time for the retry policy's waits. Nothing else is sent: a
+// 404 is judged only by what the client already learned about its
+// endpoint, and where that is not enough the error is not a not-found.
+func (c *Client) DeleteAPIKeyOnce(ctx context.Context, id string) error {
+	path, err := apiKeyPath(id)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, apiRequest{method: http.MethodDelete, path: path, once: true})
+	if err == nil {
+		return nil
+	}
+	// A context that has ended lets the endpoint check use what it knows
+	// but start no request.
+	ended, cancel := context.WithCancel(ctx)
+	cancel()
+	return c.confirmNotFound(ended, err)
+}
+
 // NewIdempotencyKey returns a fresh random idempotency key (a UUIDv4).
 func NewIdempotencyKey() string {
 	var b [16]byte

@@ -113,6 +113,10 @@ type Client struct {
 	retry      retryPolicy
 	clock      clock.Clock
 
+	// serverClock bounds how far Hellgate's clock is from clock, from the
+	// Date headers of its answers (see servertime.go).
+	serverClock serverClock
+
 	// credentialSecret is the credential as redact looks for it; nil when
 	// it is shorter than minSecretLen.
 	credentialSecret *secret

@@ -95,6 +95,13 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 // in the way of this one.
 func IsConflict(err error) bool { return hasStatus(err, http.StatusConflict) }
 
+// IsInvalidRequest reports whether err is or wraps a 400 or 422 *Error:
+// Hellgate refused the request itself, so sending it again is refused the
+// same way.
+func IsInvalidRequest(err error) bool {
+	return hasStatus(err, http.StatusBadRequest) || hasStatus(err, http.StatusUnprocessableEntity)
+}
+
 func hasStatus(err error, status int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == status

@@ -169,6 +169,7 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 	}
 
 	start := time.Now()
+	sent := c.clock.Now()
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		err = c.transportError(ctx, actx, err)
@@ -178,6 +179,7 @@ func (c *Client) attempt(ctx context.Context, r apiRequest, u *url.URL, attempt 
 		return attemptResult{err: err}
 	}
 	defer func() { _ = resp.Body.Close() }()
+	c.serverClock.note(resp.Header.Get("Date"), sent, c.clock.Now())
 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	switch {

@@ -113,7 +113,7 @@ func failSyncs(st *store, file, dir func() bool) {
 // read without its lock, while another mock holds it.
 func fileView(t *testing.T, file string, now time.Time) stateView {
 	t.Helper()
-	st := newStore(func() time.Time { return now }, "")
+	st := newStore(func() time.Time { return now }, "", 0)
 	data, err := os.ReadFile(file) //nolint:gosec // the test's own file
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

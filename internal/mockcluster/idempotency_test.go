@@ -173,3 +173,18 @@ func TestIdempotencyConcurrent(t *testing.T) {
 		t.Errorf("%d keys, want 1", got)
 	}
 }
+
+// Options.IdempotencyTTL plays a Hellgate that forgets sooner.
+func TestIdempotencyTTLOption(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.IdempotencyTTL = time.Minute })
+	body := `{"scopes":["pci:tokens:read"]}`
+	first := h.createIdem("abc", body)
+	h.clock.Advance(time.Minute - time.Second)
+	if res := h.createIdem("abc", body); string(res.body) != string(first.body) {
+		t.Errorf("replay within the minute: %s", res.body)
+	}
+	h.clock.Advance(time.Second)
+	if res := h.createIdem("abc", body); res.status != 201 || string(res.body) == string(first.body) {
+		t.Errorf("after the minute: %d %s, want a new key", res.status, res.body)
+	}
+}

@@ -76,12 +76,17 @@ type Options struct {
 	// example, without the /api prefix, so that client tests can prove they
 	// do not follow the URL blindly.
 	PublishedNextLinks bool
+	// IdempotencyTTL is how long a create is remembered under its
+	// x-idempotency-key; 0 means 24 hours. Tests shorten it to play a
+	// Hellgate that forgets sooner.
+	IdempotencyTTL time.Duration
 	// Logger receives one line per request (never a secret); nil means none.
 	Logger *log.Logger
 }
 
 // Server is the mock cluster. Its methods are safe for concurrent use.
 type Server struct {
+	now                func() time.Time // the cluster's clock
 	adminToken         string
 	logger             *log.Logger
 	publishedNextLinks bool
@@ -102,10 +107,11 @@ func New(opts Options) (*Server, error) {
 	}
 	now := clock.OrReal(opts.Clock).Now
 	s := &Server{
+		now:                now,
 		adminToken:         opts.AdminToken,
 		logger:             opts.Logger,
 		publishedNextLinks: opts.PublishedNextLinks,
-		store:              newStore(now, opts.StateFile),
+		store:              newStore(now, opts.StateFile, opts.IdempotencyTTL),
 		faults:             newFaultInjector(opts.Faults),
 	}
 	if err := s.store.lock(); err != nil {
@@ -181,6 +187,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	reqID := newUUID()
 	w.Header().Set("X-Request-Id", reqID)
+	// The Date header tells the cluster's time, by the clock that stamps
+	// created_at (net/http would otherwise send the system clock's).
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 
 	var rep reply
 	fault := faultNone

@@ -221,7 +221,7 @@ func (st *store) addKey(k stateKey, deletedAt time.Time) error {
 }
 
 func (st *store) addIdem(owner, key, fingerprint string, storedAt time.Time, resp stateKey, now time.Time) {
-	if key == "" || now.Sub(storedAt) >= idempotencyTTL {
+	if key == "" || now.Sub(storedAt) >= st.idemTTL {
 		return
 	}
 	st.idem[idemID{owner: owner, key: key}] = &idemRecord{fingerprint: fingerprint, storedAt: storedAt, key: resp.toKey()}

@@ -19,7 +19,7 @@ func BenchmarkStateFileWrite(b *testing.B) {
 		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
 			clk := clock.NewFake(epoch)
 			// Made in memory, then written once: the history, not its cost.
-			st := newStore(clk.Now, "")
+			st := newStore(clk.Now, "", 0)
 			for i := range n {
 				k, _, err := st.create(createParams{scopes: []string{"pci:tokens:read"}})
 				if err != nil {

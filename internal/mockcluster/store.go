@@ -93,15 +93,20 @@ type store struct {
 	byID    map[string]*storedKey
 	byHash  map[[sha256.Size]byte]*storedKey // live keys by hash of the secret
 	idem    map[idemID]*idemRecord
+	idemTTL time.Duration // how long a create is remembered
 	// idemOldest is no later than the oldest record's storedAt (the zero
 	// time when unknown, e.g. after load), so that purgeIdempotency can skip
 	// its scan of every record until one may have expired.
 	idemOldest time.Time
 }
 
-func newStore(now func() time.Time, file string) *store {
+func newStore(now func() time.Time, file string, idemTTL time.Duration) *store {
+	if idemTTL <= 0 {
+		idemTTL = idempotencyTTL
+	}
 	return &store{
 		now:     now,
+		idemTTL: idemTTL,
 		file:    file,
 		nextSeq: 1,
 		byID:    make(map[string]*storedKey),
@@ -237,16 +242,16 @@ func (st *store) create(p createParams) (k Key, replayed bool, err error) {
 	return sk.clone(), false, nil
 }
 
-// purgeIdempotency forgets records older than idempotencyTTL. It scans the
+// purgeIdempotency forgets records older than the store's idemTTL. It scans the
 // records only when the oldest may have expired, so that a create costs
 // O(1) rather than O(records) (quadratic over a large apply).
 func (st *store) purgeIdempotency(now time.Time) {
-	if len(st.idem) == 0 || now.Sub(st.idemOldest) < idempotencyTTL {
+	if len(st.idem) == 0 || now.Sub(st.idemOldest) < st.idemTTL {
 		return
 	}
 	oldest := time.Time{}
 	for id, rec := range st.idem {
-		if now.Sub(rec.storedAt) >= idempotencyTTL {
+		if now.Sub(rec.storedAt) >= st.idemTTL {
 			delete(st.idem, id)
 		} else if oldest.IsZero() || rec.storedAt.Before(oldest) {
 			oldest = rec.storedAt

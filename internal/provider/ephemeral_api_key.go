@@ -134,6 +134,9 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 
+	// stop is Open's own context, which Terraform cancels to stop the
+	// provider; ctx adds the create's deadline, which a stop is told from.
+	stop := ctx
 	ctx, cancel := context.WithTimeout(ctx, defaultCreateTimeout)
 	defer cancel()
 
@@ -150,7 +153,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	key, err := createKey(ctx, r.data.client, in)
 	if err != nil {
 		if hellgate.MayHaveCommitted(err) {
-			r.recoverOpen(ctx, unansweredCreate{in: in, from: attempted, until: r.data.now(), repeatedAtOnce: true}, &resp.Diagnostics)
+			r.recoverOpen(stop, unansweredCreate{in: in, from: attempted, until: r.data.now(), repeatedAtOnce: true}, &resp.Diagnostics)
 		}
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create Ephemeral API Key", err),
 			apiErrorDetail("Hellgate did not create the ephemeral API key", err))
@@ -161,7 +164,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		// Terraform stopped the run while Hellgate made the key: nothing
 		// will use it, and a failed Open is never closed.
 		priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: ephemeralModelFromAPIKey(cfg, key).ExpiresAt.ValueString()}
-		r.revoke(ctx, priv, &resp.Diagnostics)
+		r.revoke(stop, priv, &resp.Diagnostics)
 		resp.Diagnostics.AddError("Ephemeral API Key Not Opened",
 			fmt.Sprintf("Terraform stopped the run while Hellgate made the ephemeral API key %s. Nothing will use it, "+
 				"so it has been revoked (a warning above says so if that failed).", key.ID))
@@ -182,7 +185,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	if resp.Diagnostics.HasError() {
 		// A failed Open is never closed, so revoke the key here.
-		r.revoke(ctx, priv, &resp.Diagnostics)
+		r.revoke(stop, priv, &resp.Diagnostics)
 	}
 }
 
@@ -208,45 +211,47 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 }
 
 // revoke deletes the key; a key that is already gone is fine, any other
-// failure is a warning that names the key and its expiry. It runs on a
-// context of its own, since the caller's may already be spent (a failed
-// Open, a cancelled run).
+// failure is a warning that names the key and its expiry. ctx is the
+// call's own context, which a stop cancels: until then the revoke has the
+// client's retries, within defaultDeleteTimeout; after a stop (before or
+// during the revoke) it is one attempt on a short timeout (revokeOwnKey).
 func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyPrivate, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
+	ctx, cancel := untilStopped(ctx, defaultDeleteTimeout)
 	defer cancel()
 
-	err := r.data.client.DeleteAPIKey(ctx, priv.ID)
-	switch {
-	case err == nil:
-		tflog.Debug(ctx, "revoked ephemeral API key", map[string]any{"id": priv.ID})
-	case hellgate.IsNotFound(err):
-		tflog.Debug(ctx, "ephemeral API key already gone", map[string]any{"id": priv.ID})
-	default:
+	if err := revokeOwnKey(ctx, r.data.client, priv.ID); err != nil {
 		diags.AddWarning("Unable to Revoke Ephemeral API Key", revokeFailedDetail(priv, err.Error()))
+		return
 	}
+	tflog.Debug(ctx, "revoked ephemeral API key (or it was already gone)", map[string]any{"id": priv.ID})
 }
 
 // recoverOpen cleans up after a create that got no answer during Open: a
 // failed Open is never closed, so a key it made would stay live until it
 // expires. Unless the run was stopped (createKey has then repeated the
 // create once already), it repeats the create with its idempotency key
-// and revokes the key Hellgate returns, on a context of its own. Where
-// that does not settle it, it warns with what may still be live and until
-// when, naming the keys that look like it, which it never revokes.
+// and revokes the key Hellgate returns, with a time of its own (the
+// create's may be spent) but not past a stop: ctx is Open's own context,
+// and once Terraform stops the provider no listing starts. Where that does
+// not settle it, it warns with what may still be live and until when,
+// naming the keys that look like it, which it never revokes.
 func (r *apiKeyEphemeralResource) recoverOpen(ctx context.Context, u unansweredCreate, diags *diag.Diagnostics) {
 	var out recoveryOutcome
 	var err error
 	if ctx.Err() == nil {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultDeleteTimeout)
+		rctx, cancel := untilStopped(ctx, defaultDeleteTimeout)
 		defer cancel()
-		out, err = recoverUnansweredCreate(rctx, r.data.client, r.data.now, u)
+		out, err = recoverUnansweredCreate(rctx, r.data.client, r.data.now, &u)
 		if err == nil && out.settled() {
 			return
 		}
+	} else {
+		u.measureClock(r.data.client)
 	}
 	live := "until it expires"
 	if u.in.ExpiresIn != nil {
-		live = "until " + formatTime(u.until.Add(time.Duration(*u.in.ExpiresIn)*time.Second).Add(recoveryClockSkew)) + " at the latest"
+		_, until := u.serverWindow()
+		live = "until " + formatTime(until.Add(time.Duration(*u.in.ExpiresIn)*time.Second)) + " at the latest, by Hellgate's clock"
 	}
 	what := fmt.Sprintf("Hellgate may have made an ephemeral API key with the scopes %s that nobody received, and the provider could not make sure "+
 		"it is revoked: it may stay live %s.", strings.Join(u.in.Scopes, ", "), live)

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 )
 
 // unconfirmedIDPrefix marks the id of a key whose create may have
@@ -104,20 +106,46 @@ func (r *apiKeyResource) revokeUnconfirmed(ctx context.Context, state *apiKeyMod
 	ctx, cancel := context.WithTimeout(ctx, atLeastDefault(timeout, defaultDeleteTimeout))
 	defer cancel()
 
-	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, u)
+	out, err := recoverUnansweredCreate(ctx, r.data.client, r.data.now, &u)
 	if err != nil {
 		what := "An earlier create got no answer from Hellgate, and the provider could not finish cleaning up after it " +
 			"(by repeating the create with its idempotency key and revoking the key Hellgate returns)."
 		if out.revoked != "" {
 			what += fmt.Sprintf(" The key %s that the repeat returned has been revoked.", out.revoked)
 		}
+		what += " The placeholder stays in state, so the next apply tries again"
+		if way := wayOut(u, err); way != "" {
+			what += ". " + way
+		}
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Revoke Unconfirmed API Key", err),
-			apiErrorDetail(what+" The placeholder stays in state, so the next apply tries again", err))
+			apiErrorDetail(what, err))
 		return
 	}
 	if summary, detail, ok := recoveryWarning(u, out); ok {
 		resp.Diagnostics.AddWarning(summary, detail)
 	}
+}
+
+// wayOut tells, for a repeat that failed for a reason that no apply fixes
+// by itself (the credential is refused, or the requests go to a wrong
+// endpoint), how to get out of the placeholder: fix the provider's
+// settings, or remove the placeholder by hand and look for its key.
+// Empty for a failure that may pass by itself.
+func wayOut(u unansweredCreate, err error) string {
+	var fix string
+	switch {
+	case hellgate.IsUnauthorized(err):
+		fix = "Hellgate refuses the provider's credential, and every apply fails the same way until it changes: " +
+			"set a valid api_key or admin_token (or HELLGATE_API_KEY, HELLGATE_ADMIN_TOKEN) for the provider and apply again."
+	case hellgate.IsWrongEndpoint(err) || hellgate.IsNotFromHellgate(err):
+		fix = "The requests do not reach Hellgate's API, and every apply fails the same way until that changes: " +
+			"correct the provider's cluster_id or endpoint (or HELLGATE_CLUSTER_ID, HELLGATE_ENDPOINT) and apply again."
+	default:
+		return ""
+	}
+	return fix + " If that cannot be done, remove the placeholder from state with terraform state rm and the address of this " +
+		"resource (the next apply then creates the key anew), look for a key with the scopes " + strings.Join(u.in.Scopes, ", ") +
+		" created " + u.window() + " that nothing manages, and revoke it with the hellgate_revoke_api_key action"
 }
 
 // recoveryWarning is what a finished recovery tells the user, if anything:
@@ -142,6 +170,9 @@ func recoveryWarning(u unansweredCreate, out recoveryOutcome) (summary, detail s
 	} else {
 		detail += fmt.Sprintf("Repeating it with its idempotency key was refused (%s), so the provider looked for "+
 			"keys the create may have made. ", out.refused)
+		if out.giveUp {
+			detail += "No later apply can send that create differently, so the placeholder is not kept for one. "
+		}
 	}
 	switch {
 	case len(out.similar) > 0:
@@ -152,10 +183,30 @@ func recoveryWarning(u unansweredCreate, out recoveryOutcome) (summary, detail s
 		detail += fmt.Sprintf("It could not list the cluster's keys: %s. Look for keys with the scopes %s created %s "+
 			"that nothing manages, and revoke them with the hellgate_revoke_api_key action.",
 			out.listErr, strings.Join(u.in.Scopes, ", "), u.window())
+	case hellgate.IsConflict(out.refused):
+		// A 409 may mean that the create is still in progress: its key
+		// may be made after the listing.
+		summary = "No Key Found Yet for an Unanswered Create"
+		detail += fmt.Sprintf("No other key with the same scopes and expires_in was created %s. But Hellgate may answer 409 "+
+			"while the earlier create is still in progress, so it may still make its key: look again later for a key with the "+
+			"scopes %s created since %s that nothing manages, and revoke it with the hellgate_revoke_api_key action.",
+			u.window(), strings.Join(u.in.Scopes, ", "), windowStart(u))
+	case !u.offsetKnown:
+		summary = "No Key Found for an Unanswered Create"
+		detail += fmt.Sprintf("No other key with the same scopes and expires_in was created %s. Hellgate's clock could not be "+
+			"compared with this machine's, so a key made by that create may lie outside that window: look for a key with the "+
+			"scopes %s created around that time that nothing manages, and revoke it with the hellgate_revoke_api_key action.",
+			u.window(), strings.Join(u.in.Scopes, ", "))
 	default:
 		summary = "No Key Left by an Unanswered Create"
 		return summary, detail + fmt.Sprintf("No other key with the same scopes and expires_in was created %s: "+
 			"the earlier create did not take effect, or its key has been revoked since. Nothing is left behind.", u.window()), true
 	}
 	return summary, detail + " The placeholder of that create has been removed from state, so applies go on as usual.", true
+}
+
+// windowStart is the start of u's attempt window, for messages.
+func windowStart(u unansweredCreate) string {
+	from, _ := u.serverWindow()
+	return formatTime(from)
 }

@@ -336,7 +336,7 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 	t.Parallel()
 	clk := newKeyClock()
 	c := newClockedCluster(t, clk)
-	tf := initCLI(t, c, rootModule("max_retries = 0", recoveryKey), WithClock(clk))
+	tf := initCLI(t, c, rootModule(fmt.Sprintf("max_retries = 0\nrequest_timeout = %q", interruptRequestTimeout), recoveryKey), WithClock(clk))
 
 	c.srv.SetFaults(mockcluster.Faults{DropRate: 1, Seed: 1})
 	if out, err := tf.apply(); err == nil {
@@ -350,7 +350,12 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 	apply := tf.start(approved("apply")...)
 	eventually(t, "the revoke of the repeat's key to reach the mock", func() bool { return c.srv.Stats().Requests.Delete >= 1 })
 	apply.interrupt()
+	stopped := time.Now()
 	out, err := apply.wait()
+	exitsSoonAfterInterrupt(t, "recovery", time.Since(stopped), out)
+	if st := c.srv.Stats().Requests; st.List != 0 {
+		t.Errorf("requests: %+v, want no listing after the stop", st)
+	}
 	if err == nil {
 		t.Fatalf("the interrupted recovery succeeded:\n%s", out)
 	}
@@ -390,7 +395,7 @@ func TestRecoverUnansweredCreate_withoutWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := recoverUnansweredCreate(t.Context(), client, time.Now, unansweredCreate{in: in})
+	out, err := recoverUnansweredCreate(t.Context(), client, time.Now, &unansweredCreate{in: in})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,13 +499,67 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
 		u.in.IdempotencyKey = ik
 		d := revoke(t, placeholderID(u), "pci:tokens:read")
-		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
+		// A 409 may mean "still in progress": never an all-clear.
+		expect(t, d, diag.SeverityWarning, "No Key Found Yet for an Unanswered Create",
 			"Repeating it with its idempotency key was refused (", "409",
-			"No other key with the same scopes and expires_in was created between", "Nothing is left behind.")
+			"No other key with the same scopes and expires_in was created between", "may still make its key",
+			"look again later for a key with the scopes pci:tokens:read created since",
+			"The placeholder of that create has been removed from state")
+		if strings.Contains(d.Detail(), "Nothing is left") {
+			t.Errorf("after a 409 the warning says that nothing is left:\n%s", d.Detail())
+		}
 		if keys := c.srv.Keys(); len(keys) != 1 || keys[0].ID != other.ID {
 			t.Errorf("keys on the mock: %v, want only %s, which has other scopes", keys, other.ID)
 		}
 		c.srv.DeleteKey(other.ID)
+	})
+
+	// A repeat refused as invalid (the placeholder's scopes or lifetime
+	// are no longer accepted): no apply can send it differently, so the
+	// placeholder is resolved with a warning naming the window, instead
+	// of failing every apply.
+	for _, status := range []int{400, 422} {
+		t.Run(fmt.Sprintf("repeat refused with %d", status), func(t *testing.T) {
+			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(status)}})
+			defer c.srv.SetFaults(mockcluster.Faults{})
+			now := time.Now()
+			u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+			u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+			d := revoke(t, placeholderID(u), "pci:tokens:read")
+			expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
+				"was refused (", strconv.Itoa(status), "No later apply can send that create differently",
+				"No other key with the same scopes and expires_in was created between")
+		})
+	}
+
+	// A repeat refused for a reason that only the user can fix: the
+	// placeholder stays, and the error says exactly how to get out.
+	t.Run("repeat refused with 401", func(t *testing.T) {
+		c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(401)}})
+		defer c.srv.SetFaults(mockcluster.Faults{})
+		now := time.Now()
+		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityError, "Unable to Revoke Unconfirmed API Key",
+			"The placeholder stays in state", "set a valid api_key or admin_token", "terraform state rm",
+			"look for a key with the scopes pci:tokens:read created between", "hellgate_revoke_api_key action")
+	})
+	t.Run("repeat sent to a wrong endpoint", func(t *testing.T) {
+		wrong, err := hellgate.New(hellgate.Config{BaseURL: c.url + "/wrong", AdminToken: c.token, MaxRetries: 0, RequestTimeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved := r.data
+		r.data = &providerData{client: wrong}
+		defer func() { r.data = saved }()
+		now := time.Now()
+		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
+		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		expect(t, d, diag.SeverityError, d.Summary(),
+			"The placeholder stays in state", "correct the provider's cluster_id or endpoint", "terraform state rm",
+			"look for a key with the scopes pci:tokens:read created between")
 	})
 
 	t.Run("listing refused", func(t *testing.T) {

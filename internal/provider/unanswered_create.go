@@ -11,6 +11,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,9 +23,15 @@ import (
 )
 
 // recoveryClockSkew is how far Hellgate's clock, by which it stamps
-// created_at, may be from the provider's, by which the attempt window is
-// measured.
+// created_at, is taken to be from the provider's, by which the attempt
+// window is measured, when no answer of Hellgate's carried a Date header
+// to measure it by. A window judged this way never gives an all-clear.
 const recoveryClockSkew = time.Minute
+
+// clockMargin widens a window judged on Hellgate's clock, for rounding:
+// created_at and the Date header are not stamped at the same instant, nor
+// to the same precision.
+const clockMargin = time.Second
 
 // repeatTimeout bounds the one repeat of a create that a stop (or the end
 // of the create's time) left without a definite answer.
@@ -68,17 +75,53 @@ type unansweredCreate struct {
 	// with the same credential, right after it failed: the idempotency
 	// record then answers with the original key, if there is one.
 	repeatedAtOnce bool
+	// offset bounds Hellgate's clock minus the provider's, as measured
+	// from the Date headers of Hellgate's answers during the recovery;
+	// offsetKnown is false when none carried one.
+	offset      hellgate.ClockOffset
+	offsetKnown bool
 }
 
-// madeWithin reports whether a key created at t may be the one this create
-// made.
+// measureClock takes the offset of Hellgate's clock from the client's
+// answers so far.
+func (u *unansweredCreate) measureClock(client *hellgate.Client) {
+	u.offset, u.offsetKnown = client.ServerClockOffset()
+}
+
+// serverWindow is the attempt window by Hellgate's clock, by which it
+// stamps created_at: widened by the bounds of the measured offset, or,
+// when the offset is unknown, by recoveryClockSkew either way.
+func (u unansweredCreate) serverWindow() (from, until time.Time) {
+	if !u.offsetKnown {
+		return u.from.Add(-recoveryClockSkew), u.until.Add(recoveryClockSkew)
+	}
+	return u.from.Add(u.offset.Min - clockMargin), u.until.Add(u.offset.Max + clockMargin)
+}
+
+// madeWithin reports whether a key created at t (by Hellgate's clock) may
+// be the one this create made.
 func (u unansweredCreate) madeWithin(t time.Time) bool {
-	return !t.Before(u.from.Add(-recoveryClockSkew)) && !t.After(u.until.Add(recoveryClockSkew))
+	from, until := u.serverWindow()
+	return !t.Before(from) && !t.After(until)
 }
 
-// window describes the attempt window for messages.
+// madeBefore reports whether a key created at t (by Hellgate's clock) was
+// certainly made before the provider's time sent, judged on Hellgate's
+// clock: false when the offset is unknown.
+func (u unansweredCreate) madeBefore(t, sent time.Time) bool {
+	return u.offsetKnown && t.Before(sent.Add(u.offset.Min-clockMargin))
+}
+
+// window describes the attempt window for messages, by Hellgate's clock
+// (the clock of created_at, and of the created_after and created_before
+// filters) when it was measured.
 func (u unansweredCreate) window() string {
-	return fmt.Sprintf("between %s and %s", formatTime(u.from.Add(-recoveryClockSkew)), formatTime(u.until.Add(recoveryClockSkew)))
+	from, until := u.serverWindow()
+	w := fmt.Sprintf("between %s and %s", formatTime(from), formatTime(until))
+	if !u.offsetKnown {
+		w += " (by this machine's clock, widened by a minute either way: no answer of Hellgate's said what time its clock shows)"
+	}
+	return w
 }
 
 // recoveryOutcome is what a recovery found and did.
@@ -103,6 +146,10 @@ type recoveryOutcome struct {
 	// unverified is set when revoked was accepted without an attempt
 	// window to check it against.
 	unverified bool
+	// giveUp is set when the repeat was refused for a reason no later
+	// apply can change (the request itself is invalid): the placeholder is
+	// resolved with a warning rather than kept to fail every apply.
+	giveUp bool
 }
 
 // settled reports whether the recovery leaves nothing to name: the key
@@ -114,28 +161,34 @@ func (o recoveryOutcome) settled() bool {
 // recoverUnansweredCreate repeats the create u with its idempotency key and
 // revokes the key Hellgate returns, whatever it is: the original, or a new
 // key nobody received. That key is the original when it was made while u
-// was attempted and either the repeat comes at once in the same run or
-// well after the window (a new key would be stamped with the repeat's
-// time). Otherwise, and when the repeat is refused (409 or 403), it lists
-// the keys made while u was attempted with u's scopes and lifetime and
+// was attempted and either the repeat comes at once in the same run, or
+// it was stamped before the repeat was sent, both judged on Hellgate's
+// clock as the Date headers of its answers show it (a new key would be
+// stamped with the repeat's time). Otherwise, and when the repeat is
+// refused (409, 403, or a request Hellgate finds invalid), it lists the
+// keys made while u was attempted with u's scopes and lifetime and
 // returns them as similar, to be named to the user; it revokes none of
 // them. An error means the repeat failed otherwise, or the run stopped
 // before the recovery could finish: the caller keeps what it needs to try
-// again. The revoke of the repeat's key runs to its end even when the run
-// is stopped, so that a key whose secret nobody holds never lives on.
-func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now func() time.Time, u unansweredCreate) (recoveryOutcome, error) {
+// again. The revoke of the repeat's key is finished even when the run is
+// stopped (with one attempt, see revokeOwnKey), so that a key whose secret
+// nobody holds never lives on; no listing starts after a stop. u's clock
+// offset is set to what was measured.
+func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now func() time.Time, u *unansweredCreate) (recoveryOutcome, error) {
 	var out recoveryOutcome
 	repeated := now()
 	key, err := client.CreateAPIKey(ctx, u.in)
+	u.measureClock(client)
 	switch {
 	case err == nil:
 		out.revoked = key.ID
 		out.unverified = u.from.IsZero()
 		out.original = !out.unverified && u.madeWithin(key.CreatedAt) &&
-			(u.repeatedAtOnce || repeated.After(u.until.Add(2*recoveryClockSkew)))
+			(u.repeatedAtOnce || u.madeBefore(key.CreatedAt, repeated))
 		tflog.Info(ctx, "repeating a create that got no answer returned a key, revoking it",
-			map[string]any{"id": key.ID, "created_at": formatTime(key.CreatedAt), "original": out.original})
-		if err := revokeDetached(ctx, client, key.ID); err != nil {
+			map[string]any{"id": key.ID, "created_at": formatTime(key.CreatedAt), "original": out.original,
+				"clock_offset_known": u.offsetKnown, "clock_offset_min": u.offset.Min.String(), "clock_offset_max": u.offset.Max.String()})
+		if err := revokeOwnKey(ctx, client, key.ID); err != nil {
 			return out, err
 		}
 		if out.original || out.unverified {
@@ -147,6 +200,11 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 		// Refused for good (the record holds another body, the create is
 		// still in progress, or this credential may not create keys).
 		out.refused = err
+	case hellgate.IsInvalidRequest(err):
+		// The request itself is refused (the scopes or the lifetime the
+		// placeholder holds are no longer accepted): no later apply can
+		// send another, so keeping the placeholder would fail them all.
+		out.refused, out.giveUp = err, true
 	default:
 		return out, err
 	}
@@ -155,6 +213,7 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 		return out, fmt.Errorf("the run was stopped before the keys made while the create was attempted could be looked up: %w", ctx.Err())
 	}
 	keys, err := client.ListAllAPIKeys(ctx, 0)
+	u.measureClock(client)
 	if err != nil {
 		// A listing only ever names keys: failing it must not fail an
 		// apply or a destroy. The caller says what could not be checked.
@@ -169,18 +228,43 @@ func recoverUnansweredCreate(ctx context.Context, client *hellgate.Client, now f
 	return out, nil
 }
 
-// revokeDetached revokes a key the provider received and nobody else did,
-// on a context that a stop does not cancel (bounded by the caller's
-// deadline, or by defaultDeleteTimeout), so that a Ctrl-C between the
-// create and this revoke cannot leave the key live.
-func revokeDetached(ctx context.Context, client *hellgate.Client, id string) error {
-	deadline, ok := ctx.Deadline()
-	if !ok || time.Until(deadline) <= 0 {
-		deadline = time.Now().Add(defaultDeleteTimeout)
+// revokeOwnKey revokes a key the provider received and nobody else did.
+// Until ctx ends it revokes with the client's retries, on ctx. Once ctx
+// has ended (Terraform stopped the provider, or the time ran out), before
+// or during that, the revoke still happens, so that a Ctrl-C cannot leave
+// the key live, but as one attempt on a short timeout of its own
+// (repeatTimeout), detached from ctx, never with the retry budget: a stop
+// must not keep the provider running for minutes.
+func revokeOwnKey(ctx context.Context, client *hellgate.Client, id string) error {
+	if ctx.Err() == nil {
+		err := revokeKey(ctx, client, id)
+		if err == nil || ctx.Err() == nil {
+			return err
+		}
 	}
-	dctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	tflog.Info(ctx, "the run stopped before a key nobody received was revoked; revoking it with one attempt", map[string]any{"id": id})
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), repeatTimeout)
 	defer cancel()
-	return revokeKey(dctx, client, id)
+	if err := client.DeleteAPIKeyOnce(rctx, id); err != nil && !hellgate.IsNotFound(err) {
+		return fmt.Errorf("revoking the API key %s with the one attempt made after the run stopped: %w", id, err)
+	}
+	return nil
+}
+
+// untilStopped returns a context for work that must go on after ctx's own
+// deadline but never after a stop: it ends after timeout, or as soon as
+// ctx is cancelled (Terraform stops a provider by cancelling the context
+// of every call in flight), but not when ctx's deadline passes.
+func untilStopped(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	stopped := func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancel()
+		}
+	}
+	stopped() // already stopped: end at once, not in AfterFunc's goroutine
+	release := context.AfterFunc(ctx, stopped)
+	return dctx, func() { release(); cancel() }
 }
 
 // similarKeysDetail names the keys that look like the one an unanswered
