@@ -123,8 +123,8 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"(such as `data_json_wo_version` or `secret_string_wo_version`): it changes exactly when the key is replaced, " +
 					"is larger for every new key than for the key it replaces, and fits a 32-bit signed integer until 2041. " +
 					"It counts quarter seconds of Hellgate's `created_at` since 2024-01-01T00:00:00Z, plus one " +
-					"(a key created earlier has `1`); a create waits out the rest of its quarter second, " +
-					"so that the next key is always in a later one.",
+					"(a key created earlier has `1`). A plan of a key made less than a quarter second ago waits out the rest of it, " +
+					"so that the key's successor is always in a later one; any other plan does not wait.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
@@ -257,8 +257,6 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, r.data.now())...)
-	// The key's successor must get a larger secret_version.
-	waitOutSecretVersionStep(ctx, key.CreatedAt)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

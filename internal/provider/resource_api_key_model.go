@@ -45,10 +45,10 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 		return m, diags
 	}
 	p := decodePlanAttributes(ctx, attrs, &diags)
-	m.ID, m.Scopes, m.ExpiresIn, m.ExpiresAt, m.RotateBefore, m.Keepers = p.ID, p.Scopes, p.ExpiresIn, p.ExpiresAt, p.RotateBefore, p.Keepers
+	m.ID, m.SecretVersion, m.Scopes, m.ExpiresIn, m.ExpiresAt, m.RotateBefore, m.Keepers =
+		p.ID, p.SecretVersion, p.Scopes, p.ExpiresIn, p.ExpiresAt, p.RotateBefore, p.Keepers
 	m.CreatedAt = decodeAttr[types.String](ctx, attrs, "created_at", types.StringType, &diags)
 	m.KeyValue = decodeAttr[types.String](ctx, attrs, "key_value", types.StringType, &diags)
-	m.SecretVersion = decodeAttr[types.Int64](ctx, attrs, "secret_version", types.Int64Type, &diags)
 	m.RevokeOnDestroy = decodeAttr[types.Bool](ctx, attrs, "revoke_on_destroy", types.BoolType, &diags)
 	m.RotationStatus = decodeAttr[types.String](ctx, attrs, "rotation_status", types.StringType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)

@@ -66,6 +66,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Whatever this plan does, the key's successor (now or in a later run)
+	// must not be stamped within the key's secret_version step.
+	r.waitOutSecretVersionStep(ctx, state.SecretVersion)
 	replacedByConfig := configReplaces(plan, state)
 	if isPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
@@ -209,12 +212,13 @@ func planReplacement(resp *resource.ModifyPlanResponse, because path.Path) {
 // whole object into apiKeyModel, or of reading them one by one by path,
 // which a plan of hundreds of keys does for every key.
 type planAttributes struct {
-	ID           types.String
-	Scopes       types.Set
-	ExpiresIn    types.Number
-	ExpiresAt    types.String
-	RotateBefore types.String
-	Keepers      types.Map
+	ID            types.String
+	SecretVersion types.Int64
+	Scopes        types.Set
+	ExpiresIn     types.Number
+	ExpiresAt     types.String
+	RotateBefore  types.String
+	Keepers       types.Map
 }
 
 func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes, diag.Diagnostics) {
@@ -229,12 +233,13 @@ func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes,
 // of an object of hellgate_api_key; apiKeyModelFrom decodes the rest.
 func decodePlanAttributes(ctx context.Context, attrs map[string]tftypes.Value, diags *diag.Diagnostics) planAttributes {
 	return planAttributes{
-		ID:           decodeAttr[types.String](ctx, attrs, "id", types.StringType, diags),
-		Scopes:       decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, diags),
-		ExpiresIn:    decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, diags),
-		ExpiresAt:    decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, diags),
-		RotateBefore: decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, diags),
-		Keepers:      decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, diags),
+		ID:            decodeAttr[types.String](ctx, attrs, "id", types.StringType, diags),
+		SecretVersion: decodeAttr[types.Int64](ctx, attrs, "secret_version", types.Int64Type, diags),
+		Scopes:        decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, diags),
+		ExpiresIn:     decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, diags),
+		ExpiresAt:     decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, diags),
+		RotateBefore:  decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, diags),
+		Keepers:       decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, diags),
 	}
 }
 

@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
 
 var (
@@ -36,27 +39,48 @@ func secretVersionOf(created time.Time) int64 {
 	return int64(d/secretVersionStep) + 1
 }
 
-// waitOutSecretVersionStep returns once the step of secret_version that
-// created (Hellgate's creation time of the key just made) falls in has
-// passed by Hellgate's clock, or when ctx ends. Terraform never shows a
-// new key the one it replaces, so the version cannot be chosen relative to
-// the old key's; instead no create that follows this one (the successor
-// of this key comes in a later apply) can reach Hellgate within the same
-// step, and the successor's version is always larger. It waits on the
-// wall clock, for the real time Hellgate's clock needs to pass the step's
-// end, whatever clock the provider reads: at most one step, a quarter of a
-// second on average half that.
-func waitOutSecretVersionStep(ctx context.Context, created time.Time) {
-	rest := secretVersionStep - created.Sub(secretVersionEpoch)%secretVersionStep
-	if created.Before(secretVersionEpoch) {
+// secretVersionWait is how long, from hellgateNow (Hellgate's clock), until
+// the step of secret_version version has passed: at most one step, and
+// nothing once it has passed. Version v stands for the creation times
+// [epoch+(v-1)·step, epoch+v·step).
+func secretVersionWait(version int64, hellgateNow time.Time) time.Duration {
+	if version < 1 {
+		return 0
+	}
+	end := secretVersionEpoch.Add(time.Duration(version) * secretVersionStep)
+	return min(end.Sub(hellgateNow), secretVersionStep)
+}
+
+// waitOutSecretVersionStep waits, when the key in state was created less
+// than a step ago, until its step has passed by Hellgate's clock. Every
+// plan with the key in state runs it, so no create that follows (the key's
+// successor, made in the apply of this plan or of a later one) can be
+// stamped within the key's step, and the successor's secret_version is
+// always larger. Terraform never shows a new key the one it replaces, so
+// the version cannot be chosen relative to the old key's; it is the plan,
+// which sees the old key, that makes room. A key is almost always older
+// than a step when it is planned again, and the wait is then nothing.
+// Hellgate's clock is the provider's plus the least offset its answers
+// allow (see hellgate.ClockOffset).
+func (r *apiKeyResource) waitOutSecretVersionStep(ctx context.Context, version types.Int64) {
+	if r.data == nil || version.IsNull() || version.IsUnknown() {
 		return
 	}
-	timer := time.NewTimer(rest)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
+	now := r.data.now()
+	if r.data.client != nil {
+		if o, ok := r.data.client.ServerClockOffset(); ok {
+			now, _ = o.ToServer(now)
+		}
 	}
+	wait := secretVersionWait(version.ValueInt64(), now)
+	if wait <= 0 {
+		return
+	}
+	// On the provider's clock, and never longer than the wait in real
+	// time: a clock that is stopped (in tests) does not hold the plan.
+	sctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	_ = clock.OrReal(r.data.clock).Sleep(sctx, wait) // ends with the wait, or with the plan
 }
 
 // withUnknownSecretVersion returns raw, a known object of hellgate_api_key,

@@ -123,11 +123,15 @@ output "secret_version" {
 	first := current("the create")
 	tf.planIsEmpty()
 
-	// Two replacements within the same second: created_at, to the second,
-	// stays the same; secret_version does not.
-	clk.Advance(300 * time.Millisecond)
+	// Two replacements within the same step of secret_version: the plan
+	// that replaces the key waits out its step (by the provider's clock,
+	// which a sleep moves here), so the successor is stamped in a later
+	// one. created_at, to the second, stays the same; secret_version does
+	// not.
+	clk.SetAutoAdvance(true)
+	clk.Advance(10 * time.Millisecond)
 	second := replacedBy("terraform apply -replace", first, "-replace="+keyAddr)
-	clk.Advance(300 * time.Millisecond)
+	clk.Advance(10 * time.Millisecond)
 	vars = []string{"-var=release=2"}
 	third := replacedBy("a keeper's change", second)
 	if first.createdAt != second.createdAt || second.createdAt != third.createdAt {
@@ -147,16 +151,29 @@ output "secret_version" {
 	}
 }
 
-// A create waits out the rest of its key's step, so that the next create
-// reaches Hellgate in a later one.
-func TestWaitOutSecretVersionStep(t *testing.T) {
+// The wait before a successor is the rest of the key's step by Hellgate's
+// clock, at most one step, and nothing once the step has passed.
+func TestSecretVersionWait(t *testing.T) {
 	created := secretVersionEpoch.Add(1000*secretVersionStep + 100*time.Millisecond)
-	start := time.Now()
-	waitOutSecretVersionStep(t.Context(), created)
-	if d := time.Since(start); d < 150*time.Millisecond || d > time.Second {
-		t.Errorf("waited %s, want the 150ms left of the step", d)
+	v := secretVersionOf(created)
+	for _, tt := range []struct {
+		name    string
+		version int64
+		now     time.Time
+		want    time.Duration
+	}{
+		{"at the create", v, created, 150 * time.Millisecond},
+		{"later in the step", v, created.Add(100 * time.Millisecond), 50 * time.Millisecond},
+		{"at the step's end", v, created.Add(150 * time.Millisecond), 0},
+		{"a second later", v, created.Add(time.Second), -850 * time.Millisecond},
+		{"Hellgate's clock behind the stamp", v, created.Add(-time.Hour), secretVersionStep},
+		{"no version", 0, created, 0},
+	} {
+		if got := secretVersionWait(tt.version, tt.now); got != tt.want {
+			t.Errorf("%s: wait %s, want %s", tt.name, got, tt.want)
+		}
 	}
-	if next := secretVersionOf(created.Add(150 * time.Millisecond)); next != secretVersionOf(created)+1 {
-		t.Errorf("a key created when the wait ends has version %d, want %d", next, secretVersionOf(created)+1)
+	if next := secretVersionOf(created.Add(150 * time.Millisecond)); next != v+1 {
+		t.Errorf("a key created when the wait ends has version %d, want %d", next, v+1)
 	}
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -120,7 +121,10 @@ type apiKeyModel struct {
 	ExpiresAt types.String `tfsdk:"expires_at"`
 	KeyValue  types.String `tfsdk:"key_value"`
 
+	SecretVersion types.Int64 `tfsdk:"secret_version"`
+
 	RotateBefore    types.String `tfsdk:"rotate_before"`
+	RotationStatus  types.String `tfsdk:"rotation_status"`
 	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
 	Keepers         types.Map    `tfsdk:"keepers"`
 
@@ -162,6 +166,11 @@ func (r *apiKey) Schema(ctx context.Context, _ resource.SchemaRequest, resp *res
 			"expires_at":    schema.StringAttribute{Computed: true, PlanModifiers: keep},
 			"key_value":     schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: keep},
 			"rotate_before": schema.StringAttribute{Optional: true},
+			"secret_version": schema.Int64Attribute{
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"rotation_status": schema.StringAttribute{Computed: true},
 			"revoke_on_destroy": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
@@ -188,6 +197,8 @@ func (r *apiKey) Create(ctx context.Context, req resource.CreateRequest, resp *r
 	m.ID = types.StringValue(randomHex(16))
 	m.KeyValue = types.StringValue(randomHex(32))
 	m.CreatedAt = types.StringValue(now.Format(time.RFC3339))
+	m.SecretVersion = types.Int64Value(now.Unix())
+	m.RotationStatus = types.StringNull()
 	m.ExpiresAt = types.StringNull()
 	if !m.ExpiresIn.IsNull() && !m.ExpiresIn.IsUnknown() {
 		secs, _ := m.ExpiresIn.ValueBigFloat().Int64()
@@ -211,6 +222,9 @@ func (r *apiKey) Read(ctx context.Context, req resource.ReadRequest, resp *resou
 func (r *apiKey) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m apiKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if m.RotationStatus.IsUnknown() {
+		m.RotationStatus = types.StringNull() // as hellgate_api_key plans it
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
