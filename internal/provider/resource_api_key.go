@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
@@ -229,7 +230,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
 	attempted := r.data.now()
-	key, err := createKey(ctx, r.data.client, in)
+	key, err := r.data.client.CreateAPIKeyThroughStop(ctx, in)
 	if err != nil {
 		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
@@ -240,8 +241,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		u := unansweredCreate{in: in, from: attempted, until: r.data.now()}
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, &resp.State.Raw, req.Plan.Raw.Type())...)
+		c := unanswered.Create{In: in, From: attempted, Until: r.data.now()}
+		resp.Diagnostics.Append(recordUnansweredCreate(ctx, &plan, c, &resp.State.Raw, req.Plan.Raw.Type())...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
@@ -284,7 +285,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// identities gets one on its first refresh, and the framework requires
 	// one even when the key turns out to be gone.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-	if isPlaceholderID(state.ID.ValueString()) {
+	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
 		return
@@ -352,8 +353,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	if isPlaceholderID(state.ID.ValueString()) {
-		r.revokeUnconfirmed(ctx, &state, resp)
+	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
+		r.cleanUpUnansweredCreate(ctx, &state, resp)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {

@@ -20,6 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 )
 
 const (
@@ -67,7 +69,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	replacedByConfig := configReplaces(plan, state)
-	if isPlaceholderID(state.ID.ValueString()) {
+	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
 		planReplacement(resp, path.Root("id"))
 	} else {
