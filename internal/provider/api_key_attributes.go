@@ -69,13 +69,13 @@ var (
 	descExpiresIn = fmt.Sprintf("Seconds after creation at which Hellgate expires the key, from `1` to `%d` (90 days).", maxExpiresIn)
 )
 
-// applyAPIKey copies what Hellgate says about a key into the resource's
-// model, for the resource and for the list resource's results. It leaves
-// key_value alone: only the create response carries it. The provider-side
-// attributes (keepers, timeouts, rotate_before, revoke_on_destroy) are
-// left as they are, so m must already hold them typed as the schema has
-// them.
-func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
+// resourceModelFromAPI copies what Hellgate says about a key into m, the
+// resource's model, for the resource and for the list resource's results.
+// It leaves key_value alone: only the create response carries it. The
+// provider-side attributes (keepers, timeouts, rotate_before,
+// revoke_on_destroy) are left as they are, so m must already hold them
+// typed as the schema has them.
+func resourceModelFromAPI(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
 	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
 	m.ID = types.StringValue(k.ID)
 	m.Scopes = scopeSet
@@ -89,10 +89,10 @@ func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.D
 	return diags
 }
 
-// ephemeralModelFromAPIKey maps a newly created key to the ephemeral
+// ephemeralModelFromAPI maps a newly created key to the ephemeral
 // resource's result. scopes and expires_in stay as configured: Hellgate
 // grants exactly what was asked.
-func ephemeralModelFromAPIKey(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiKeyEphemeralModel {
+func ephemeralModelFromAPI(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiKeyEphemeralModel {
 	return apiKeyEphemeralModel{
 		ID:        types.StringValue(k.ID),
 		Scopes:    cfg.Scopes,
@@ -103,9 +103,9 @@ func ephemeralModelFromAPIKey(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiK
 	}
 }
 
-// apiKeyDataFromAPI maps a key from Hellgate to the data sources' model;
+// dataModelFromAPI maps a key from Hellgate to the data sources' model;
 // expired is judged by now, the provider clock.
-func apiKeyDataFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
+func dataModelFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
 	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
 	m := apiKeyDataModel{
 		ID:             types.StringValue(k.ID),

@@ -132,7 +132,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
-	m, diags := apiKeyDataFromAPI(ctx, key, d.data.now())
+	m, diags := dataModelFromAPI(ctx, key, d.data.now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

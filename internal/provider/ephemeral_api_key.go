@@ -163,7 +163,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if errors.Is(ctx.Err(), context.Canceled) {
 		// Terraform stopped the run while Hellgate made the key: nothing
 		// will use it, and a failed Open is never closed.
-		priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: ephemeralModelFromAPIKey(cfg, key).ExpiresAt.ValueString()}
+		priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: ephemeralModelFromAPI(cfg, key).ExpiresAt.ValueString()}
 		r.revoke(stop, priv, &resp.Diagnostics)
 		resp.Diagnostics.AddError("Ephemeral API Key Not Opened",
 			fmt.Sprintf("Terraform stopped the run while Hellgate made the ephemeral API key %s. Nothing will use it, "+
@@ -171,7 +171,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 
-	result := ephemeralModelFromAPIKey(cfg, key)
+	result := ephemeralModelFromAPI(cfg, key)
 	priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: result.ExpiresAt.ValueString()}
 	raw, err := json.Marshal(priv)
 	if err != nil {

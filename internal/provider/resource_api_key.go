@@ -252,7 +252,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "created API key", map[string]any{"id": key.ID})
 
 	// Everything Terraform needs is in the create response: no GET follows.
-	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
+	resp.Diagnostics.Append(resourceModelFromAPI(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	plan.RotationStatus = types.StringNull() // as planned: a new key is not due
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
@@ -306,7 +306,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// An expired key stays in state (Hellgate still returns it): the plan
 	// replaces it and says why, instead of recreating it as if it had been
 	// deleted outside Terraform.
-	resp.Diagnostics.Append(applyAPIKey(ctx, &state, key)...)
+	resp.Diagnostics.Append(resourceModelFromAPI(ctx, &state, key)...)
 	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.IsUnknown() {
 		// Imported, or written by a version without the attribute.
 		state.RevokeOnDestroy = types.BoolValue(true)
