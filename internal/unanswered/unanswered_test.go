@@ -173,8 +173,8 @@ func TestRecovery(t *testing.T) {
 			revoked: "orig", settled: true,
 		},
 		{
-			name: "the original, repeated at once in the same run (the ephemeral resource)",
-			c: func() Create { c := unmeasured(); c.RepeatedAtOnce = true; return c }(),
+			name:   "the original, repeated at once in the same run (the ephemeral resource)",
+			c:      func() Create { c := unmeasured(); c.RepeatedAtOnce = true; return c }(),
 			repeat: &hellgate.APIKey{ID: "orig", CreatedAt: t0}, repeated: t0.Add(time.Second),
 			revoked: "orig", settled: true,
 		},
@@ -221,8 +221,8 @@ func TestRecovery(t *testing.T) {
 		{
 			name: "repeat refused with 409: the create may still be in progress", c: measured(0, time.Second),
 			err: apiErr(409), repeated: later,
-			summary: "No Key Found Yet for an Unanswered Create",
-			details: []string{"was refused (", "409", "may still make its key", "look again later for a key with the scopes pci:tokens:read created since 2030-01-01T08:59:59Z"},
+			summary:    "No Key Found Yet for an Unanswered Create",
+			details:    []string{"was refused (", "409", "may still make its key", "look again later for a key with the scopes pci:tokens:read created since 2030-01-01T08:59:59Z"},
 			notDetails: []string{"Nothing is left"},
 		},
 		{
