@@ -153,7 +153,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	key, err := r.data.client.CreateAPIKeyThroughStop(ctx, in)
 	if err != nil {
 		if hellgate.MayHaveCommitted(err) {
-			r.recoverOpen(stop, unanswered.Create{In: in, From: attempted, Until: r.data.now(), RepeatedAtOnce: true}, &resp.Diagnostics)
+			r.recoverUnansweredOpen(stop, unanswered.Create{In: in, From: attempted, Until: r.data.now(), RepeatedAtOnce: true}, &resp.Diagnostics)
 		}
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create Ephemeral API Key", err),
 			apiErrorDetail("Hellgate did not create the ephemeral API key", err))
@@ -227,16 +227,16 @@ func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyP
 	tflog.Debug(ctx, "revoked ephemeral API key (or it was already gone)", map[string]any{"id": priv.ID})
 }
 
-// recoverOpen cleans up after a create that got no answer during Open: a
-// failed Open is never closed, so a key it made would stay live until it
-// expires. Unless the run was stopped (CreateAPIKeyThroughStop has then
+// recoverUnansweredOpen cleans up after a create that got no answer
+// during Open: a failed Open is never closed, so a key it made would stay
+// live until it expires. Unless the run was stopped (CreateAPIKeyThroughStop has then
 // repeated the create once already), it repeats the create with its
 // idempotency key and revokes the key Hellgate returns, with a time of its
 // own (the create's may be spent) but not past a stop: ctx is Open's own
 // context, and once Terraform stops the provider no listing starts. Where
 // that does not settle it, it warns with what may still be live and until
 // when, naming the keys that look like it, which it never revokes.
-func (r *apiKeyEphemeralResource) recoverOpen(ctx context.Context, c unanswered.Create, diags *diag.Diagnostics) {
+func (r *apiKeyEphemeralResource) recoverUnansweredOpen(ctx context.Context, c unanswered.Create, diags *diag.Diagnostics) {
 	var out unanswered.Outcome
 	var err error
 	if ctx.Err() == nil {

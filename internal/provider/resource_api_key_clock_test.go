@@ -30,7 +30,7 @@ func (s skewedClock) Now() time.Time { return s.Fake.Now().Add(s.by) }
 // clock. It is revoked but not taken for the original, and the original,
 // stamped 90 s before the window by the provider's clock, is found and
 // named, never revoked.
-func TestAccAPIKey_recoveryOnHellgatesClock(t *testing.T) {
+func TestAccAPIKey_unansweredOnHellgatesClock(t *testing.T) {
 	t.Parallel()
 	// Two and a half minutes later, by the provider's clock the repeat
 	// comes well after the window, and the new key is stamped within a

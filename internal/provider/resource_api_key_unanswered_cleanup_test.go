@@ -86,7 +86,7 @@ func recordOrphan(t *testing.T, c *testCluster, orphan *string, except ...string
 // is revoked (nobody received it). The original is then found only by
 // listing, so it is named, not revoked: it might be another resource's.
 // The apply converges with the new key in state.
-func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
+func TestAccAPIKey_unansweredAfterIdempotencyWindow(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -121,7 +121,7 @@ func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
 // idempotency records per credential, so repeating the create makes a new
 // key, which is revoked. The original, found only by listing, is named and
 // left alone.
-func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
+func TestAccAPIKey_unansweredUnderAnotherCredential(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -150,7 +150,7 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 // Two keys that both fit an unanswered create (same scopes and lifetime,
 // made while it was attempted): the provider revokes neither, names both,
 // and the apply goes on.
-func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
+func TestAccAPIKey_unansweredNeverGuesses(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -185,7 +185,7 @@ func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
 // The key of an unanswered create was revoked by hand before the retry, a
 // day later: the repeat makes a new key (revoked at once), the listing
 // finds nothing, and the apply goes on to create the key.
-func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
+func TestAccAPIKey_unansweredFindsNothing(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -211,7 +211,7 @@ func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
 // The same, retried at once under another credential: the repeat makes a
 // new key, revoked at once; the original, found by listing, is named and
 // left alone, and the apply goes on.
-func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
+func TestAccAPIKey_unansweredTooSoonToTell(t *testing.T) {
 	c := newTestCluster(t)
 	var orphan string
 	cfg, credKeyID := c.credentialConfig(t)
@@ -239,7 +239,7 @@ func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 // new key, which is revoked. Listing then finds the sibling in the attempt
 // window; it is in state and in use, so it is named in a warning and left
 // alone, and the apply converges.
-func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
+func TestAccAPIKey_unansweredSparesSibling(t *testing.T) {
 	t.Parallel()
 	for name, later := range map[string]time.Duration{"at once": 0, "after the window": 3 * time.Minute} {
 		t.Run(name, func(t *testing.T) {
@@ -296,7 +296,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 // create is still in progress, or the record holds another body) or 403
 // (this credential may not create keys). The key the create made is found
 // only by listing: it is named, never revoked, and the apply goes on.
-func TestAccAPIKey_recoveryRepeatRefused(t *testing.T) {
+func TestAccAPIKey_unansweredRepeatRefused(t *testing.T) {
 	t.Parallel()
 	for _, status := range []int{409, 403} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
@@ -333,7 +333,7 @@ func TestAccAPIKey_recoveryRepeatRefused(t *testing.T) {
 // the recovery stops before listing and keeps the placeholder. The next
 // recovery, another day later, names the original instead of reporting
 // that nothing is left, and the apply converges.
-func TestAccAPIKey_interruptedRecovery(t *testing.T) {
+func TestAccAPIKey_unansweredCleanUpInterrupted(t *testing.T) {
 	t.Parallel()
 	clk := newKeyClock()
 	c := newClockedCluster(t, clk)

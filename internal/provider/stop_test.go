@@ -37,7 +37,7 @@ func stopOnCreate(t *testing.T, c *testCluster, stop context.CancelFunc) string 
 // while its repeat is in flight, and the repeat is refused: the repeat's
 // answer is taken, but no listing starts after the stop, and the warning
 // says what to look for.
-func TestEphemeralRecovery_stopStartsNoListing(t *testing.T) {
+func TestEphemeralUnanswered_stopStartsNoListing(t *testing.T) {
 	c := newTestCluster(t)
 	ctx, stop := context.WithCancel(t.Context())
 	defer stop()
@@ -54,7 +54,7 @@ func TestEphemeralRecovery_stopStartsNoListing(t *testing.T) {
 	u.In = hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, ExpiresIn: &expiresIn, IdempotencyKey: hellgate.NewIdempotencyKey()}
 
 	var diags diag.Diagnostics
-	r.recoverOpen(ctx, u, &diags)
+	r.recoverUnansweredOpen(ctx, u, &diags)
 	if st := c.srv.Stats().Requests; st.Create != 1 || st.List != 0 {
 		t.Errorf("requests: %+v, want the one repeat and no listing after the stop", st)
 	}
