@@ -281,9 +281,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, atLeastDefault(timeout, defaultReadTimeout))
 	defer cancel()
 
-	// Recorded before anything else: a state written by a version without
-	// identities gets one on its first refresh, and the framework requires
-	// one even when the key turns out to be gone.
+	// Recorded before anything else: a state written by a Terraform
+	// without identities (before 1.12) gets one on its first refresh, and
+	// the framework requires one even when the key turns out to be gone.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
@@ -308,7 +308,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// deleted outside Terraform.
 	resp.Diagnostics.Append(resourceModelFromAPI(ctx, &state, key)...)
 	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.IsUnknown() {
-		// Imported, or written by a version without the attribute.
+		// Imported: the import leaves it null.
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
 	// Judged at the time recorded as the refresh time, which the next plan
@@ -337,8 +337,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		plan.RotationStatus = types.StringNull() // as planned by ModifyPlan
 	}
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
-	// A plan made with -refresh=false from a state without identity plans
-	// none; the framework requires one after an update.
+	// A plan made with -refresh=false from a state without identity (one
+	// written by a Terraform before 1.12) plans none; the framework
+	// requires one after an update.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
@@ -387,9 +388,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // atLeastDefault returns a read or delete timeout taken from state, or its
 // default def when that is longer. Read and Delete have no configuration:
 // they use the value saved by the last apply, which no configuration can
-// change once the resource is removed from it, and a state written before
-// timeouts under one second were refused may hold one. Too short a value
-// must not leave a key that can be neither refreshed nor revoked.
+// change once the resource is removed from it. Too short a value must not
+// leave a key that can be neither refreshed nor revoked.
 func atLeastDefault(timeout, def time.Duration) time.Duration {
 	return max(timeout, def)
 }

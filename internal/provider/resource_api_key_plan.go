@@ -261,8 +261,8 @@ func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.Mod
 // again while applying (a saved plan, possibly much later) sees the same
 // private state and so plans the same action; a time read from the clock
 // here could turn a planned update into a replacement, which Terraform
-// rejects as an inconsistent final plan. Without a refresh time (-refresh=false
-// on a state from an older version) the clock is used.
+// rejects as an inconsistent final plan. Without a refresh time in private
+// state the clock is used.
 func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateRefreshedAt)
 	if diags.HasError() || len(raw) == 0 {

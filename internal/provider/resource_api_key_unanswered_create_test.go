@@ -195,9 +195,8 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 }
 
 // A placeholder keeps the delete timeout it was written with, and no
-// later configuration can change it: one too short to clean up (as a
-// state written before timeouts under one second were refused may hold)
-// must not wedge every apply. The clean-up takes at least the default
+// later configuration can change it: one too short to clean up (1ns
+// stands for any such value) must not wedge every apply. The clean-up takes at least the default
 // delete timeout.
 func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
 	t.Parallel()
