@@ -173,3 +173,21 @@ func keyDataAttributes(id schema.StringAttribute) map[string]schema.Attribute {
 		"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 	}
 }
+
+// dataModelFromAPI maps a key from Hellgate to the data sources' model;
+// expired is judged by now, the provider clock.
+func dataModelFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
+	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
+	m := apiKeyDataModel{
+		ID:             types.StringValue(k.ID),
+		Scopes:         scopeSet,
+		CreatedAt:      types.StringValue(formatTime(k.CreatedAt)),
+		ExpiresAt:      expiresAtValue(k),
+		MaskedKeyValue: types.StringNull(),
+		Expired:        types.BoolValue(keyExpired(k, now)),
+	}
+	if k.MaskedKeyValue != "" {
+		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
+	}
+	return m, diags
+}

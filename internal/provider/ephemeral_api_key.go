@@ -263,3 +263,17 @@ func revokeFailedDetail(priv ephemeralKeyPrivate, cause string) string {
 		"Revoke it by hand if it must not live that long (DELETE /api/admin/api-keys/%s).\n\n%s",
 		priv.ID, priv.ExpiresAt, priv.ID, cause)
 }
+
+// ephemeralModelFromAPI maps a newly created key to the ephemeral
+// resource's result. scopes and expires_in stay as configured: Hellgate
+// grants exactly what was asked.
+func ephemeralModelFromAPI(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiKeyEphemeralModel {
+	return apiKeyEphemeralModel{
+		ID:        types.StringValue(k.ID),
+		Scopes:    cfg.Scopes,
+		ExpiresIn: cfg.ExpiresIn,
+		CreatedAt: types.StringValue(formatTime(k.CreatedAt)),
+		ExpiresAt: expiresAtValue(k),
+		KeyValue:  types.StringValue(k.KeyValue),
+	}
+}
