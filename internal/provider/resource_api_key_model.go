@@ -2,9 +2,9 @@ package provider
 
 // The model of hellgate_api_key, the mapping of Hellgate's key into it
 // (resourceModelFromAPI), and its decoding and encoding without the
-// framework's reflection: the one way the resource (Create, Read, Update, Delete, import,
-// the placeholder of an unanswered create) and the list resource read and
-// write the model. tfsdk's Get and Set walk the model struct by reflection
+// framework's reflection: the one way the resource (Create, Read, Update,
+// Delete, import, the placeholder of an unanswered create) and the list
+// resource read and write the model. tfsdk's Get and Set walk the model struct by reflection
 // on every call (parsing each field's tag) and check every value against
 // the schema again; a refresh or destroy of hundreds of keys does that for
 // each of them, and it was the largest share of the provider's own CPU time
