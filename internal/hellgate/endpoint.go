@@ -332,18 +332,18 @@ func (e *wrongEndpointError) Error() string {
 
 func (e *wrongEndpointError) Unwrap() error { return ErrWrongEndpoint }
 
-// unconfirmedNotFoundError is a 404 on a key's path whose check reached
+// undecidedNotFoundError is a 404 on a key's path whose check reached
 // no verdict. It unwraps to the check's error, not to the 404.
-type unconfirmedNotFoundError struct {
+type undecidedNotFoundError struct {
 	c        *Client
 	notFound *Error
 	check    error
 }
 
-func (e *unconfirmedNotFoundError) Error() string {
+func (e *undecidedNotFoundError) Error() string {
 	return fmt.Sprintf("%s %s answered %s, but the client could not confirm that this is Hellgate's own answer for a key that does not exist, "+
 		"so it is not taken to mean that the API key is gone; checking the endpoint failed: %v",
 		e.notFound.Method, e.c.requestURL(e.notFound.Path), e.notFound.answer(), e.check)
 }
 
-func (e *unconfirmedNotFoundError) Unwrap() error { return e.check }
+func (e *undecidedNotFoundError) Unwrap() error { return e.check }

@@ -59,3 +59,7 @@ func logTrace(ctx context.Context, msg string, fields map[string]any) {
 func logWarn(ctx context.Context, msg string, fields map[string]any) {
 	tflog.SubsystemWarn(ctx, logSubsystem, msg, fields)
 }
+
+func logInfo(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemInfo(ctx, logSubsystem, msg, fields)
+}

@@ -223,7 +223,7 @@ func (c *Client) confirmNotFound(ctx context.Context, err error) error {
 	case res.against != "":
 		return c.notHellgates(err, apiErr, res.against)
 	case res.err != nil:
-		return rejudged(err, &unconfirmedNotFoundError{c: c, notFound: apiErr, check: res.err})
+		return rejudged(err, &undecidedNotFoundError{c: c, notFound: apiErr, check: res.err})
 	case apiErr.shape != res.notFound || apiErr.shape.kind == bodyHTML:
 		// Evidence against what was learned: the next 404 checks again.
 		c.forget()

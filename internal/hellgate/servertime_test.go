@@ -87,7 +87,7 @@ func TestDeleteAPIKeyOnce(t *testing.T) {
 	requests.Store(0)
 	err := client.DeleteAPIKeyOnce(ctx, goneID)
 	if err == nil || IsNotFound(err) || requests.Load() != 1 {
-		t.Errorf("an unconfirmed 404: error %v (not found: %v) after %d requests, want an error that is not a not-found, after 1",
+		t.Errorf("an undecided 404: error %v (not found: %v) after %d requests, want an error that is not a not-found, after 1",
 			err, IsNotFound(err), requests.Load())
 	}
 }

@@ -1,11 +1,11 @@
 package provider
 
 // An API key's attributes as every object shows them: the descriptions the
-// resource, the ephemeral resource and the data sources share; every
-// mapping of Hellgate's API key into an object's model (the resource and
-// the list resource's results, the ephemeral resource, the data sources)
-// and of a configuration into a create request; how timestamps and
-// expiry are written; and the limits on expires_in and ids. The filters
+// resource, the ephemeral resource and the data sources share; the pieces
+// that every mapping of Hellgate's API key into an object's model uses
+// (each mapping, …FromAPI, is beside its model); a configuration turned
+// into a create request; how timestamps and expiry are written; and the
+// limits on expires_in and ids. The filters
 // that select keys are in key_filter.go.
 
 import (
@@ -68,58 +68,6 @@ var (
 	descScopes    = "What the key may do: a set of at least one scope, each one of " + scopeList() + "."
 	descExpiresIn = fmt.Sprintf("Seconds after creation at which Hellgate expires the key, from `1` to `%d` (90 days).", maxExpiresIn)
 )
-
-// applyAPIKey copies what Hellgate says about a key into the resource's
-// model, for the resource and for the list resource's results. It leaves
-// key_value alone: only the create response carries it. The provider-side
-// attributes (keepers, timeouts, rotate_before, revoke_on_destroy) are
-// left as they are, so m must already hold them typed as the schema has
-// them.
-func applyAPIKey(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
-	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
-	m.ID = types.StringValue(k.ID)
-	m.Scopes = scopeSet
-	m.CreatedAt = types.StringValue(formatTime(k.CreatedAt))
-	m.SecretVersion = types.Int64Value(secretVersionOf(k.CreatedAt))
-	m.ExpiresAt = expiresAtValue(k)
-	m.ExpiresIn = reconcileExpiresIn(m.ExpiresIn, k)
-	if m.KeyValue.IsUnknown() {
-		m.KeyValue = types.StringNull()
-	}
-	return diags
-}
-
-// ephemeralModelFromAPIKey maps a newly created key to the ephemeral
-// resource's result. scopes and expires_in stay as configured: Hellgate
-// grants exactly what was asked.
-func ephemeralModelFromAPIKey(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiKeyEphemeralModel {
-	return apiKeyEphemeralModel{
-		ID:        types.StringValue(k.ID),
-		Scopes:    cfg.Scopes,
-		ExpiresIn: cfg.ExpiresIn,
-		CreatedAt: types.StringValue(formatTime(k.CreatedAt)),
-		ExpiresAt: expiresAtValue(k),
-		KeyValue:  types.StringValue(k.KeyValue),
-	}
-}
-
-// apiKeyDataFromAPI maps a key from Hellgate to the data sources' model;
-// expired is judged by now, the provider clock.
-func apiKeyDataFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
-	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
-	m := apiKeyDataModel{
-		ID:             types.StringValue(k.ID),
-		Scopes:         scopeSet,
-		CreatedAt:      types.StringValue(formatTime(k.CreatedAt)),
-		ExpiresAt:      expiresAtValue(k),
-		MaskedKeyValue: types.StringNull(),
-		Expired:        types.BoolValue(keyExpired(k, now)),
-	}
-	if k.MaskedKeyValue != "" {
-		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
-	}
-	return m, diags
-}
 
 // createInput is the create request for the configured scopes and
 // expires_in: scopes sorted, so that the same configuration always sends

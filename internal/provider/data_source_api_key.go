@@ -132,7 +132,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 
-	m, diags := apiKeyDataFromAPI(ctx, key, d.data.now())
+	m, diags := dataModelFromAPI(ctx, key, d.data.now())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -172,4 +172,22 @@ func keyDataAttributes(id schema.StringAttribute) map[string]schema.Attribute {
 		"masked_key_value": schema.StringAttribute{MarkdownDescription: descMaskedKeyValue, Computed: true},
 		"expired":          schema.BoolAttribute{MarkdownDescription: descExpired, Computed: true},
 	}
+}
+
+// dataModelFromAPI maps a key from Hellgate to the data sources' model;
+// expired is judged by now, the provider clock.
+func dataModelFromAPI(ctx context.Context, k *hellgate.APIKey, now time.Time) (apiKeyDataModel, diag.Diagnostics) {
+	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
+	m := apiKeyDataModel{
+		ID:             types.StringValue(k.ID),
+		Scopes:         scopeSet,
+		CreatedAt:      types.StringValue(formatTime(k.CreatedAt)),
+		ExpiresAt:      expiresAtValue(k),
+		MaskedKeyValue: types.StringNull(),
+		Expired:        types.BoolValue(keyExpired(k, now)),
+	}
+	if k.MaskedKeyValue != "" {
+		m.MaskedKeyValue = types.StringValue(k.MaskedKeyValue)
+	}
+	return m, diags
 }

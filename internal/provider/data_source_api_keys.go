@@ -132,7 +132,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	keys = filterAPIKeys(keys, filter)
 	items := make([]apiKeyDataModel, 0, len(keys))
 	for i := range keys {
-		m, diags := apiKeyDataFromAPI(ctx, &keys[i], filter.now)
+		m, diags := dataModelFromAPI(ctx, &keys[i], filter.now)
 		resp.Diagnostics.Append(diags...)
 		items = append(items, m)
 	}

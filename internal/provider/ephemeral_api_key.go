@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -20,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
@@ -150,10 +150,10 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	// create whose answer was lost is replayed rather than made twice.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
 	attempted := r.data.now()
-	key, err := createKey(ctx, r.data.client, in)
+	key, err := r.data.client.CreateAPIKeyThroughStop(ctx, in)
 	if err != nil {
 		if hellgate.MayHaveCommitted(err) {
-			r.recoverOpen(stop, unansweredCreate{in: in, from: attempted, until: r.data.now(), repeatedAtOnce: true}, &resp.Diagnostics)
+			r.recoverUnansweredOpen(stop, unanswered.Create{In: in, From: attempted, Until: r.data.now(), RepeatedAtOnce: true}, &resp.Diagnostics)
 		}
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create Ephemeral API Key", err),
 			apiErrorDetail("Hellgate did not create the ephemeral API key", err))
@@ -163,7 +163,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if errors.Is(ctx.Err(), context.Canceled) {
 		// Terraform stopped the run while Hellgate made the key: nothing
 		// will use it, and a failed Open is never closed.
-		priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: ephemeralModelFromAPIKey(cfg, key).ExpiresAt.ValueString()}
+		priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: ephemeralModelFromAPI(cfg, key).ExpiresAt.ValueString()}
 		r.revoke(stop, priv, &resp.Diagnostics)
 		resp.Diagnostics.AddError("Ephemeral API Key Not Opened",
 			fmt.Sprintf("Terraform stopped the run while Hellgate made the ephemeral API key %s. Nothing will use it, "+
@@ -171,7 +171,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 
-	result := ephemeralModelFromAPIKey(cfg, key)
+	result := ephemeralModelFromAPI(cfg, key)
 	priv := ephemeralKeyPrivate{ID: key.ID, ExpiresAt: result.ExpiresAt.ValueString()}
 	raw, err := json.Marshal(priv)
 	if err != nil {
@@ -214,58 +214,46 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 // failure is a warning that names the key and its expiry. ctx is the
 // call's own context, which a stop cancels: until then the revoke has the
 // client's retries, within defaultDeleteTimeout; after a stop (before or
-// during the revoke) it is one attempt on a short timeout (revokeOwnKey).
+// during the revoke) it is one attempt on a short timeout
+// (hellgate.Client.RevokeAPIKeyThroughStop).
 func (r *apiKeyEphemeralResource) revoke(ctx context.Context, priv ephemeralKeyPrivate, diags *diag.Diagnostics) {
 	ctx, cancel := untilStopped(ctx, defaultDeleteTimeout)
 	defer cancel()
 
-	if err := revokeOwnKey(ctx, r.data.client, priv.ID); err != nil {
+	if err := r.data.client.RevokeAPIKeyThroughStop(ctx, priv.ID); err != nil {
 		diags.AddWarning("Unable to Revoke Ephemeral API Key", revokeFailedDetail(priv, err.Error()))
 		return
 	}
 	tflog.Debug(ctx, "revoked ephemeral API key (or it was already gone)", map[string]any{"id": priv.ID})
 }
 
-// recoverOpen cleans up after a create that got no answer during Open: a
-// failed Open is never closed, so a key it made would stay live until it
-// expires. Unless the run was stopped (createKey has then repeated the
-// create once already), it repeats the create with its idempotency key
-// and revokes the key Hellgate returns, with a time of its own (the
-// create's may be spent) but not past a stop: ctx is Open's own context,
-// and once Terraform stops the provider no listing starts. Where that does
-// not settle it, it warns with what may still be live and until when,
-// naming the keys that look like it, which it never revokes.
-func (r *apiKeyEphemeralResource) recoverOpen(ctx context.Context, u unansweredCreate, diags *diag.Diagnostics) {
-	var out recoveryOutcome
+// recoverUnansweredOpen cleans up after a create that got no answer
+// during Open: a failed Open is never closed, so a key it made would stay
+// live until it expires. Unless the run was stopped (CreateAPIKeyThroughStop has then
+// repeated the create once already), it repeats the create with its
+// idempotency key and revokes the key Hellgate returns, with a time of its
+// own (the create's may be spent) but not past a stop: ctx is Open's own
+// context, and once Terraform stops the provider no listing starts. Where
+// that does not settle it, it warns with what may still be live and until
+// when, naming the keys that look like it, which it never revokes.
+func (r *apiKeyEphemeralResource) recoverUnansweredOpen(ctx context.Context, c unanswered.Create, diags *diag.Diagnostics) {
+	var out unanswered.Outcome
 	var err error
 	if ctx.Err() == nil {
 		rctx, cancel := untilStopped(ctx, defaultDeleteTimeout)
 		defer cancel()
-		out, err = recoverUnansweredCreate(rctx, r.data.client, r.data.now, &u)
-		if err == nil && out.settled() {
+		out, err = recoverUnansweredCreate(rctx, r.data.client, r.data.now, &c)
+		if err == nil && out.Settled() {
 			return
 		}
 	} else {
-		u.measureClock(r.data.client)
+		measureClock(r.data.client, &c)
 	}
-	live := "until it expires"
-	if u.in.ExpiresIn != nil {
-		_, until := u.serverWindow()
-		live = "until " + formatTime(until.Add(time.Duration(*u.in.ExpiresIn)*time.Second)) + " at the latest, by Hellgate's clock"
-	}
-	what := fmt.Sprintf("Hellgate may have made an ephemeral API key with the scopes %s that nobody received, and the provider could not make sure "+
-		"it is revoked: it may stay live %s.", strings.Join(u.in.Scopes, ", "), live)
-	switch {
-	case len(out.similar) > 0:
-		what += " " + similarKeysDetail(u, out.similar)
-	default:
-		what += fmt.Sprintf(" Look for a key with these scopes created %s that nothing manages, and revoke it "+
-			"with the hellgate_revoke_api_key action.", u.window())
-	}
+	what := unanswered.EphemeralDetail(c, out)
 	if err != nil {
 		what = apiErrorDetail(strings.TrimSuffix(what, "."), err)
 	}
-	diags.AddWarning("Ephemeral API Key May Be Left Live", what)
+	diags.AddWarning(unanswered.EphemeralSummary, what)
 }
 
 // revokeFailedDetail says which key is still live and until when, so that
@@ -274,4 +262,18 @@ func revokeFailedDetail(priv ephemeralKeyPrivate, cause string) string {
 	return fmt.Sprintf("Hellgate did not revoke the ephemeral API key %s at the end of the run, so it stays live until it expires at %s. "+
 		"Revoke it by hand if it must not live that long (DELETE /api/admin/api-keys/%s).\n\n%s",
 		priv.ID, priv.ExpiresAt, priv.ID, cause)
+}
+
+// ephemeralModelFromAPI maps a newly created key to the ephemeral
+// resource's result. scopes and expires_in stay as configured: Hellgate
+// grants exactly what was asked.
+func ephemeralModelFromAPI(cfg apiKeyEphemeralModel, k *hellgate.APIKey) apiKeyEphemeralModel {
+	return apiKeyEphemeralModel{
+		ID:        types.StringValue(k.ID),
+		Scopes:    cfg.Scopes,
+		ExpiresIn: cfg.ExpiresIn,
+		CreatedAt: types.StringValue(formatTime(k.CreatedAt)),
+		ExpiresAt: expiresAtValue(k),
+		KeyValue:  types.StringValue(k.KeyValue),
+	}
 }

@@ -19,6 +19,8 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 )
 
 var (
@@ -283,7 +285,7 @@ func stateMatchesMock(t *testing.T, tf *terraformCLI, c *testCluster) int {
 			continue
 		}
 		id, _ := r.Values["id"].(string)
-		if r.Tainted || isPlaceholderID(id) {
+		if r.Tainted || unanswered.IsPlaceholderID(id) {
 			t.Errorf("%s is tainted (id %s): a create was recorded as unanswered", r.Address, id)
 		}
 		inState = append(inState, id)

@@ -168,7 +168,7 @@ func listResult(ctx context.Context, req list.ListRequest, k *hellgate.APIKey, n
 	// rotate_before) stay null; key_value is never listed.
 	m := nullAPIKeyModel()
 	m.RevokeOnDestroy = types.BoolValue(true)
-	result.Diagnostics.Append(applyAPIKey(ctx, &m, k)...)
+	result.Diagnostics.Append(resourceModelFromAPI(ctx, &m, k)...)
 	result.Diagnostics.Append(m.writeTo(ctx, &result.Resource.Raw, result.Resource.Schema.Type().TerraformType(ctx))...)
 	return result
 }

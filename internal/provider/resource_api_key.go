@@ -1,28 +1,24 @@
 package provider
 
-// The hellgate_api_key resource: its schema, create, read, update, delete
-// and import. The plan, and the recovery of creates that got no answer,
-// are in resource_api_key_plan.go and resource_api_key_recovery.go.
+// The hellgate_api_key resource: its model, create, read (with the refresh
+// time that plans judge expiry by), update, delete and import. Its schema
+// is in resource_api_key_schema.go, its plan in resource_api_key_plan.go,
+// and the placeholder of a create that got no answer in
+// resource_api_key_unanswered.go.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/validators"
 )
 
@@ -35,12 +31,6 @@ var (
 	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
 )
 
-// rotate_before's bounds: a second, up to the longest expires_in.
-const (
-	minRotateBefore = time.Second
-	maxRotateBefore = maxExpiresIn * time.Second
-)
-
 // NewAPIKeyResource returns the hellgate_api_key resource.
 func NewAPIKeyResource() resource.Resource {
 	return &apiKeyResource{}
@@ -50,141 +40,8 @@ type apiKeyResource struct {
 	data *providerData
 }
 
-type apiKeyModel struct {
-	ID        types.String `tfsdk:"id"`
-	Scopes    types.Set    `tfsdk:"scopes"`
-	ExpiresIn types.Number `tfsdk:"expires_in"`
-	CreatedAt types.String `tfsdk:"created_at"`
-	ExpiresAt types.String `tfsdk:"expires_at"`
-	KeyValue  types.String `tfsdk:"key_value"`
-
-	SecretVersion types.Int64 `tfsdk:"secret_version"`
-
-	RotateBefore    types.String `tfsdk:"rotate_before"`
-	RotationStatus  types.String `tfsdk:"rotation_status"`
-	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
-	Keepers         types.Map    `tfsdk:"keepers"`
-
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
-}
-
-func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "An API key of a Hellgate Guardian cluster, with the scopes a service needs. " +
-			"The key's secret, `key_value`, is returned by Hellgate only when the key is created; " +
-			"the provider keeps it in state (as a sensitive value) so it can be passed to a secret store or another resource. " +
-			"Changing `scopes`, `expires_in` or `keepers` replaces the key: a new key is created and the old one revoked.\n\n" +
-			"A plan replaces a key that has expired, and with `rotate_before` one that is about to; " +
-			"with `lifecycle { create_before_destroy = true }` the new key exists before the old one is revoked. " +
-			"Run `terraform apply` regularly (more often than `rotate_before`) to rotate keys on time.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: descID,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"scopes": schema.SetAttribute{
-				MarkdownDescription: descScopes + " Changing it replaces the key, so that a secret already handed out never gains privileges.",
-				ElementType:         types.StringType,
-				Required:            true,
-				Validators:          validators.ScopeSet(),
-				PlanModifiers:       []planmodifier.Set{setplanmodifier.RequiresReplace()},
-			},
-			"expires_in": schema.NumberAttribute{
-				MarkdownDescription: descExpiresIn + " Omit it for a key that never expires. Changing it replaces the key.",
-				Optional:            true,
-				Validators:          []validator.Number{validators.Seconds(1, maxExpiresIn)},
-				PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: descCreatedAt,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"expires_at": schema.StringAttribute{
-				MarkdownDescription: descExpiresAt,
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"key_value": schema.StringAttribute{
-				MarkdownDescription: descKeyValue + ". " +
-					"Hellgate returns it only when the key is created, so it is known after the first apply and kept in state; " +
-					"for an imported key it is null, unless the import was given the key's secret (see Import).",
-				Computed:      true,
-				Sensitive:     true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"secret_version": schema.Int64Attribute{
-				MarkdownDescription: "A version number for the key's secret, for a secret store's write-only version argument " +
-					"(such as `data_json_wo_version` or `secret_string_wo_version`): it changes exactly when the key is replaced, " +
-					"is larger for every new key than for the key it replaces, and fits a 32-bit signed integer until 2041. " +
-					"It counts quarter seconds of Hellgate's `created_at` since 2024-01-01T00:00:00Z, plus one " +
-					"(a key created earlier has `1`). A plan of a key made less than a quarter second ago waits out the rest of it, " +
-					"so that the key's successor is always in a later one; any other plan does not wait.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"rotate_before": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Replace the key once it is this close to `expires_at`: a duration such as `\"720h\"` "+
-					"(units `s`, `m`, `h`), from `%s` to `%s`, and shorter than `expires_in`. Requires `expires_in`. "+
-					"The replacement is planned by the first `terraform plan` or `terraform apply` that runs inside that window, "+
-					"with a warning that gives the reason (a plan with `-refresh=false` judges by the time of the last refresh); "+
-					"combine it with `lifecycle { create_before_destroy = true }` "+
-					"so that the new key exists before the old one is revoked. Changing it alone does not replace the key. "+
-					"Without it, a plan warns about a key within %s of its expiry, or within the last quarter of its life "+
-					"if that is shorter (the last 6 hours of a key that lives a day), and replaces a key that has expired.",
-					minRotateBefore, maxRotateBefore, "7 days"),
-				Optional:   true,
-				Validators: []validator.String{validators.Duration(minRotateBefore, maxRotateBefore)},
-			},
-			"rotation_status": schema.StringAttribute{
-				MarkdownDescription: "What the last refresh found due: `\"rotation_due\"` once the key is within `rotate_before` of `expires_at`, " +
-					"`\"expired\"` once `expires_at` has passed, and null while nothing is due (always, for a key that never expires). " +
-					"Every refresh sets it by the provider's clock and the `rotate_before` in state, so `terraform plan -refresh-only` " +
-					"(what drift detection and health checks run) shows a key that has become due as a change of this attribute, " +
-					"while ordinary runs show nothing. The plan that replaces a due key plans it null, since a new key is not due; " +
-					"a `check` block can assert `rotation_status == null`.",
-				Computed: true,
-			},
-			"revoke_on_destroy": schema.BoolAttribute{
-				MarkdownDescription: "Whether destroying or replacing the key revokes it on Hellgate at once. Defaults to `true`. " +
-					"Set to `false`, the old key is left to expire on its own (at its `expires_at`), so that services still " +
-					"holding it keep working until they pick up the new one; Hellgate cannot shorten a key's life after creation. " +
-					"Allowed only together with `expires_in`, so that a key that never expires is never abandoned. " +
-					"Changing it does not replace the key; it applies to the key in state once applied.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"keepers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary strings that, when any of them changes, replace the key: a new key is created " +
-					"and the old one revoked (with `lifecycle { create_before_destroy = true }`, the new key exists first). " +
-					"Feed it what a rotation should follow, such as a release version or a date bumped by a scheduled job. " +
-					"Adding, changing or removing a value replaces the key; null and an empty map are the same. " +
-					"Nothing is sent to Hellgate. Null for an imported key, so a configuration without `keepers` plans no change.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				PlanModifiers: []planmodifier.Map{keepersRequireReplace()},
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create: true, Read: true, Delete: true,
-				CreateDescription: fmt.Sprintf("How long creating the key may take, retries included, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
-					"Defaults to `\"%s\"`.", defaultCreateTimeout),
-				ReadDescription: fmt.Sprintf("How long reading the key during a refresh may take, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
-					"Defaults to `\"%[1]s\"`; a shorter value still allows a refresh `\"%[1]s\"`, since a refresh uses the value in state, "+
-					"which no configuration can change once the resource is removed from it.", defaultReadTimeout),
-				DeleteDescription: fmt.Sprintf("How long revoking the key may take, as a duration of at least one second such as `\"30s\"` or `\"10m\"`. "+
-					"Defaults to `\"%[1]s\"`; a shorter value still allows a revoke `\"%[1]s\"`. A destroy uses the value in state, so a change applies "+
-					"to destroys after the next apply has saved it, and none applies once the resource is removed from the configuration.", defaultDeleteTimeout),
-			}),
-		},
-	}
 }
 
 // ConfigValidators holds the rules that tie rotate_before and
@@ -229,7 +86,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// create whose answer was lost can be recovered by a later run.
 	in.IdempotencyKey = hellgate.NewIdempotencyKey()
 	attempted := r.data.now()
-	key, err := createKey(ctx, r.data.client, in)
+	key, err := r.data.client.CreateAPIKeyThroughStop(ctx, in)
 	if err != nil {
 		if !hellgate.MayHaveCommitted(err) {
 			resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
@@ -240,8 +97,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// to find it again: Terraform records this object as tainted, and
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
-		u := unansweredCreate{in: in, from: attempted, until: r.data.now()}
-		resp.Diagnostics.Append(recordUnconfirmedCreate(ctx, &plan, u, &resp.State.Raw, req.Plan.Raw.Type())...)
+		c := unanswered.Create{In: in, From: attempted, Until: r.data.now()}
+		resp.Diagnostics.Append(recordUnansweredCreate(ctx, &plan, c, &resp.State.Raw, req.Plan.Raw.Type())...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),
 			apiErrorDetail("Hellgate did not confirm that it created the API key. The attempt is recorded in state (as tainted); "+
@@ -251,7 +108,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "created API key", map[string]any{"id": key.ID})
 
 	// Everything Terraform needs is in the create response: no GET follows.
-	resp.Diagnostics.Append(applyAPIKey(ctx, &plan, key)...)
+	resp.Diagnostics.Append(resourceModelFromAPI(ctx, &plan, key)...)
 	plan.KeyValue = types.StringValue(key.KeyValue)
 	plan.RotationStatus = types.StringNull() // as planned: a new key is not due
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
@@ -278,11 +135,11 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	ctx, cancel := context.WithTimeout(ctx, atLeastDefault(timeout, defaultReadTimeout))
 	defer cancel()
 
-	// Recorded before anything else: a state written by a version without
-	// identities gets one on its first refresh, and the framework requires
-	// one even when the key turns out to be gone.
+	// Recorded before anything else: a state written by a Terraform
+	// without identities (before 1.12) gets one on its first refresh, and
+	// the framework requires one even when the key turns out to be gone.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-	if isPlaceholderID(state.ID.ValueString()) {
+	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
 		// A create that got no answer: nothing to read until Delete has
 		// cleaned it up (the object is tainted and will be replaced).
 		return
@@ -303,9 +160,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// An expired key stays in state (Hellgate still returns it): the plan
 	// replaces it and says why, instead of recreating it as if it had been
 	// deleted outside Terraform.
-	resp.Diagnostics.Append(applyAPIKey(ctx, &state, key)...)
+	resp.Diagnostics.Append(resourceModelFromAPI(ctx, &state, key)...)
 	if state.RevokeOnDestroy.IsNull() || state.RevokeOnDestroy.IsUnknown() {
-		// Imported, or written by a version without the attribute.
+		// Imported: the import leaves it null.
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
 	// Judged at the time recorded as the refresh time, which the next plan
@@ -315,6 +172,29 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(state.writeTo(ctx, &resp.State.Raw, req.State.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, now)...)
+}
+
+// privateRefreshedAt is the private-state key holding the provider
+// clock's time at the last refresh (or create). Plans decide about expiry
+// by it rather than by the clock (planTime), so that the plan Terraform
+// makes again while applying a saved plan reaches the same decision.
+const privateRefreshedAt = "refreshed_at"
+
+// privateState is the part of the framework's private state that
+// setRefreshedAt and the plan's planTime use.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func setRefreshedAt(ctx context.Context, private privateState, now time.Time) diag.Diagnostics {
+	raw, err := json.Marshal(now.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Unable to Record Refresh Time", err.Error()+" "+bugReport)
+		return diags
+	}
+	return private.SetKey(ctx, privateRefreshedAt, raw)
 }
 
 // Update only ever changes provider-side settings (rotate_before,
@@ -334,8 +214,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		plan.RotationStatus = types.StringNull() // as planned by ModifyPlan
 	}
 	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State.Raw, req.Plan.Raw.Type())...)
-	// A plan made with -refresh=false from a state without identity plans
-	// none; the framework requires one after an update.
+	// A plan made with -refresh=false from a state without identity (one
+	// written by a Terraform before 1.12) plans none; the framework
+	// requires one after an update.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 }
 
@@ -350,8 +231,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	if isPlaceholderID(state.ID.ValueString()) {
-		r.revokeUnconfirmed(ctx, &state, resp)
+	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
+		r.cleanUpUnansweredCreate(ctx, &state, resp)
 		return
 	}
 	if !state.RevokeOnDestroy.IsNull() && !state.RevokeOnDestroy.ValueBool() {
@@ -384,9 +265,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // atLeastDefault returns a read or delete timeout taken from state, or its
 // default def when that is longer. Read and Delete have no configuration:
 // they use the value saved by the last apply, which no configuration can
-// change once the resource is removed from it, and a state written before
-// timeouts under one second were refused may hold one. Too short a value
-// must not leave a key that can be neither refreshed nor revoked.
+// change once the resource is removed from it. Too short a value must not
+// leave a key that can be neither refreshed nor revoked.
 func atLeastDefault(timeout, def time.Duration) time.Duration {
 	return max(timeout, def)
 }

@@ -7,12 +7,10 @@ package provider
 // attempt window by Hellgate's clock.
 
 import (
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
 )
 
@@ -32,7 +30,7 @@ func (s skewedClock) Now() time.Time { return s.Fake.Now().Add(s.by) }
 // clock. It is revoked but not taken for the original, and the original,
 // stamped 90 s before the window by the provider's clock, is found and
 // named, never revoked.
-func TestAccAPIKey_recoveryOnHellgatesClock(t *testing.T) {
+func TestAccAPIKey_unansweredOnHellgatesClock(t *testing.T) {
 	t.Parallel()
 	// Two and a half minutes later, by the provider's clock the repeat
 	// comes well after the window, and the new key is stamped within a
@@ -76,46 +74,4 @@ func recoverOnHellgatesClock(t *testing.T, later time.Duration) {
 		t.Errorf("%d keys after the recovery, want the one in state", n)
 	}
 	tf.mustDestroy()
-}
-
-// The time rule, one case a row: whether the key a repeat returned is
-// taken for the original, and whether a key is named as one the create
-// may have made.
-func TestUnansweredCreate_timeRule(t *testing.T) {
-	t0 := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
-	window := unansweredCreate{from: t0, until: t0.Add(time.Second)}
-	measured := func(minOff, maxOff time.Duration) unansweredCreate {
-		u := window
-		u.offset, u.offsetKnown = hellgate.ClockOffset{Min: minOff, Max: maxOff}, true
-		return u
-	}
-	for _, tc := range []struct {
-		name      string
-		u         unansweredCreate
-		createdAt time.Time // by Hellgate's clock
-		repeated  time.Time // by the provider's clock
-		within    bool
-		before    bool
-	}{
-		{"same clocks, the original, repeat an hour later", measured(0, time.Second), t0, t0.Add(time.Hour), true, true},
-		{"same clocks, a new key made by the repeat", measured(0, time.Second), t0.Add(time.Hour), t0.Add(time.Hour), false, false},
-		{"Hellgate 90 s behind, the original", measured(-90*time.Second, -89*time.Second), t0.Add(-90 * time.Second), t0.Add(2 * time.Minute), true, true},
-		{"Hellgate 90 s behind, a new key two minutes later", measured(-90*time.Second, -89*time.Second), t0.Add(30 * time.Second), t0.Add(2 * time.Minute), false, false},
-		{"Hellgate 90 s ahead, the original", measured(90*time.Second, 91*time.Second), t0.Add(90 * time.Second), t0.Add(2 * time.Minute), true, true},
-		{"Hellgate 90 s ahead, a new key at once", measured(90*time.Second, 91*time.Second), t0.Add(95 * time.Second), t0.Add(5 * time.Second), false, false},
-		{"offset unknown: nothing is proved before the repeat", window, t0, t0.Add(time.Hour), true, false},
-		{"offset unknown: a minute either way", window, t0.Add(-61 * time.Second), t0.Add(time.Hour), false, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.u.madeWithin(tc.createdAt); got != tc.within {
-				t.Errorf("madeWithin(%s) = %v, want %v (window %s)", tc.createdAt.Format(time.RFC3339), got, tc.within, tc.u.window())
-			}
-			if got := tc.u.madeBefore(tc.createdAt, tc.repeated); got != tc.before {
-				t.Errorf("madeBefore(%s, %s) = %v, want %v", tc.createdAt.Format(time.RFC3339), tc.repeated.Format(time.RFC3339), got, tc.before)
-			}
-		})
-	}
-	if w := window.window(); !strings.Contains(w, "by this machine's clock") {
-		t.Errorf("a window with no measured offset does not say whose clock it is on: %s", w)
-	}
 }

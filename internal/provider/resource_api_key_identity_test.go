@@ -1,8 +1,9 @@
 package provider
 
 // Acceptance tests of hellgate_api_key's identity ({ id }): recorded on
-// create, read and import, import by identity, and a state written before
-// identities upgrading with an empty plan.
+// create, read and import, import by identity, and a state without
+// identity (written by a Terraform before 1.12) gaining one with an empty
+// plan.
 
 import (
 	"context"
@@ -136,10 +137,10 @@ import {
 	}
 }
 
-// A state written by the provider before it had identities (the same
-// resource, serving no identity schema) upgrades without a change: the
-// first plan under this provider is empty, and the refresh records the
-// identity.
+// A state without identity, as a Terraform before 1.12 writes it (staged
+// here by the same resource serving no identity schema), gains one without
+// a change: the first plan with identities is empty, and the refresh
+// records the identity.
 func TestAccAPIKeyIdentity_upgradeFromStateWithoutIdentity(t *testing.T) {
 	c := newTestCluster(t)
 	cfg := apiKeyConfig(c, `["pci:tokens:read"]`, "  expires_in = 3600")
@@ -174,8 +175,8 @@ func TestAccAPIKeyIdentity_goneBeforeFirstRefresh(t *testing.T) {
 	})
 }
 
-// upgradeTest applies cfg with the provider as it was before identities,
-// checks that the state has no identity and runs before on it, then runs
+// upgradeTest applies cfg with the provider serving no identity schema,
+// as a Terraform before 1.12 sees it, checks that the state has no identity and runs before on it, then runs
 // next, which applies cfg with this provider, and after it checks that the
 // destroy left no key on the mock.
 func (c *testCluster) upgradeTest(t *testing.T, cfg string, before statecheck.StateCheck, next resource.TestStep) {
@@ -211,10 +212,10 @@ func noIdentity(addr string) statecheck.StateCheck {
 	})
 }
 
-// factoriesWithoutIdentity serves the provider as it was before resource
-// identity: the same objects and schemas, but hellgate_api_key declares no
+// factoriesWithoutIdentity serves the provider as a Terraform before 1.12
+// sees it: the same objects and schemas, but hellgate_api_key declares no
 // identity schema (so Terraform stores none), and there are no list
-// resources or actions. It writes the state the previous release wrote.
+// resources or actions. It writes the state such a Terraform writes.
 func factoriesWithoutIdentity(t *testing.T) map[string]func() (tfprotov6.ProviderServer, error) {
 	t.Helper()
 	p, ok := New("test")().(*hellgateProvider)

@@ -1,9 +1,10 @@
 package provider
 
-// Decoding and encoding hellgate_api_key's object without the framework's
-// reflection: the one way the resource (Create, Read, Update, Delete, import,
-// the placeholder of an unanswered create) and the list resource read and
-// write the model. tfsdk's Get and Set walk the model struct by reflection
+// The model of hellgate_api_key, the mapping of Hellgate's key into it
+// (resourceModelFromAPI), and its decoding and encoding without the
+// framework's reflection: the one way the resource (Create, Read, Update,
+// Delete, import, the placeholder of an unanswered create) and the list
+// resource read and write the model. tfsdk's Get and Set walk the model struct by reflection
 // on every call (parsing each field's tag) and check every value against
 // the schema again; a refresh or destroy of hundreds of keys does that for
 // each of them, and it was the largest share of the provider's own CPU time
@@ -21,7 +22,29 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 )
+
+// apiKeyModel is hellgate_api_key's object: a plan, a state, or a list
+// result's resource.
+type apiKeyModel struct {
+	ID        types.String `tfsdk:"id"`
+	Scopes    types.Set    `tfsdk:"scopes"`
+	ExpiresIn types.Number `tfsdk:"expires_in"`
+	CreatedAt types.String `tfsdk:"created_at"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	KeyValue  types.String `tfsdk:"key_value"`
+
+	SecretVersion types.Int64 `tfsdk:"secret_version"`
+
+	RotateBefore    types.String `tfsdk:"rotate_before"`
+	RotationStatus  types.String `tfsdk:"rotation_status"`
+	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
+	Keepers         types.Map    `tfsdk:"keepers"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
 
 // The attribute types of hellgate_api_key's schema.
 var (
@@ -53,6 +76,42 @@ func apiKeyModelFrom(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.
 	m.RotationStatus = decodeAttr[types.String](ctx, attrs, "rotation_status", types.StringType, &diags)
 	m.Timeouts = decodeAttr[timeouts.Value](ctx, attrs, "timeouts", timeoutsBlockTy, &diags)
 	return m, diags
+}
+
+// planAttributes are the attributes ModifyPlan decides by. Reading them
+// from the object as Terraform sent it costs a fraction of decoding the
+// whole object into apiKeyModel, or of reading them one by one by path,
+// which a plan of hundreds of keys does for every key.
+type planAttributes struct {
+	ID            types.String
+	SecretVersion types.Int64
+	Scopes        types.Set
+	ExpiresIn     types.Number
+	ExpiresAt     types.String
+	RotateBefore  types.String
+	Keepers       types.Map
+}
+
+func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes, diag.Diagnostics) {
+	attrs, diags := objectAttributes(raw)
+	if diags.HasError() {
+		return planAttributes{}, diags
+	}
+	return decodePlanAttributes(ctx, attrs, &diags), diags
+}
+
+// decodePlanAttributes decodes the planAttributes of attrs, the attributes
+// of an object of hellgate_api_key; apiKeyModelFrom decodes the rest.
+func decodePlanAttributes(ctx context.Context, attrs map[string]tftypes.Value, diags *diag.Diagnostics) planAttributes {
+	return planAttributes{
+		ID:            decodeAttr[types.String](ctx, attrs, "id", types.StringType, diags),
+		SecretVersion: decodeAttr[types.Int64](ctx, attrs, "secret_version", types.Int64Type, diags),
+		Scopes:        decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, diags),
+		ExpiresIn:     decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, diags),
+		ExpiresAt:     decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, diags),
+		RotateBefore:  decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, diags),
+		Keepers:       decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, diags),
+	}
 }
 
 // objectAttributes splits a known object of hellgate_api_key (a plan,
@@ -184,4 +243,24 @@ func nullAPIKeyModel() apiKeyModel {
 		Keepers:         types.MapNull(types.StringType),
 		Timeouts:        timeouts.Value{Object: types.ObjectNull(timeoutsAttrTypes())},
 	}
+}
+
+// resourceModelFromAPI copies what Hellgate says about a key into m, the
+// resource's model, for the resource and for the list resource's results.
+// It leaves key_value alone: only the create response carries it. The
+// provider-side attributes (keepers, timeouts, rotate_before,
+// revoke_on_destroy) are left as they are, so m must already hold them
+// typed as the schema has them.
+func resourceModelFromAPI(ctx context.Context, m *apiKeyModel, k *hellgate.APIKey) diag.Diagnostics {
+	scopeSet, diags := types.SetValueFrom(ctx, types.StringType, k.Scopes)
+	m.ID = types.StringValue(k.ID)
+	m.Scopes = scopeSet
+	m.CreatedAt = types.StringValue(formatTime(k.CreatedAt))
+	m.SecretVersion = types.Int64Value(secretVersionOf(k.CreatedAt))
+	m.ExpiresAt = expiresAtValue(k)
+	m.ExpiresIn = reconcileExpiresIn(m.ExpiresIn, k)
+	if m.KeyValue.IsUnknown() {
+		m.KeyValue = types.StringNull()
+	}
+	return diags
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 )
 
 const (
@@ -28,12 +30,6 @@ const (
 	// key that lives less than four times as long is warned about in the
 	// last quarter of its life instead (see warningWindow).
 	expiryWarningWindow = 7 * 24 * time.Hour
-
-	// privateRefreshedAt is the private-state key holding the provider
-	// clock's time at the last refresh (or create). Plans decide about
-	// expiry by it rather than by the clock, so that the plan Terraform
-	// makes again while applying a saved plan reaches the same decision.
-	privateRefreshedAt = "refreshed_at"
 )
 
 // ModifyPlan refines Terraform's plan of a key in a few steps: a destroy
@@ -70,7 +66,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	// must not be stamped within the key's secret_version step.
 	r.waitOutSecretVersionStep(ctx, state.SecretVersion)
 	replacedByConfig := configReplaces(plan, state)
-	if isPlaceholderID(state.ID.ValueString()) {
+	if unanswered.IsPlaceholderID(state.ID.ValueString()) {
 		// Even if someone untainted it, a placeholder is never kept.
 		planReplacement(resp, path.Root("id"))
 	} else {
@@ -207,42 +203,6 @@ func planReplacement(resp *resource.ModifyPlanResponse, because path.Path) {
 	resp.RequiresReplace = append(resp.RequiresReplace, because)
 }
 
-// planAttributes are the attributes ModifyPlan decides by. Reading them
-// from the object as Terraform sent it costs a fraction of decoding the
-// whole object into apiKeyModel, or of reading them one by one by path,
-// which a plan of hundreds of keys does for every key.
-type planAttributes struct {
-	ID            types.String
-	SecretVersion types.Int64
-	Scopes        types.Set
-	ExpiresIn     types.Number
-	ExpiresAt     types.String
-	RotateBefore  types.String
-	Keepers       types.Map
-}
-
-func readPlanAttributes(ctx context.Context, raw tftypes.Value) (planAttributes, diag.Diagnostics) {
-	attrs, diags := objectAttributes(raw)
-	if diags.HasError() {
-		return planAttributes{}, diags
-	}
-	return decodePlanAttributes(ctx, attrs, &diags), diags
-}
-
-// decodePlanAttributes decodes the planAttributes of attrs, the attributes
-// of an object of hellgate_api_key; apiKeyModelFrom decodes the rest.
-func decodePlanAttributes(ctx context.Context, attrs map[string]tftypes.Value, diags *diag.Diagnostics) planAttributes {
-	return planAttributes{
-		ID:            decodeAttr[types.String](ctx, attrs, "id", types.StringType, diags),
-		SecretVersion: decodeAttr[types.Int64](ctx, attrs, "secret_version", types.Int64Type, diags),
-		Scopes:        decodeAttr[types.Set](ctx, attrs, "scopes", stringSetType, diags),
-		ExpiresIn:     decodeAttr[types.Number](ctx, attrs, "expires_in", types.NumberType, diags),
-		ExpiresAt:     decodeAttr[types.String](ctx, attrs, "expires_at", types.StringType, diags),
-		RotateBefore:  decodeAttr[types.String](ctx, attrs, "rotate_before", types.StringType, diags),
-		Keepers:       decodeAttr[types.Map](ctx, attrs, "keepers", stringMapType, diags),
-	}
-}
-
 // modifyDestroyPlan says in a destroy plan that a key with
 // revoke_on_destroy = false stays valid until it expires.
 func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -264,8 +224,8 @@ func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.Mod
 // again while applying (a saved plan, possibly much later) sees the same
 // private state and so plans the same action; a time read from the clock
 // here could turn a planned update into a replacement, which Terraform
-// rejects as an inconsistent final plan. Without a refresh time (-refresh=false
-// on a state from an older version) the clock is used.
+// rejects as an inconsistent final plan. Without a refresh time in private
+// state the clock is used.
 func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
 	raw, diags := private.GetKey(ctx, privateRefreshedAt)
 	if diags.HasError() || len(raw) == 0 {
@@ -280,23 +240,6 @@ func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (ti
 		return r.data.now(), nil
 	}
 	return t, nil
-}
-
-// privateState is the part of the framework's private state that planTime
-// and setRefreshedAt use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func setRefreshedAt(ctx context.Context, private privateState, now time.Time) diag.Diagnostics {
-	raw, err := json.Marshal(now.UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Unable to Record Refresh Time", err.Error()+" "+bugReport)
-		return diags
-	}
-	return private.SetKey(ctx, privateRefreshedAt, raw)
 }
 
 // keepersRequireReplace replaces the key when keepers change.

@@ -15,9 +15,9 @@ import (
 )
 
 // The values of rotation_status. Nothing due is null rather than a value
-// of its own, so that a state written before the attribute existed, an
-// imported key and a new key all hold what a refresh of a key that is not
-// due gives, and no run shows a change until a key becomes due.
+// of its own, so that an imported key and a new key hold what a refresh
+// of a key that is not due gives, and no run shows a change until a key
+// becomes due.
 const (
 	rotationStatusDue     = "rotation_due"
 	rotationStatusExpired = "expired"

@@ -10,7 +10,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -89,25 +88,6 @@ func TestAccAPIKey_rotationStatusRefreshOnly(t *testing.T) {
 	if st := c.srv.Stats().Requests; st.Create != 3 || st.Delete != 2 {
 		t.Errorf("requests: %+v, want 3 creates and 2 deletes", st)
 	}
-}
-
-// A state written before rotation_status existed has no such attribute: a
-// refresh-only plan of a key that is not due shows no change, and one that
-// is due shows the attribute's change.
-func TestAccAPIKey_rotationStatusUpgradedState(t *testing.T) {
-	t.Parallel()
-	clock := newKeyClock()
-	c := newClockedCluster(t, clock)
-	tf := initCLI(t, c, cliKeyConfig(rotationStatusBody), WithClock(clock))
-	tf.mustApply()
-	dropFromState(t, tf.dir, "rotation_status")
-
-	clock.Advance(30 * time.Minute)
-	tf.expectRefreshOnlyQuiet(t)
-	tf.planIsEmpty()
-
-	clock.Advance(10 * time.Minute)
-	tf.expectRefreshOnlyDrift(t, nil, "rotation_due")
 }
 
 // rotationCheck is the check block of the resource page, which turns a due
@@ -270,32 +250,6 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// dropFromState removes the attribute attr from every resource instance in
-// the working folder's local state, as a state written by a provider
-// version without it.
-func dropFromState(t *testing.T, dir, attr string) {
-	t.Helper()
-	name := filepath.Join(dir, "terraform.tfstate")
-	var state map[string]any
-	if err := json.Unmarshal(readTestFile(t, name), &state); err != nil {
-		t.Fatal(err)
-	}
-	resources, _ := state["resources"].([]any)
-	for _, r := range resources {
-		instances, _ := r.(map[string]any)["instances"].([]any)
-		for _, i := range instances {
-			if attrs, ok := i.(map[string]any)["attributes"].(map[string]any); ok {
-				delete(attrs, attr)
-			}
-		}
-	}
-	out, err := json.MarshalIndent(state, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, name, string(out))
 }
 
 // rotationStatus across the edges of the window and of the expiry, and for

@@ -9,14 +9,12 @@ package provider
 // server leaves nothing behind.
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -24,9 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
-	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 )
 
 // A create whose answer never arrives (Hellgate committed the key, then the
@@ -66,56 +63,6 @@ resource "hellgate_api_key" "test" {
 			},
 		},
 	})
-}
-
-// A create whose answer was lost, stopped while it waits to retry: the
-// create is repeated once, at once, with its idempotency key, and the key
-// Hellgate made for it is returned, not lost. When the repeat gets no
-// answer either, the error says the create may have committed, so that a
-// placeholder is written.
-func TestCreateKey_stoppedWithOutcomeUnknown(t *testing.T) {
-	t.Parallel()
-	for name, tc := range map[string]struct {
-		script  []mockcluster.FaultStep
-		wantKey bool
-	}{
-		"repeat answered": {script: []mockcluster.FaultStep{mockcluster.StepDrop}, wantKey: true},
-		"repeat lost":     {script: []mockcluster.FaultStep{mockcluster.StepDrop, mockcluster.StepDrop}},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			c := newTestCluster(t, withFaults(mockcluster.Faults{Script: tc.script}))
-			waits := clock.NewFake(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)) // a retry wait ends only with the stop
-			client, err := hellgate.New(hellgate.Config{BaseURL: c.url, AdminToken: c.token, MaxRetries: 5, Clock: waits})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, stop := context.WithCancel(t.Context())
-			defer stop()
-			go func() {
-				if waits.WaitForSleepers(ctx, 1) == nil {
-					stop()
-				}
-			}()
-			in := hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: hellgate.NewIdempotencyKey()}
-			key, err := createKey(ctx, client, in)
-			if st := c.srv.Stats().Requests; st.Create != 2 {
-				t.Errorf("requests: %+v, want 2 creates (the lost one and the one repeat)", st)
-			}
-			if !tc.wantKey {
-				if err == nil || !hellgate.MayHaveCommitted(err) || !strings.Contains(err.Error(), "repeating it once with the same idempotency key") {
-					t.Errorf("createKey = %v, %v; want an error that may have committed and names the repeat", key, err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("createKey: %v", err)
-			}
-			if only := onlyKey(t, c); key.ID != only.ID || key.KeyValue == "" {
-				t.Errorf("createKey returned %s, want the key the lost create made, %s, with its secret", key.ID, only.ID)
-			}
-		})
-	}
 }
 
 // The order of failures seen in real life: the first create reaches
@@ -166,7 +113,7 @@ func TestAccAPIKey_unansweredCreateUntainted(t *testing.T) {
   scopes = ["pci:tokens:read", "pci:tokens:create"]
 }
 `))
-	unconfirmedCreate(t, tf)
+	mustFailUnanswered(t, tf)
 	orphan := onlyKey(t, c) // made by the dropped create
 	c.srv.SetFaults(mockcluster.Faults{})
 	tf.mustRun("untaint", "-no-color", keyAddr)
@@ -192,9 +139,9 @@ func TestAccAPIKey_keepersUnansweredCreate(t *testing.T) {
   keepers = { release = "1.0.0" }
 }
 `))
-	unconfirmedCreate(t, tf)
+	mustFailUnanswered(t, tf)
 	placeholder := tf.stateResource(keyAddr).Values
-	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unconfirmedIDPrefix) {
+	if id, _ := placeholder["id"].(string); !strings.HasPrefix(id, unanswered.PlaceholderIDPrefix) {
 		t.Fatalf("id in state %q, want the placeholder of an unanswered create", id)
 	}
 	if got, _ := json.Marshal(placeholder["keepers"]); string(got) != `{"release":"1.0.0"}` {
@@ -230,8 +177,8 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 	}
 	placeholder := tf.stateResource(keyAddr)
 	id, _ := placeholder.Values["id"].(string)
-	if !strings.HasPrefix(id, unconfirmedIDPrefix) || placeholder.Identity["id"] != id {
-		t.Fatalf("placeholder: id %q, identity %v; want an %s id that is also the identity", id, placeholder.Identity, unconfirmedIDPrefix)
+	if !strings.HasPrefix(id, unanswered.PlaceholderIDPrefix) || placeholder.Identity["id"] != id {
+		t.Fatalf("placeholder: id %q, identity %v; want an %s id that is also the identity", id, placeholder.Identity, unanswered.PlaceholderIDPrefix)
 	}
 
 	c.srv.SetFaults(mockcluster.Faults{})
@@ -248,9 +195,8 @@ func TestAccAPIKeyIdentity_unansweredCreate(t *testing.T) {
 }
 
 // A placeholder keeps the delete timeout it was written with, and no
-// later configuration can change it: one too short to clean up (as a
-// state written before timeouts under one second were refused may hold)
-// must not wedge every apply. The clean-up takes at least the default
+// later configuration can change it: one too short to clean up (1ns
+// stands for any such value) must not wedge every apply. The clean-up takes at least the default
 // delete timeout.
 func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
 	t.Parallel()
@@ -273,43 +219,6 @@ func TestAccAPIKey_placeholderOutlivesShortDeleteTimeout(t *testing.T) {
 		t.Errorf("the key of the unanswered create, %s, is still live", orphan)
 	}
 	stateMatchesMock(t, tf, c)
-}
-
-// A placeholder's id carries the idempotency key and the attempt window,
-// widened to whole seconds; one written by an older version carries only
-// the key, and anything else is not a placeholder id.
-func TestPlaceholderID(t *testing.T) {
-	from := time.Date(2030, 1, 1, 9, 0, 0, 400_000_000, time.UTC)
-	u := unansweredCreate{from: from, until: from.Add(1200 * time.Millisecond)}
-	u.in.IdempotencyKey = "ik-1"
-	id := placeholderID(u)
-	if want := "unconfirmed-create:ik-1@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z"; id != want {
-		t.Fatalf("placeholderID = %q, want %q", id, want)
-	}
-	got, ok := parsePlaceholderID(id)
-	if !ok || got.in.IdempotencyKey != "ik-1" || !got.from.Equal(from.Truncate(time.Second)) ||
-		!got.until.Equal(time.Date(2030, 1, 1, 9, 0, 2, 0, time.UTC)) {
-		t.Errorf("parsePlaceholderID(%q) = %+v, %v", id, got, ok)
-	}
-	if !got.madeWithin(from) || got.madeWithin(from.Add(-2*recoveryClockSkew)) || got.madeWithin(from.Add(2*recoveryClockSkew)) {
-		t.Errorf("the window of %q does not hold what it should", id)
-	}
-
-	old, ok := parsePlaceholderID("unconfirmed-create:ik-2")
-	if !ok || old.in.IdempotencyKey != "ik-2" || !old.from.IsZero() {
-		t.Errorf("an older placeholder id reads as %+v, %v", old, ok)
-	}
-	for _, bad := range []string{
-		"0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00",
-		"unconfirmed-create:",
-		"unconfirmed-create:ik@2030-01-01T09:00:00Z",
-		"unconfirmed-create:ik@2030-01-01T09:00:02Z/2030-01-01T09:00:00Z",
-		"unconfirmed-create:@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z",
-	} {
-		if _, ok := parsePlaceholderID(bad); ok {
-			t.Errorf("parsePlaceholderID(%q) accepted it", bad)
-		}
-	}
 }
 
 // A create that never reached a server (nothing listens at the endpoint,
@@ -434,13 +343,13 @@ func TestAccEphemeralAPIKey_unansweredCreateRepeatRefused(t *testing.T) {
 	}
 }
 
-// unconfirmedCreate applies, and fails the test unless the apply fails
+// mustFailUnanswered applies, and fails the test unless the apply fails
 // because Hellgate did not confirm the create of hellgate_api_key.test.
-func unconfirmedCreate(t *testing.T, tf *terraformCLI) {
+func mustFailUnanswered(t *testing.T, tf *terraformCLI) {
 	t.Helper()
 	diags, out, err := tf.diagnosticsOf(approved("apply")...)
 	if err == nil {
-		t.Fatalf("expected the apply to fail with an unconfirmed create, it succeeded:\n%s", out)
+		t.Fatalf("expected the apply to fail with an unanswered create, it succeeded:\n%s", out)
 	}
 	expectDiagnostic(t, diags, "error", "Unable to Create API Key", keyAddr, "Hellgate did not confirm that it created the API key.")
 }

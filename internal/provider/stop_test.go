@@ -16,6 +16,7 @@ import (
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 )
 
 // stopOnCreate serves the mock and stops the run (cancels stop) as a
@@ -36,7 +37,7 @@ func stopOnCreate(t *testing.T, c *testCluster, stop context.CancelFunc) string 
 // while its repeat is in flight, and the repeat is refused: the repeat's
 // answer is taken, but no listing starts after the stop, and the warning
 // says what to look for.
-func TestEphemeralRecovery_stopStartsNoListing(t *testing.T) {
+func TestEphemeralUnanswered_stopStartsNoListing(t *testing.T) {
 	c := newTestCluster(t)
 	ctx, stop := context.WithCancel(t.Context())
 	defer stop()
@@ -49,11 +50,11 @@ func TestEphemeralRecovery_stopStartsNoListing(t *testing.T) {
 	r := &apiKeyEphemeralResource{data: &providerData{client: client}}
 	expiresIn := int64(3600)
 	now := time.Now()
-	u := unansweredCreate{from: now.Add(-time.Second), until: now, repeatedAtOnce: true}
-	u.in = hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, ExpiresIn: &expiresIn, IdempotencyKey: hellgate.NewIdempotencyKey()}
+	u := unanswered.Create{From: now.Add(-time.Second), Until: now, RepeatedAtOnce: true}
+	u.In = hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, ExpiresIn: &expiresIn, IdempotencyKey: hellgate.NewIdempotencyKey()}
 
 	var diags diag.Diagnostics
-	r.recoverOpen(ctx, u, &diags)
+	r.recoverUnansweredOpen(ctx, u, &diags)
 	if st := c.srv.Stats().Requests; st.Create != 1 || st.List != 0 {
 		t.Errorf("requests: %+v, want the one repeat and no listing after the stop", st)
 	}
@@ -87,8 +88,8 @@ func TestEphemeralRevoke_afterStopIsOneAttempt(t *testing.T) {
 	if len(diags) != 1 || diags[0].Summary() != "Unable to Revoke Ephemeral API Key" || !strings.Contains(diags[0].Detail(), key.ID) {
 		t.Errorf("diagnostics: %v, want one warning naming %s", diags, key.ID)
 	}
-	if d := time.Since(start); d > repeatTimeout {
-		t.Errorf("the revoke after the stop took %s, more than its own timeout of %s", d, repeatTimeout)
+	if d := time.Since(start); d > hellgate.AfterStopTimeout {
+		t.Errorf("the revoke after the stop took %s, more than its own timeout of %s", d, hellgate.AfterStopTimeout)
 	}
 
 	// Without a stop, the same revoke has the retry budget.

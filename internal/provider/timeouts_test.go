@@ -163,9 +163,9 @@ data "hellgate_api_keys" "all" {
 
 // A resource's timeouts come from its state on a refresh and a destroy,
 // and once the resource is removed from the configuration no
-// configuration can change them. A state written before timeouts under
-// one second were refused may hold one: the refresh and the revoke still
-// take at least the default timeouts, so the key is read and revoked.
+// configuration can change them. One too short for the call (1ns stands
+// for any such value): the refresh and the revoke still take at least the
+// default timeouts, so the key is read and revoked.
 func TestAccAPIKey_storedShortTimeoutsStillReadAndRevoke(t *testing.T) {
 	t.Parallel()
 	c := newTestCluster(t)
@@ -190,8 +190,9 @@ func TestAccAPIKey_storedShortTimeoutsStillReadAndRevoke(t *testing.T) {
 }
 
 // setStoredTimeouts sets the timeouts of the hellgate_api_key named name
-// in the working folder's state file, as a state written by an earlier
-// version may hold them.
+// in the working folder's state file, to values no configuration could
+// set, so that a test shows what the provider does with a stored value
+// too short for any call.
 func setStoredTimeouts(t *testing.T, tf *terraformCLI, name string, timeouts map[string]any) {
 	t.Helper()
 	path := filepath.Join(tf.dir, "terraform.tfstate")

@@ -26,6 +26,7 @@ import (
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/mockcluster"
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/unanswered"
 )
 
 // recoveryKey is the key of the recovery tests: one that outlives the
@@ -85,7 +86,7 @@ func recordOrphan(t *testing.T, c *testCluster, orphan *string, except ...string
 // is revoked (nobody received it). The original is then found only by
 // listing, so it is named, not revoked: it might be another resource's.
 // The apply converges with the new key in state.
-func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
+func TestAccAPIKey_unansweredAfterIdempotencyWindow(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -120,7 +121,7 @@ func TestAccAPIKey_recoveryAfterIdempotencyWindow(t *testing.T) {
 // idempotency records per credential, so repeating the create makes a new
 // key, which is revoked. The original, found only by listing, is named and
 // left alone.
-func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
+func TestAccAPIKey_unansweredUnderAnotherCredential(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -149,7 +150,7 @@ func TestAccAPIKey_recoveryUnderAnotherCredential(t *testing.T) {
 // Two keys that both fit an unanswered create (same scopes and lifetime,
 // made while it was attempted): the provider revokes neither, names both,
 // and the apply goes on.
-func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
+func TestAccAPIKey_unansweredNeverGuesses(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -184,7 +185,7 @@ func TestAccAPIKey_recoveryNeverGuesses(t *testing.T) {
 // The key of an unanswered create was revoked by hand before the retry, a
 // day later: the repeat makes a new key (revoked at once), the listing
 // finds nothing, and the apply goes on to create the key.
-func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
+func TestAccAPIKey_unansweredFindsNothing(t *testing.T) {
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
 	var orphan string
@@ -210,7 +211,7 @@ func TestAccAPIKey_recoveryFindsNothing(t *testing.T) {
 // The same, retried at once under another credential: the repeat makes a
 // new key, revoked at once; the original, found by listing, is named and
 // left alone, and the apply goes on.
-func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
+func TestAccAPIKey_unansweredTooSoonToTell(t *testing.T) {
 	c := newTestCluster(t)
 	var orphan string
 	cfg, credKeyID := c.credentialConfig(t)
@@ -238,7 +239,7 @@ func TestAccAPIKey_recoveryTooSoonToTell(t *testing.T) {
 // new key, which is revoked. Listing then finds the sibling in the attempt
 // window; it is in state and in use, so it is named in a warning and left
 // alone, and the apply converges.
-func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
+func TestAccAPIKey_unansweredSparesSibling(t *testing.T) {
 	t.Parallel()
 	for name, later := range map[string]time.Duration{"at once": 0, "after the window": 3 * time.Minute} {
 		t.Run(name, func(t *testing.T) {
@@ -295,7 +296,7 @@ func TestAccAPIKey_recoverySparesSibling(t *testing.T) {
 // create is still in progress, or the record holds another body) or 403
 // (this credential may not create keys). The key the create made is found
 // only by listing: it is named, never revoked, and the apply goes on.
-func TestAccAPIKey_recoveryRepeatRefused(t *testing.T) {
+func TestAccAPIKey_unansweredRepeatRefused(t *testing.T) {
 	t.Parallel()
 	for _, status := range []int{409, 403} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
@@ -332,7 +333,7 @@ func TestAccAPIKey_recoveryRepeatRefused(t *testing.T) {
 // the recovery stops before listing and keeps the placeholder. The next
 // recovery, another day later, names the original instead of reporting
 // that nothing is left, and the apply converges.
-func TestAccAPIKey_interruptedRecovery(t *testing.T) {
+func TestAccAPIKey_unansweredCleanUpInterrupted(t *testing.T) {
 	t.Parallel()
 	clk := newKeyClock()
 	c := newClockedCluster(t, clk)
@@ -381,36 +382,10 @@ func TestAccAPIKey_interruptedRecovery(t *testing.T) {
 	tf.mustDestroy()
 }
 
-// A placeholder written by an older version has no attempt window: the
-// repeated create's key is taken for the original, revoked, and reported
-// as unverified.
-func TestRecoverUnansweredCreate_withoutWindow(t *testing.T) {
-	c := newTestCluster(t)
-	client, err := hellgate.New(hellgate.Config{BaseURL: c.url, AdminToken: c.token, MaxRetries: 0, RequestTimeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: hellgate.NewIdempotencyKey()}
-	orig, err := client.CreateAPIKey(t.Context(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := recoverUnansweredCreate(t.Context(), client, time.Now, &unansweredCreate{in: in})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.revoked != orig.ID || !out.unverified || len(out.similar) != 0 {
-		t.Errorf("outcome %+v, want the original %s, unverified", out, orig.ID)
-	}
-	if n := len(c.srv.Keys()); n != 0 {
-		t.Errorf("%d keys left on the mock, want none", n)
-	}
-}
-
 // What cleaning up a placeholder tells the user. terraform-plugin-testing
 // does not show warnings, so the recovery tests above cannot see these:
 // Delete's cleanup is called directly, against the mock.
-func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
+func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 	c := newTestCluster(t)
 	client, err := hellgate.New(hellgate.Config{BaseURL: c.url, AdminToken: c.token, MaxRetries: 0, RequestTimeout: 10 * time.Second})
 	if err != nil {
@@ -427,7 +402,7 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		}
 		state := apiKeyModel{ID: types.StringValue(id), Scopes: types.SetValueMust(types.StringType, elems), ExpiresIn: types.NumberNull()}
 		var resp fwresource.DeleteResponse
-		r.revokeUnconfirmed(t.Context(), &state, &resp)
+		r.cleanUpUnansweredCreate(t.Context(), &state, &resp)
 		if len(resp.Diagnostics) != 1 {
 			t.Fatalf("cleaning up %q left %d diagnostics, want 1: %v", id, len(resp.Diagnostics), resp.Diagnostics)
 		}
@@ -454,23 +429,11 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 	}
 
 	t.Run("unreadable id", func(t *testing.T) {
-		d := revoke(t, "unconfirmed-create:", "pci:tokens:read")
+		d := revoke(t, "unanswered-create:", "pci:tokens:read")
 		expect(t, d, diag.SeverityError, "Invalid Placeholder ID in State",
-			`The placeholder of an unanswered create has the id "unconfirmed-create:", which the provider cannot read.`)
+			`The placeholder of an unanswered create has the id "unanswered-create:", which the provider cannot read.`)
 		if st := c.srv.Stats().Requests; st != (mockcluster.RequestStats{}) {
 			t.Errorf("requests: %+v, want none", st)
-		}
-	})
-
-	t.Run("placeholder of an older version", func(t *testing.T) {
-		ik := hellgate.NewIdempotencyKey()
-		orig := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}, IdempotencyKey: ik})
-		d := revoke(t, unconfirmedIDPrefix+ik, "pci:tokens:read")
-		expect(t, d, diag.SeverityWarning, "Unanswered Create Recovered Without Verification",
-			"Repeating it returned the API key "+orig.ID+", which has been revoked.",
-			"does not record when the create was attempted")
-		if _, ok := c.srv.Key(orig.ID); ok {
-			t.Errorf("key %s is still on the mock", orig.ID)
 		}
 	})
 
@@ -478,9 +441,9 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		// Attempted a day ago: Hellgate no longer remembers the create,
 		// and nothing was made then.
 		from := time.Now().Add(-25 * time.Hour)
-		u := unansweredCreate{from: from, until: from.Add(time.Second)}
-		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
-		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		u := unanswered.Create{From: from, Until: from.Add(time.Second)}
+		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
 			"Repeating it with its idempotency key returned the API key ", "which has been revoked, since nobody received its secret",
 			"No other key with the same scopes and expires_in was created between", "Nothing is left behind.")
@@ -496,9 +459,9 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		ik := hellgate.NewIdempotencyKey()
 		other := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:create"}, IdempotencyKey: ik})
 		now := time.Now()
-		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
-		u.in.IdempotencyKey = ik
-		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u.In.IdempotencyKey = ik
+		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		// A 409 may mean "still in progress": never an all-clear.
 		expect(t, d, diag.SeverityWarning, "No Key Found Yet for an Unanswered Create",
 			"Repeating it with its idempotency key was refused (", "409",
@@ -523,9 +486,9 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(status)}})
 			defer c.srv.SetFaults(mockcluster.Faults{})
 			now := time.Now()
-			u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
-			u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
-			d := revoke(t, placeholderID(u), "pci:tokens:read")
+			u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+			u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
+			d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 			expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
 				"was refused (", strconv.Itoa(status), "No later apply can send that create differently",
 				"No other key with the same scopes and expires_in was created between")
@@ -538,10 +501,10 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(401)}})
 		defer c.srv.SetFaults(mockcluster.Faults{})
 		now := time.Now()
-		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
-		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
-		d := revoke(t, placeholderID(u), "pci:tokens:read")
-		expect(t, d, diag.SeverityError, "Unable to Revoke Unconfirmed API Key",
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
+		expect(t, d, diag.SeverityError, "Unable to Revoke Unanswered API Key",
 			"The placeholder stays in state", "set a valid api_key or admin_token", "terraform state rm",
 			"look for a key with the scopes pci:tokens:read created between", "hellgate_revoke_api_key action")
 	})
@@ -554,9 +517,9 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		r.data = &providerData{client: wrong}
 		defer func() { r.data = saved }()
 		now := time.Now()
-		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
-		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
-		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityError, d.Summary(),
 			"The placeholder stays in state", "correct the provider's cluster_id or endpoint", "terraform state rm",
 			"look for a key with the scopes pci:tokens:read created between")
@@ -576,9 +539,9 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		r.data = &providerData{client: limited}
 		defer func() { r.data = saved }()
 		now := time.Now()
-		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
-		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
-		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "Keys of an Unanswered Create Not Looked Up",
 			"It could not list the cluster's keys:", "403", "Look for keys with the scopes pci:tokens:read created between",
 			"The placeholder of that create has been removed from state")
@@ -593,9 +556,9 @@ func TestRevokeUnconfirmed_diagnostics(t *testing.T) {
 		// other one is named, and kept.
 		sibling := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
 		now := time.Now()
-		u := unansweredCreate{from: now.Add(-time.Second), until: now.Add(time.Second)}
-		u.in.IdempotencyKey = hellgate.NewIdempotencyKey()
-		d := revoke(t, placeholderID(u), "pci:tokens:read")
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
+		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "Unanswered Create May Have Left a Key",
 			"The API key "+sibling.ID+" has the same scopes and expires_in and was created between",
 			"so the provider does not revoke it", "terraform state list", "hellgate_revoke_api_key action",
