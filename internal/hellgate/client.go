@@ -123,7 +123,7 @@ type Client struct {
 
 	// ep is what the client knows about its endpoint: whether it serves
 	// the API-key collection, so that a 404 on a key's path means the key
-	// is gone (see endpoint.go).
+	// is gone (see endpointcheck.go).
 	ep endpointState
 
 	// secrets holds every key_value this client has seen in a response, so

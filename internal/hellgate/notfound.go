@@ -7,7 +7,7 @@ package hellgate
 // path that reads like a key that is gone. The API reference does not
 // document Hellgate's error body, so the client does not expect one shape
 // of it: it learns what Hellgate's own not-found looks like (the check is
-// in endpoint.go) and compares each 404 with that, by shape only: the
+// in endpointcheck.go) and compares each 404 with that, by shape only: the
 // media type, the kind of body and, for JSON, the names of its members,
 // never the text, which names the id.
 
