@@ -341,9 +341,13 @@ type undecidedNotFoundError struct {
 }
 
 func (e *undecidedNotFoundError) Error() string {
+	why := "checking the endpoint failed: "
+	if errors.Is(e.check, errReachUnconfirmed) {
+		why = ""
+	}
 	return fmt.Sprintf("%s %s answered %s, but the client could not confirm that this is Hellgate's own answer for a key that does not exist, "+
-		"so it is not taken to mean that the API key is gone; checking the endpoint failed: %v",
-		e.notFound.Method, e.c.requestURL(e.notFound.Path), e.notFound.answer(), e.check)
+		"so it is not taken to mean that the API key is gone; %s%v",
+		e.notFound.Method, e.c.requestURL(e.notFound.Path), e.notFound.answer(), why, e.check)
 }
 
 func (e *undecidedNotFoundError) Unwrap() error { return e.check }

@@ -276,8 +276,10 @@ func TestIngress_htmlAfterHellgatesNotFound(t *testing.T) {
 }
 
 // A credential that may only revoke keys cannot list them, so the check
-// cannot read a key through its path: Hellgate's own not-found is still
-// learned and trusted, but an HTML page never is.
+// cannot read a key through its path. No 404 is then taken for "gone", not
+// even one shaped like Hellgate's own: a gateway that answers its own 404
+// in JSON for every path it does not route (as Kong does) answers a
+// made-up id just so. The error says how to get out; the keys stay.
 func TestIngress_deleteOnlyCredential(t *testing.T) {
 	t.Parallel()
 	var broken atomic.Bool
@@ -285,7 +287,9 @@ func TestIngress_deleteOnlyCredential(t *testing.T) {
 		if !broken.Load() {
 			return false
 		}
-		defaultBackend(w, r)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"message":"no Route matched with those values"}`)
 		return true
 	})
 	revoker, err := srv.CreateKey([]string{"admin:api-keys:delete"}, 0)
@@ -293,20 +297,25 @@ func TestIngress_deleteOnlyCredential(t *testing.T) {
 		t.Fatal(err)
 	}
 	asRevoker := func(cfg *hellgate.Config) { cfg.AdminToken, cfg.APIKey = "", revoker.KeyValue }
+	undecided := func(what string, err error) {
+		t.Helper()
+		if err == nil || hellgate.IsNotFound(err) || !strings.Contains(err.Error(), "admin:api-keys:read") ||
+			!strings.Contains(err.Error(), "terraform state rm") {
+			t.Errorf("%s: err = %v (IsNotFound %v), want an error that the 404 cannot be judged, saying how to get out",
+				what, err, hellgate.IsNotFound(err))
+		}
+		if err != nil && strings.Contains(err.Error(), revoker.KeyValue) {
+			t.Errorf("%s: the error shows the credential: %v", what, err)
+		}
+	}
 	if !srv.DeleteKey(ids[2]) {
 		t.Fatal("could not delete the key on the mock")
 	}
 	c := client(t, base, asRevoker)
-	if err := c.DeleteAPIKey(t.Context(), ids[2]); !hellgate.IsNotFound(err) {
-		t.Fatalf("DeleteAPIKey of a deleted key: err = %v, want a not-found", err)
-	}
+	undecided("DeleteAPIKey of a deleted key, Hellgate's own 404", c.DeleteAPIKey(t.Context(), ids[2]))
 	broken.Store(true)
-	err = c.DeleteAPIKey(t.Context(), ids[0])
-	mustNotBeGone(t, "DeleteAPIKey after", err, http.MethodDelete, base, ids[0])
-
-	c = client(t, base, asRevoker)
-	err = c.DeleteAPIKey(t.Context(), ids[1])
-	mustNotBeGone(t, "DeleteAPIKey before", err, http.MethodDelete, base, ids[1])
+	undecided("DeleteAPIKey through a gateway's JSON 404", c.DeleteAPIKey(t.Context(), ids[0]))
+	undecided("DeleteAPIKey through a gateway's JSON 404, new client", client(t, base, asRevoker).DeleteAPIKey(t.Context(), ids[1]))
 	if n := len(srv.Keys()); n != 3 {
 		t.Errorf("the mock holds %d keys, want the 2 live ones and the revoker", n)
 	}

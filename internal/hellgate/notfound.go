@@ -168,9 +168,11 @@ func (s answerShape) describe(c *Client) string {
 
 // learnNotFound asks, with method, for an id that cannot exist (a fresh
 // random UUID), and returns the answer's shape: Hellgate's own not-found.
-// Where single-key paths are not confirmed to reach Hellgate (the
-// credential may not list keys), only a JSON answer is taken for
-// Hellgate's. An HTML page never is: Hellgate's API answers in JSON.
+// An HTML page never is: Hellgate's API answers in JSON. Where single-key
+// paths are not confirmed to reach Hellgate (the credential may not list
+// keys), nothing is learned and the check reaches no verdict: a gateway
+// that answers its own 404 in JSON for every path it does not route would
+// answer the made-up id just so, and its 404 would read as "gone".
 func (c *Client) learnNotFound(ctx context.Context, method string, confirmed bool) checkResult {
 	c.ep.mu.Lock()
 	shape, ok := c.ep.notFound[method]
@@ -197,9 +199,18 @@ func (c *Client) learnNotFound(ctx context.Context, method string, confirmed boo
 			"the credential may not list API keys, so the client cannot read a key to confirm that single-key paths reach Hellgate, "+
 				"and %s %s, an id that cannot exist, was answered with %s, not JSON as Hellgate's API answers",
 			method, c.requestURL(apiErr.Path), apiErr.shape.describe(c))}
+	case !confirmed:
+		return checkResult{err: errReachUnconfirmed}
 	}
 	return checkResult{verdict: endpointServes, notFound: apiErr.shape}
 }
+
+// errReachUnconfirmed is why a 404 cannot be judged for a credential that
+// may not list keys.
+var errReachUnconfirmed = errors.New("the credential may not list API keys (403), so the client cannot read a listed key " +
+	"through its own path to confirm that single-key paths reach Hellgate, and a 404 there may be a gateway's; " +
+	"give the credential admin:api-keys:read so that the client can check, or make sure the key is gone on Hellgate " +
+	"and remove it from state (terraform state rm)")
 
 // confirmNotFound judges err, the error of a call on one key's path. A 404
 // stays a not-found only where the endpoint serves the API-key collection
