@@ -256,7 +256,11 @@ func resourceModelFromAPI(ctx context.Context, m *apiKeyModel, k *hellgate.APIKe
 	m.ID = types.StringValue(k.ID)
 	m.Scopes = scopeSet
 	m.CreatedAt = types.StringValue(formatTime(k.CreatedAt))
-	m.SecretVersion = types.Int64Value(secretVersionOf(k.CreatedAt))
+	if m.SecretVersion.IsNull() || m.SecretVersion.IsUnknown() {
+		// Kept once known: a refresh never moves it, even where Hellgate's
+		// read answer stamps created_at less precisely than its create answer.
+		m.SecretVersion = types.Int64Value(secretVersionOf(k.CreatedAt))
+	}
 	m.ExpiresAt = expiresAtValue(k)
 	m.ExpiresIn = reconcileExpiresIn(m.ExpiresIn, k)
 	if m.KeyValue.IsUnknown() {

@@ -80,8 +80,9 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"(such as `data_json_wo_version` or `secret_string_wo_version`): it changes exactly when the key is replaced, " +
 					"is larger for every new key than for the key it replaces, and fits a 32-bit signed integer until 2041. " +
 					"It counts quarter seconds of Hellgate's `created_at` since 2024-01-01T00:00:00Z, plus one " +
-					"(a key created earlier has `1`). A plan of a key made less than a quarter second ago waits out the rest of it, " +
-					"so that the key's successor is always in a later one; any other plan does not wait.",
+					"(a key created earlier has `1`); a refresh keeps it. A plan of a key made less than a second ago waits until " +
+					"the key's quarter second has passed (its whole second where Hellgate stamps `created_at` to the second), so that " +
+					"the key's successor always gets a larger number; any other plan does not wait.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},

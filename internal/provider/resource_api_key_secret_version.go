@@ -40,15 +40,21 @@ func secretVersionOf(created time.Time) int64 {
 }
 
 // secretVersionWait is how long, from hellgateNow (Hellgate's clock), until
-// the step of secret_version version has passed: at most one step, and
-// nothing once it has passed. Version v stands for the creation times
-// [epoch+(v-1)·step, epoch+v·step).
+// the key of secret_version version was certainly made before: nothing once
+// that has passed. Version v stands for the creation times
+// [epoch+(v-1)·step, epoch+v·step). A step that starts on a whole second
+// may stand for a created_at that Hellgate stamped to the second, made at
+// any time within that second, so its wait runs to the second's end.
 func secretVersionWait(version int64, hellgateNow time.Time) time.Duration {
 	if version < 1 {
 		return 0
 	}
-	end := secretVersionEpoch.Add(time.Duration(version) * secretVersionStep)
-	return min(end.Sub(hellgateNow), secretVersionStep)
+	start := secretVersionEpoch.Add(time.Duration(version-1) * secretVersionStep)
+	end := start.Add(secretVersionStep)
+	if start.Sub(secretVersionEpoch)%time.Second == 0 {
+		end = start.Add(time.Second)
+	}
+	return min(end.Sub(hellgateNow), time.Second)
 }
 
 // waitOutSecretVersionStep waits, when the key in state was created less

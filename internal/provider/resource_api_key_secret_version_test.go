@@ -9,6 +9,10 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/starfish-codes/terraform-provider-hellgate/internal/hellgate"
 )
 
 func TestSecretVersionOf(t *testing.T) {
@@ -154,8 +158,9 @@ output "secret_version" {
 // The wait before a successor is the rest of the key's step by Hellgate's
 // clock, at most one step, and nothing once the step has passed.
 func TestSecretVersionWait(t *testing.T) {
-	created := secretVersionEpoch.Add(1000*secretVersionStep + 100*time.Millisecond)
+	created := secretVersionEpoch.Add(1001*secretVersionStep + 100*time.Millisecond)
 	v := secretVersionOf(created)
+	second := secretVersionEpoch.Add(300 * time.Second)
 	for _, tt := range []struct {
 		name    string
 		version int64
@@ -166,8 +171,13 @@ func TestSecretVersionWait(t *testing.T) {
 		{"later in the step", v, created.Add(100 * time.Millisecond), 50 * time.Millisecond},
 		{"at the step's end", v, created.Add(150 * time.Millisecond), 0},
 		{"a second later", v, created.Add(time.Second), -850 * time.Millisecond},
-		{"Hellgate's clock behind the stamp", v, created.Add(-time.Hour), secretVersionStep},
+		{"Hellgate's clock behind the stamp", v, created.Add(-time.Hour), time.Second},
 		{"no version", 0, created, 0},
+		// A created_at stamped to the second gives the first step of that
+		// second: the key may have been made as late as its end.
+		{"a stamp to the second", secretVersionOf(second), second, time.Second},
+		{"a stamp to the second, 900 ms on", secretVersionOf(second), second.Add(900 * time.Millisecond), 100 * time.Millisecond},
+		{"a stamp to the second, a second on", secretVersionOf(second), second.Add(time.Second), 0},
 	} {
 		if got := secretVersionWait(tt.version, tt.now); got != tt.want {
 			t.Errorf("%s: wait %s, want %s", tt.name, got, tt.want)
@@ -175,5 +185,29 @@ func TestSecretVersionWait(t *testing.T) {
 	}
 	if next := secretVersionOf(created.Add(150 * time.Millisecond)); next != v+1 {
 		t.Errorf("a key created when the wait ends has version %d, want %d", next, v+1)
+	}
+}
+
+// A refresh keeps the secret_version in state: where Hellgate's read
+// answer stamps created_at less precisely than its create answer, the
+// number derived from it would move (and could move down). A model
+// without one (a create, an import, a listed key) gets it from created_at.
+func TestSecretVersionKeptByRefresh(t *testing.T) {
+	created := secretVersionEpoch.Add(1001*secretVersionStep + 100*time.Millisecond)
+	key := &hellgate.APIKey{ID: "123e4567-e89b-42d3-a456-426614174000", Scopes: []string{"pci:tokens:read"},
+		CreatedAt: created.Truncate(time.Second)}
+	m := apiKeyModel{SecretVersion: types.Int64Value(secretVersionOf(created))}
+	if diags := resourceModelFromAPI(t.Context(), &m, key); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got, want := m.SecretVersion.ValueInt64(), secretVersionOf(created); got != want {
+		t.Errorf("a refresh changed secret_version from %d to %d", want, got)
+	}
+	fresh := apiKeyModel{SecretVersion: types.Int64Null()}
+	if diags := resourceModelFromAPI(t.Context(), &fresh, key); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got, want := fresh.SecretVersion.ValueInt64(), secretVersionOf(key.CreatedAt); got != want {
+		t.Errorf("an import got secret_version %d, want %d from created_at", got, want)
 	}
 }
