@@ -141,6 +141,9 @@ import {
   id = "api-key-checkout"
 }`,
 		want: `(?s)Invalid Import ID.*got: "api-key-checkout"`},
+	// A key's secret pasted in place of its id is not printed back.
+	{name: "import id a key's secret", importID: "key_1234567890ABCDEFsecret",
+		want: `(?s)Invalid Import ID.*got: a value of 26 characters that is not shown`},
 }
 
 // TestAccAPIKey_badInput checks that every mistake in badInputs fails with

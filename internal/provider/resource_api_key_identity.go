@@ -59,6 +59,20 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types
 // apiKeyIdentityType is the object type of IdentitySchema.
 var apiKeyIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
+// shownImportValue is how an import id that is not a key id appears in the
+// error: quoted where it can only be a mistyped id or a name (hex digits
+// split by hyphens, as long as a UUID give or take a few, or a short value
+// that does not start with "key_"), and otherwise
+// described without its value, since a key's secret or a credential pasted
+// in place of the id must not be printed back.
+func shownImportValue(v string) string {
+	uuidLike := strings.Trim(v, "0123456789abcdefABCDEF-") == "" && strings.Contains(v, "-") && len(v) <= 40
+	if uuidLike || (len(v) <= 24 && !strings.HasPrefix(v, "key_")) {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("a value of %d characters that is not shown, since it may be a secret (a key's key_value or a credential)", len(v))
+}
+
 // importedID returns the key id an import names: the import id
 // (terraform import, or an import block's id), or else the identity's id
 // (an import block's identity). It is validated and lowercased, as
@@ -69,7 +83,7 @@ func importedID(ctx context.Context, req resource.ImportStateRequest) (string, d
 		id := strings.TrimSpace(req.ID)
 		if !uuidPattern.MatchString(id) {
 			diags.AddError("Invalid Import ID",
-				fmt.Sprintf("Expected the id of an existing API key, a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", req.ID))
+				fmt.Sprintf("Expected the id of an existing API key, a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %s.", shownImportValue(req.ID)))
 		}
 		return strings.ToLower(id), diags
 	}
@@ -84,7 +98,7 @@ func importedID(ctx context.Context, req resource.ImportStateRequest) (string, d
 	if ident.ID.IsNull() || ident.ID.IsUnknown() || !uuidPattern.MatchString(id) {
 		diags.AddError("Invalid Import Identity",
 			fmt.Sprintf("Attribute id of the import block's identity must be the id of an existing API key, "+
-				"a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %q.", raw))
+				"a UUID such as \"123e4567-e89b-12d3-a456-426614174000\", got: %s.", shownImportValue(raw)))
 	}
 	return strings.ToLower(id), diags
 }

@@ -252,3 +252,23 @@ type resourceBeforeIdentity interface {
 
 // apiKeyWithoutIdentity is hellgate_api_key without IdentitySchema.
 type apiKeyWithoutIdentity struct{ resourceBeforeIdentity }
+
+// An import id that is not a key id is quoted back only where it can be a
+// mistyped id or a name; a value that may be a secret is described.
+func TestShownImportValue(t *testing.T) {
+	for v, want := range map[string]string{
+		"my-key":                                   `"my-key"`,
+		"123e4567-e89b-12d3-a456-42661417400":      `"123e4567-e89b-12d3-a456-42661417400"`,
+		"123E4567-E89B-12D3-A456-4266141740000":    `"123E4567-E89B-12D3-A456-4266141740000"`,
+		"key_1234567890ABCDEF":                     "a value of 20 characters that is not shown",
+		"9f2c4b7e1d6a3f8c0b5e2d9a7c4f1e3b6d8a0c2e": "a value of 40 characters that is not shown",
+	} {
+		got := shownImportValue(v)
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("shownImportValue(%q) = %s, want %s...", v, got, want)
+		}
+		if strings.HasPrefix(want, "a value") && strings.Contains(got, v) {
+			t.Errorf("shownImportValue(%q) shows the value: %s", v, got)
+		}
+	}
+}
