@@ -98,6 +98,10 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// the next apply revokes the key (if it exists) before creating a
 		// new one, so no key is left behind.
 		c := unanswered.Create{In: in, From: attempted, Until: r.data.now()}
+		// The next apply may run on another machine, whose clock is off
+		// by another amount: the window is recorded on Hellgate's clock,
+		// by this run's measure of it, when there is one.
+		measureClock(r.data.client, &c)
 		resp.Diagnostics.Append(recordUnansweredCreate(ctx, &plan, c, &resp.State.Raw, req.Plan.Raw.Type())...)
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID)...)
 		resp.Diagnostics.AddError(apiErrorSummary("Unable to Create API Key", err),

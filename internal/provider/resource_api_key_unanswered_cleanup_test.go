@@ -382,6 +382,11 @@ func TestAccAPIKey_unansweredCleanUpInterrupted(t *testing.T) {
 	tf.mustDestroy()
 }
 
+// mockOffset is Hellgate's clock minus this machine's, as a run that
+// measured it against the mock would record it: the mock keeps the real
+// time, and Date headers have whole seconds.
+var mockOffset = hellgate.ClockOffset{Min: -time.Second, Max: time.Second}
+
 // What cleaning up a placeholder tells the user. terraform-plugin-testing
 // does not show warnings, so the recovery tests above cannot see these:
 // Delete's cleanup is called directly, against the mock.
@@ -441,7 +446,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 		// Attempted a day ago: Hellgate no longer remembers the create,
 		// and nothing was made then.
 		from := time.Now().Add(-25 * time.Hour)
-		u := unanswered.Create{From: from, Until: from.Add(time.Second)}
+		u := unanswered.Create{From: from, Until: from.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
 		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
@@ -459,7 +464,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 		ik := hellgate.NewIdempotencyKey()
 		other := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:create"}, IdempotencyKey: ik})
 		now := time.Now()
-		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 		u.In.IdempotencyKey = ik
 		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		// A 409 may mean "still in progress": never an all-clear.
@@ -486,7 +491,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 			c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(status)}})
 			defer c.srv.SetFaults(mockcluster.Faults{})
 			now := time.Now()
-			u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+			u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 			u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
 			d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 			expect(t, d, diag.SeverityWarning, "No Key Left by an Unanswered Create",
@@ -501,7 +506,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 		c.srv.SetFaults(mockcluster.Faults{Script: []mockcluster.FaultStep{mockcluster.StepError(401)}})
 		defer c.srv.SetFaults(mockcluster.Faults{})
 		now := time.Now()
-		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
 		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityError, "Unable to Revoke Unanswered API Key",
@@ -517,7 +522,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 		r.data = &providerData{client: wrong}
 		defer func() { r.data = saved }()
 		now := time.Now()
-		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
 		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityError, d.Summary(),
@@ -539,7 +544,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 		r.data = &providerData{client: limited}
 		defer func() { r.data = saved }()
 		now := time.Now()
-		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
 		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "Keys of an Unanswered Create Not Looked Up",
@@ -556,7 +561,7 @@ func TestCleanUpUnansweredCreate_diagnostics(t *testing.T) {
 		// other one is named, and kept.
 		sibling := create(t, hellgate.CreateAPIKeyInput{Scopes: []string{"pci:tokens:read"}})
 		now := time.Now()
-		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second)}
+		u := unanswered.Create{From: now.Add(-time.Second), Until: now.Add(time.Second), Offset: mockOffset, OffsetKnown: true}
 		u.In.IdempotencyKey = hellgate.NewIdempotencyKey()
 		d := revoke(t, u.PlaceholderID(), "pci:tokens:read")
 		expect(t, d, diag.SeverityWarning, "Unanswered Create May Have Left a Key",

@@ -11,7 +11,10 @@
 // Hellgate stamps created_at by its own. Every comparison is made on
 // Hellgate's clock, through the offset the client measured from the Date
 // headers of its answers; without one, the window is widened by ClockSkew
-// either way and never gives an all-clear.
+// either way and never gives an all-clear. A window that a placeholder
+// keeps for a later run, perhaps on another machine, is moved to
+// Hellgate's clock by the offset of the run that attempted the create, as
+// no other run's offset says anything of that run's clock.
 package unanswered
 
 import (
@@ -39,26 +42,56 @@ type Create struct {
 	In hellgate.CreateAPIKeyInput
 	// From and Until bound when the key was made, if it was: from just
 	// before the first attempt was sent to just after the last one ended,
-	// by the provider's clock.
+	// by the clock Clock says.
 	From, Until time.Time
+	// Clock is the clock of From and Until.
+	Clock WindowClock
 	// RepeatedAtOnce is set when the create is repeated in the same run,
 	// with the same credential, right after it failed: the idempotency
 	// record then answers with the original key, if there is one.
 	RepeatedAtOnce bool
-	// Offset bounds Hellgate's clock minus the provider's, as the client
+	// Offset bounds Hellgate's clock minus this run's, as the client
 	// measured it; OffsetKnown is false when no answer carried a Date.
 	Offset      hellgate.ClockOffset
 	OffsetKnown bool
 }
 
+// WindowClock is the clock by which a Create's From and Until were
+// measured.
+type WindowClock int
+
+const (
+	// ThisRun is this run's clock: Offset moves the window to
+	// Hellgate's.
+	ThisRun WindowClock = iota
+	// HellgatesClock is Hellgate's: the window was moved to it, and
+	// widened by the bounds of the offset, by the run that attempted the
+	// create, and needs no offset more.
+	HellgatesClock
+	// UnmeasuredClock is the clock of an earlier run, perhaps on another
+	// machine, that had not measured Hellgate's: no offset of this run's
+	// applies to it, so it is widened by ClockSkew either way.
+	UnmeasuredClock
+)
+
 // ServerWindow is the attempt window by Hellgate's clock, by which it
 // stamps created_at: widened by the bounds of the measured offset, or,
-// when the offset is unknown, by ClockSkew either way.
+// when the clock of the window was not measured, by ClockSkew either way.
 func (c Create) ServerWindow() (from, until time.Time) {
-	if !c.OffsetKnown {
+	switch {
+	case c.Clock == HellgatesClock:
+		return c.From, c.Until
+	case c.Clock == ThisRun && c.OffsetKnown:
+		return c.From.Add(c.Offset.Min - clockMargin), c.Until.Add(c.Offset.Max + clockMargin)
+	default:
 		return c.From.Add(-ClockSkew), c.Until.Add(ClockSkew)
 	}
-	return c.From.Add(c.Offset.Min - clockMargin), c.Until.Add(c.Offset.Max + clockMargin)
+}
+
+// windowMeasured reports whether the attempt window is known on
+// Hellgate's clock, rather than guessed at with ClockSkew.
+func (c Create) windowMeasured() bool {
+	return c.Clock == HellgatesClock || c.Clock == ThisRun && c.OffsetKnown
 }
 
 // MadeWithin reports whether a key created at t (by Hellgate's clock) may
@@ -91,7 +124,12 @@ func (c Create) IsOriginal(createdAt, repeated time.Time) bool {
 func (c Create) Window() string {
 	from, until := c.ServerWindow()
 	w := fmt.Sprintf("between %s and %s", formatTime(from), formatTime(until))
-	if !c.OffsetKnown {
+	switch {
+	case c.windowMeasured():
+	case c.Clock == UnmeasuredClock:
+		w += " (by the clock of the machine that ran the create, widened by a minute either way: no answer of Hellgate's " +
+			"had said then what time its clock shows)"
+	default:
 		w += " (by this machine's clock, widened by a minute either way: no answer of Hellgate's said what time its clock shows)"
 	}
 	return w

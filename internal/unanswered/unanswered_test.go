@@ -79,21 +79,28 @@ func TestCreate_timeRule(t *testing.T) {
 	}
 }
 
-// A placeholder's id carries the idempotency key and the attempt window,
-// widened to whole seconds, and anything else is not a placeholder id.
+// A placeholder's id carries the idempotency key, the attempt window,
+// widened to whole seconds, and the clock it is on, and anything else is
+// not a placeholder id.
 func TestPlaceholderID(t *testing.T) {
 	from := time.Date(2030, 1, 1, 9, 0, 0, 400_000_000, time.UTC)
 	c := Create{From: from, Until: from.Add(1200 * time.Millisecond)}
 	c.In.IdempotencyKey = "ik-1"
 	id := c.PlaceholderID()
-	if want := "unanswered-create:ik-1@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z"; id != want {
+	if want := "unanswered-create:ik-1@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z;clock=unmeasured"; id != want {
 		t.Fatalf("PlaceholderID = %q, want %q", id, want)
+	}
+	// Measured Hellgate's clock 2 min ahead: the window is kept on it.
+	onHellgate := c
+	onHellgate.Offset, onHellgate.OffsetKnown = hellgate.ClockOffset{Min: 2 * time.Minute, Max: 2*time.Minute + time.Second}, true
+	if got, want := onHellgate.PlaceholderID(), "unanswered-create:ik-1@2030-01-01T09:01:59Z/2030-01-01T09:02:04Z;clock=hellgate"; got != want {
+		t.Errorf("PlaceholderID with a measured clock = %q, want %q", got, want)
 	}
 	if !IsPlaceholderID(id) || IsPlaceholderID("0b7e7dc4-6d6a-4c1e-9c55-0d7a3d0a1f00") {
 		t.Errorf("IsPlaceholderID does not tell a placeholder's id from a key's")
 	}
 	got, ok := ParsePlaceholderID(id)
-	if !ok || got.In.IdempotencyKey != "ik-1" || !got.From.Equal(from.Truncate(time.Second)) ||
+	if !ok || got.In.IdempotencyKey != "ik-1" || got.Clock != UnmeasuredClock || !got.From.Equal(from.Truncate(time.Second)) ||
 		!got.Until.Equal(time.Date(2030, 1, 1, 9, 0, 2, 0, time.UTC)) {
 		t.Errorf("ParsePlaceholderID(%q) = %+v, %v", id, got, ok)
 	}
@@ -106,7 +113,10 @@ func TestPlaceholderID(t *testing.T) {
 		"unanswered-create:ik-2",
 		"unanswered-create:ik@2030-01-01T09:00:00Z",
 		"unanswered-create:ik@2030-01-01T09:00:02Z/2030-01-01T09:00:00Z",
-		"unanswered-create:@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z",
+		"unanswered-create:@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z;clock=hellgate",
+		"unanswered-create:ik@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z",
+		"unanswered-create:ik@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z;clock=",
+		"unanswered-create:ik@2030-01-01T09:00:00Z/2030-01-01T09:00:02Z;clock=local",
 	} {
 		if _, ok := ParsePlaceholderID(bad); ok {
 			t.Errorf("ParsePlaceholderID(%q) accepted it", bad)
@@ -330,5 +340,138 @@ func TestEphemeralDetail(t *testing.T) {
 	}
 	if !strings.HasSuffix(d, ".") {
 		t.Errorf("the detail does not end with a full stop: %s", d)
+	}
+}
+
+// A create recorded by one run and recovered by the next, perhaps on
+// another machine, whose clock is off by another amount: the window the
+// placeholder keeps is judged on Hellgate's clock as the first run
+// measured it, and a window recorded without a measured clock never
+// gives an all-clear. Each row records run1 in a placeholder id, reads it
+// back in a run whose clock is set right, and recovers it after Hellgate
+// has forgotten the idempotency key: the repeat makes a new key.
+func TestRecovery_acrossRuns(t *testing.T) {
+	hour := time.Hour
+	later := t0.Add(25 * time.Hour) // the repeat, by both clocks of the second run
+	slow := 2 * time.Minute         // the first run's clock is this far behind Hellgate's
+	for _, tc := range []struct {
+		name       string
+		run1       Create // From and Until by the first run's clock
+		listed     []hellgate.APIKey
+		similar    []string
+		summary    string
+		details    []string
+		notDetails []string
+	}{
+		{
+			name: "first run 2 min slow, clock measured: the original is named",
+			run1: measured(slow, slow+time.Second),
+			listed: []hellgate.APIKey{key("new", later, hour, "pci:tokens:read"),
+				key("orig", t0.Add(slow), hour, "pci:tokens:read")},
+			similar: []string{"orig"}, summary: "Unanswered Create May Have Left a Key",
+			details:    []string{"The API key orig has the same scopes", "created between 2030-01-01T09:01:59Z and 2030-01-01T09:02:03Z"},
+			notDetails: []string{"Nothing is left", "this machine's clock"},
+		},
+		{
+			name: "first run 2 min slow, clock measured: a key made 2 min before the create is not named",
+			run1: measured(slow, slow+time.Second),
+			listed: []hellgate.APIKey{key("new", later, hour, "pci:tokens:read"),
+				key("earlier", t0, hour, "pci:tokens:read")},
+			summary: "No Key Left by an Unanswered Create",
+			details: []string{"created between 2030-01-01T09:01:59Z and 2030-01-01T09:02:03Z", "Nothing is left behind."},
+		},
+		{
+			name: "first run 2 min fast, clock measured: the original is named",
+			run1: measured(-slow, -slow+time.Second),
+			listed: []hellgate.APIKey{key("new", later, hour, "pci:tokens:read"),
+				key("orig", t0.Add(-slow), hour, "pci:tokens:read")},
+			similar: []string{"orig"}, summary: "Unanswered Create May Have Left a Key",
+		},
+		{
+			name:    "first run's clock not measured, nothing listed: no all-clear",
+			run1:    unmeasured(),
+			listed:  []hellgate.APIKey{key("new", later, hour, "pci:tokens:read")},
+			summary: "No Key Found for an Unanswered Create",
+			details: []string{"created between 2030-01-01T08:59:00Z and 2030-01-01T09:01:01Z",
+				"by the clock of the machine that ran the create, widened by a minute either way"},
+			notDetails: []string{"Nothing is left", "this machine's clock"},
+		},
+		{
+			name: "first run's clock not measured, 30 s off: the original is named",
+			run1: unmeasured(),
+			listed: []hellgate.APIKey{key("new", later, hour, "pci:tokens:read"),
+				key("orig", t0.Add(30*time.Second), hour, "pci:tokens:read")},
+			similar: []string{"orig"}, summary: "Unanswered Create May Have Left a Key",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := tc.run1.PlaceholderID()
+			c, ok := ParsePlaceholderID(id)
+			if !ok {
+				t.Fatalf("ParsePlaceholderID(%q) refused it", id)
+			}
+			c.In = tc.run1.In // as the provider does, from the placeholder's attributes
+			c.Offset, c.OffsetKnown = hellgate.ClockOffset{Min: 0, Max: time.Second}, true
+			out, fail := c.Repeated(&hellgate.APIKey{ID: "new", CreatedAt: later}, nil, later)
+			if fail != nil || out.Revoked != "new" || out.Settled() {
+				t.Fatalf("Repeated = %+v, %v; want the new key revoked, not settled", out, fail)
+			}
+			out = c.Listed(out, tc.listed, nil)
+			if !slices.Equal(out.Similar, tc.similar) {
+				t.Errorf("similar %v, want %v (placeholder %s, window %s)", out.Similar, tc.similar, id, c.Window())
+			}
+			summary, detail, ok := Warning(c, out)
+			if !ok || summary != tc.summary {
+				t.Errorf("Warning = %q, %v; want %q:\n%s", summary, ok, tc.summary, detail)
+			}
+			for _, want := range tc.details {
+				if !strings.Contains(detail, want) {
+					t.Errorf("the detail lacks %q:\n%s", want, detail)
+				}
+			}
+			for _, not := range tc.notDetails {
+				if strings.Contains(detail, not) {
+					t.Errorf("the detail says %q:\n%s", not, detail)
+				}
+			}
+		})
+	}
+}
+
+// A placeholder's id keeps the window on Hellgate's clock when the run
+// that wrote it had measured that clock, and says whether it had: read
+// back, it holds the same window whatever the reading run's clock, and
+// writes the same id again.
+func TestPlaceholderID_roundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    Create
+	}{
+		{"clock measured, 2 min ahead", measured(2*time.Minute, 2*time.Minute+time.Second)},
+		{"clock measured, 90 s behind", measured(-90*time.Second, -89*time.Second)},
+		{"clock not measured", unmeasured()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := tc.c.PlaceholderID()
+			got, ok := ParsePlaceholderID(id)
+			if !ok {
+				t.Fatalf("ParsePlaceholderID(%q) refused it", id)
+			}
+			if got.In.IdempotencyKey != tc.c.In.IdempotencyKey {
+				t.Errorf("idempotency key %q, want %q", got.In.IdempotencyKey, tc.c.In.IdempotencyKey)
+			}
+			if again := got.PlaceholderID(); again != id {
+				t.Errorf("read back and written again, %q became %q", id, again)
+			}
+			wantFrom, wantUntil := tc.c.ServerWindow()
+			for _, off := range []hellgate.ClockOffset{{}, {Min: 5 * time.Minute, Max: 5*time.Minute + time.Second}} {
+				got.Offset, got.OffsetKnown = off, true
+				from, until := got.ServerWindow()
+				if from.After(wantFrom) || until.Before(wantUntil) || until.Sub(from) > wantUntil.Sub(wantFrom)+2*time.Second {
+					t.Errorf("%q read back with the reading run's clock off by %s: window %s, want %s to %s (to whole seconds)",
+						id, off.Min, got.Window(), formatTime(wantFrom), formatTime(wantUntil))
+				}
+			}
+		})
 	}
 }

@@ -59,12 +59,16 @@ func Warning(c Create, out Outcome) (summary, detail string, ok bool) {
 			"while the earlier create is still in progress, so it may still make its key: look again later for a key with the "+
 			"scopes %s created since %s that nothing manages, and revoke it with the hellgate_revoke_api_key action.",
 			c.Window(), scopes, c.windowStart())
-	case !c.OffsetKnown:
+	case !c.windowMeasured():
 		summary = "No Key Found for an Unanswered Create"
+		whose := "this machine's"
+		if c.Clock == UnmeasuredClock {
+			whose = "that of the machine that ran the create"
+		}
 		detail += fmt.Sprintf("No other key with the same scopes and expires_in was created %s. Hellgate's clock could not be "+
-			"compared with this machine's, so a key made by that create may lie outside that window: look for a key with the "+
+			"compared with %s, so a key made by that create may lie outside that window: look for a key with the "+
 			"scopes %s created around that time that nothing manages, and revoke it with the hellgate_revoke_api_key action.",
-			c.Window(), scopes)
+			c.Window(), whose, scopes)
 	default:
 		summary = "No Key Left by an Unanswered Create"
 		return summary, detail + fmt.Sprintf("No other key with the same scopes and expires_in was created %s: "+
