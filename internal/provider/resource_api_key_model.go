@@ -133,6 +133,11 @@ func objectAttributes(raw tftypes.Value) (map[string]tftypes.Value, diag.Diagnos
 // path for each. raw itself is left as it was: the framework may hold it
 // elsewhere (ModifyPlan's request and response start from the same value).
 func withStringAttributes(raw tftypes.Value, value any, names ...string) (tftypes.Value, diag.Diagnostics) {
+	return withAttributes(raw, tftypes.String, value, names...)
+}
+
+// withAttributes is withStringAttributes for attributes of type typ.
+func withAttributes(raw tftypes.Value, typ tftypes.Type, value any, names ...string) (tftypes.Value, diag.Diagnostics) {
 	own, diags := objectAttributes(raw)
 	if diags.HasError() {
 		return raw, diags
@@ -147,7 +152,7 @@ func withStringAttributes(raw tftypes.Value, value any, names ...string) (tftype
 				fmt.Sprintf("The object has no attribute %s. %s", name, bugReport))
 			return raw, diags
 		}
-		attrs[name] = tftypes.NewValue(tftypes.String, value)
+		attrs[name] = tftypes.NewValue(typ, value)
 	}
 	return tftypes.NewValue(raw.Type(), attrs), diags
 }

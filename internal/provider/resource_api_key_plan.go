@@ -194,7 +194,7 @@ func planReplacement(resp *resource.ModifyPlanResponse, because path.Path) {
 		return
 	}
 	// secret_version is a number: the new key's is unknown too.
-	raw, diags = withUnknownSecretVersion(raw)
+	raw, diags = withAttributes(raw, tftypes.Number, tftypes.UnknownValue, "secret_version")
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

@@ -11,9 +11,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/starfish-codes/terraform-provider-hellgate/internal/clock"
 )
@@ -87,20 +85,4 @@ func (r *apiKeyResource) waitOutSecretVersionStep(ctx context.Context, version t
 	sctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	_ = clock.OrReal(r.data.clock).Sleep(sctx, wait) // ends with the wait, or with the plan
-}
-
-// withUnknownSecretVersion returns raw, a known object of hellgate_api_key,
-// with secret_version unknown, as the plan of a replacement has it. raw
-// itself is left as it was.
-func withUnknownSecretVersion(raw tftypes.Value) (tftypes.Value, diag.Diagnostics) {
-	own, diags := objectAttributes(raw)
-	if diags.HasError() {
-		return raw, diags
-	}
-	attrs := make(map[string]tftypes.Value, len(own))
-	for name, v := range own {
-		attrs[name] = v
-	}
-	attrs["secret_version"] = tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)
-	return tftypes.NewValue(raw.Type(), attrs), diags
 }
