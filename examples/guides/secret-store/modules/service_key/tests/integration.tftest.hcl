@@ -45,17 +45,21 @@ run "creates_a_key_and_stores_it" {
 }
 
 run "a_new_release_rotates_the_key" {
+  # The earlier run's outputs come in as variables: OpenTofu's assertions
+  # cannot refer to run blocks.
   variables {
-    keepers = { release = "2" }
+    keepers                 = { release = "2" }
+    previous_key_id         = run.creates_a_key_and_stores_it.key_id
+    previous_secret_version = run.creates_a_key_and_stores_it.secret_version
   }
 
   assert {
-    condition     = output.key_id != run.creates_a_key_and_stores_it.key_id
+    condition     = output.key_id != var.previous_key_id
     error_message = "A keeper's change did not replace the key."
   }
 
   assert {
-    condition     = output.secret_version > run.creates_a_key_and_stores_it.secret_version
+    condition     = output.secret_version > var.previous_secret_version
     error_message = "The new key's secret_version is not larger than the old one's, so a write-only store would not take the new secret."
   }
 

@@ -54,6 +54,12 @@ run "a_rotated_key_has_a_larger_version" {
     replace = [hellgate_api_key.this]
   }
 
+  # The earlier run's outputs come in as variables: OpenTofu's assertions
+  # cannot refer to run blocks.
+  variables {
+    previous_secret_version = run.key_and_store.secret_version
+  }
+
   override_resource {
     target = hellgate_api_key.this
     values = {
@@ -66,7 +72,7 @@ run "a_rotated_key_has_a_larger_version" {
   }
 
   assert {
-    condition     = output.secret_version > run.key_and_store.secret_version
+    condition     = output.secret_version > var.previous_secret_version
     error_message = "The store's version did not grow with the new key."
   }
 
