@@ -175,14 +175,48 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	state.RotationStatus = rotationStatus(now, state.ExpiresAt, state.RotateBefore)
 	resp.Diagnostics.Append(state.writeTo(ctx, &resp.State.Raw, req.State.Raw.Type())...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-	resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, now)...)
+	if refreshTimeChangesDecision(ctx, req.Private, state, now) {
+		resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, now)...)
+	}
 }
 
 // privateRefreshedAt is the private-state key holding the provider
-// clock's time at the last refresh (or create). Plans decide about expiry
-// by it rather than by the clock (planTime), so that the plan Terraform
-// makes again while applying a saved plan reaches the same decision.
+// clock's time at a refresh (or create). Plans decide about expiry by it
+// rather than by the clock (planTime), so that the plan Terraform makes
+// again while applying a saved plan reaches the same decision. A refresh
+// records its time only when the decision at that time differs from the
+// decision at the time recorded (see refreshTimeChangesDecision): private
+// state is part of what Terraform compares, and a time written at every
+// refresh made every `terraform plan -refresh-only -detailed-exitcode` exit
+// 2, as if something had drifted.
 const privateRefreshedAt = "refreshed_at"
+
+// refreshTimeChangesDecision reports whether a refresh at now must record
+// its time: when none is recorded, or when the expiry decision (expired,
+// due for rotation, expiring soon, nothing) for the key in state differs
+// between the recorded time and now. Otherwise the recorded time decides
+// exactly as now does, and private state stays as it is.
+func refreshTimeChangesDecision(ctx context.Context, private privateState, state apiKeyModel, now time.Time) bool {
+	recorded, ok := recordedRefreshTime(ctx, private)
+	if !ok {
+		return true
+	}
+	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
+		return false // never expires: every time decides alike
+	}
+	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil {
+		return true
+	}
+	var lifetime, rotateBefore time.Duration
+	if s, ok := wholeSeconds(state.ExpiresIn); ok {
+		lifetime = time.Duration(s) * time.Second
+	}
+	if !state.RotateBefore.IsNull() && !state.RotateBefore.IsUnknown() {
+		rotateBefore, _ = time.ParseDuration(state.RotateBefore.ValueString())
+	}
+	return decideRotation(recorded, expiresAt, lifetime, rotateBefore) != decideRotation(now, expiresAt, lifetime, rotateBefore)
+}
 
 // privateState is the part of the framework's private state that
 // setRefreshedAt and the plan's planTime use.

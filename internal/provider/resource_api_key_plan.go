@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
@@ -139,11 +138,7 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 	if replacedByConfig {
 		return // replaced anyway, for the change of configuration
 	}
-	now, diags := r.planTime(ctx, private)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	now := r.planTime(ctx, private)
 	// An invalid or unknown rotate_before is left to its validator, or to
 	// the plan made while applying.
 	var rotateBefore time.Duration
@@ -157,31 +152,55 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 		lifetime = time.Duration(s) * time.Second
 	}
 
-	id, when := state.ID.ValueString(), formatTime(expiresAt)
+	// The messages say how long until (or since) the expiry by the clock:
+	// the recorded time may be older than this plan, though it decides alike.
+	id, when, clockNow := state.ID.ValueString(), formatTime(expiresAt), r.data.now()
 	switch decideRotation(now, expiresAt, lifetime, rotateBefore) {
 	case rotationExpired:
 		resp.Diagnostics.AddWarning("API Key Expired",
 			fmt.Sprintf("The API key %s expired at %s (%s ago) and no longer authenticates. "+
 				"Terraform will replace it with a new key. Set rotate_before, with lifecycle { create_before_destroy = true }, "+
-				"to replace keys before they expire.", id, when, roundDuration(now.Sub(expiresAt))))
+				"to replace keys before they expire.", id, when, roundDuration(clockNow.Sub(expiresAt))))
 	case rotationDue:
 		resp.Diagnostics.AddWarning("API Key Due for Rotation",
 			fmt.Sprintf("The API key %s expires at %s, in %s, which is within rotate_before (%s). "+
-				"Terraform will replace it with a new key.", id, when, roundDuration(expiresAt.Sub(now)), plan.RotateBefore.ValueString()))
+				"Terraform will replace it with a new key.", id, when, roundDuration(expiresAt.Sub(clockNow)), plan.RotateBefore.ValueString()))
 	case rotationSoon:
 		if !plan.RotateBefore.IsUnknown() {
 			resp.Diagnostics.AddWarning("API Key Expires Soon",
 				fmt.Sprintf("The API key %s expires at %s, in %s, and nothing replaces it before then. "+
 					"Set rotate_before (with lifecycle { create_before_destroy = true }) to have a plan replace it in time, "+
-					"or replace it now with terraform apply -replace=ADDRESS.", id, when, roundDuration(expiresAt.Sub(now))))
+					"or replace it now with terraform apply -replace=ADDRESS.", id, when, roundDuration(expiresAt.Sub(clockNow))))
 		}
 		return
 	default:
+		r.warnDueAfterUpdate(plan, state, expiresAt, lifetime, rotateBefore, clockNow, resp)
 		return
 	}
 	// The change of expires_at is what forces the replacement (Terraform
 	// shows it as "# forces replacement").
 	planReplacement(resp, path.Root("expires_at"))
+}
+
+// warnDueAfterUpdate warns when a change of rotate_before makes the key due
+// by the clock while the recorded refresh time (kept only while it decides
+// as the clock does for the rotate_before in state) does not: this plan
+// only updates rotate_before, and the next one replaces the key. A plan
+// cannot decide by the clock here, since the plan Terraform makes again
+// while applying it later might decide otherwise.
+func (r *apiKeyResource) warnDueAfterUpdate(plan, state planAttributes, expiresAt time.Time, lifetime, rotateBefore time.Duration,
+	clockNow time.Time, resp *resource.ModifyPlanResponse,
+) {
+	if plan.RotateBefore.Equal(state.RotateBefore) {
+		return
+	}
+	if d := decideRotation(clockNow, expiresAt, lifetime, rotateBefore); d != rotationDue && d != rotationExpired {
+		return
+	}
+	resp.Diagnostics.AddWarning("API Key Due for Rotation at the Next Plan",
+		fmt.Sprintf("With rotate_before = %s, the API key %s, which expires at %s, is due for rotation now. "+
+			"This plan updates rotate_before; the next plan, after this one is applied, replaces the key.",
+			plan.RotateBefore.ValueString(), state.ID.ValueString(), formatTime(expiresAt)))
 }
 
 // planReplacement plans a new key in place of the one in state: its
@@ -226,20 +245,25 @@ func (r *apiKeyResource) modifyDestroyPlan(ctx context.Context, req resource.Mod
 // here could turn a planned update into a replacement, which Terraform
 // rejects as an inconsistent final plan. Without a refresh time in private
 // state the clock is used.
-func (r *apiKeyResource) planTime(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
+func (r *apiKeyResource) planTime(ctx context.Context, private privateState) time.Time {
+	if t, ok := recordedRefreshTime(ctx, private); ok {
+		return t
+	}
+	return r.data.now()
+}
+
+// recordedRefreshTime reads the refresh time kept in private state.
+func recordedRefreshTime(ctx context.Context, private privateState) (time.Time, bool) {
 	raw, diags := private.GetKey(ctx, privateRefreshedAt)
 	if diags.HasError() || len(raw) == 0 {
-		return r.data.now(), diags
+		return time.Time{}, false
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return r.data.now(), nil
+		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return r.data.now(), nil
-	}
-	return t, nil
+	return t, err == nil
 }
 
 // keepersRequireReplace replaces the key when keepers change.

@@ -9,7 +9,9 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -215,6 +217,26 @@ func (tf *terraformCLI) expectRefreshOnlyQuiet(t *testing.T) {
 	if drift := tf.refreshOnlyDrift(t); len(drift) != 0 {
 		t.Errorf("refresh-only plan reports drift: %+v, want none", drift)
 	}
+	if code := tf.refreshOnlyExitCode(t); code != 0 {
+		t.Errorf("terraform plan -refresh-only -detailed-exitcode exits %d with nothing due, want 0 (health checks read it)", code)
+	}
+}
+
+// refreshOnlyExitCode runs terraform plan -refresh-only -detailed-exitcode,
+// as health checks do, and returns its exit code: 0 for no changes, 2 for
+// changes.
+func (tf *terraformCLI) refreshOnlyExitCode(t *testing.T) int {
+	t.Helper()
+	out, err := tf.plan("-refresh-only", "-detailed-exitcode")
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit) && exit.ExitCode() == 2:
+		return 2
+	}
+	t.Fatalf("terraform plan -refresh-only -detailed-exitcode: %v\n%s", err, out)
+	return 1
 }
 
 // expectRefreshOnlyDrift fails the test unless a refresh-only plan reports
@@ -222,6 +244,9 @@ func (tf *terraformCLI) expectRefreshOnlyQuiet(t *testing.T) {
 // from (nil for null) to want.
 func (tf *terraformCLI) expectRefreshOnlyDrift(t *testing.T, from any, want string) {
 	t.Helper()
+	if code := tf.refreshOnlyExitCode(t); code != 2 {
+		t.Errorf("terraform plan -refresh-only -detailed-exitcode exits %d with the key's status changed, want 2", code)
+	}
 	drift := tf.refreshOnlyDrift(t)
 	if len(drift) != 1 || drift[0].Address != keyAddr {
 		t.Fatalf("refresh-only plan's drift: %+v, want %s only", drift, keyAddr)

@@ -355,3 +355,35 @@ func TestDecideRotation(t *testing.T) {
 		}
 	}
 }
+
+// A change of rotate_before that makes the key due by the clock is decided
+// by the recorded refresh time, as the plan made again while applying it
+// will be: the plan updates rotate_before and says that the next plan
+// replaces the key, and the next plan does.
+func TestAccAPIKey_rotateBeforeWidenedIntoTheWindow(t *testing.T) {
+	t.Parallel()
+	clock := newKeyClock()
+	c := newClockedCluster(t, clock)
+	body := `  scopes        = ["pci:tokens:read"]
+  expires_in    = 3600
+  rotate_before = %q
+` + cbdLifecycle
+	tf := initCLI(t, c, cliKeyConfig(fmt.Sprintf(body, "10m")), WithClock(clock))
+	tf.mustApply()
+	old := onlyKey(t, c)
+
+	clock.Advance(48 * time.Minute) // 12 minutes before expiry: inside 15m, not 10m
+	writeMainTF(t, tf.dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
+	diags := tf.mustDiagnosticsOf(usual("plan", "-out=p")...)
+	expectDiagnostic(t, diags, "warning", "API Key Due for Rotation at the Next Plan", keyAddr, "the next plan, after this one is applied, replaces the key")
+	tf.showPlan("p").expectActions(t, keyAddr, "update")
+	tf.mustApplyPlan("p")
+	if got := onlyKey(t, c); got.ID != old.ID {
+		t.Fatalf("the update plan replaced the key")
+	}
+
+	expectDiagnostic(t, tf.mustDiagnosticsOf(approved("apply")...), "warning", "API Key Due for Rotation", keyAddr)
+	if got := onlyKey(t, c); got.ID == old.ID {
+		t.Fatalf("the next apply did not rotate the key")
+	}
+}
