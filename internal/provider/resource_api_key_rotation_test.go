@@ -135,16 +135,12 @@ func TestAccAPIKey_savedUpdatePlanAppliedInsideWindow(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	body := `  scopes        = ["pci:tokens:read"]
-  expires_in    = 3600
-  rotate_before = %q
-` + cbdLifecycle
-	tf := initCLI(t, c, cliKeyConfig(fmt.Sprintf(body, "10m")), WithClock(clock))
+	tf := initCLI(t, c, cliKeyConfig(fmt.Sprintf(rotateBeforeBody, "10m")), WithClock(clock))
 	tf.mustApply()
 	old := onlyKey(t, c)
 
 	clock.Advance(40 * time.Minute)
-	writeMainTF(t, tf.dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
+	writeMainTF(t, tf.dir, cliKeyConfig(fmt.Sprintf(rotateBeforeBody, "15m")))
 	tf.mustPlan("-out=p")
 	plan := tf.showPlan("p")
 	plan.expectActions(t, keyAddr, "update")
@@ -356,6 +352,13 @@ func TestDecideRotation(t *testing.T) {
 	}
 }
 
+// rotateBeforeBody is a one-hour key with create_before_destroy whose
+// rotate_before is filled in with fmt.Sprintf.
+const rotateBeforeBody = `  scopes        = ["pci:tokens:read"]
+  expires_in    = 3600
+  rotate_before = %q
+` + cbdLifecycle
+
 // A change of rotate_before that makes the key due by the clock is decided
 // by the recorded refresh time, as the plan made again while applying it
 // will be: the plan updates rotate_before and says that the next plan
@@ -364,16 +367,12 @@ func TestAccAPIKey_rotateBeforeWidenedIntoTheWindow(t *testing.T) {
 	t.Parallel()
 	clock := newKeyClock()
 	c := newClockedCluster(t, clock)
-	body := `  scopes        = ["pci:tokens:read"]
-  expires_in    = 3600
-  rotate_before = %q
-` + cbdLifecycle
-	tf := initCLI(t, c, cliKeyConfig(fmt.Sprintf(body, "10m")), WithClock(clock))
+	tf := initCLI(t, c, cliKeyConfig(fmt.Sprintf(rotateBeforeBody, "10m")), WithClock(clock))
 	tf.mustApply()
 	old := onlyKey(t, c)
 
 	clock.Advance(48 * time.Minute) // 12 minutes before expiry: inside 15m, not 10m
-	writeMainTF(t, tf.dir, cliKeyConfig(fmt.Sprintf(body, "15m")))
+	writeMainTF(t, tf.dir, cliKeyConfig(fmt.Sprintf(rotateBeforeBody, "15m")))
 	diags := tf.mustDiagnosticsOf(usual("plan", "-out=p")...)
 	expectDiagnostic(t, diags, "warning", "API Key Due for Rotation at the Next Plan", keyAddr, "the next plan, after this one is applied, replaces the key")
 	tf.showPlan("p").expectActions(t, keyAddr, "update")

@@ -140,20 +140,7 @@ func TestAccRevokeAPIKeyAction_wrongEndpointPrefix(t *testing.T) {
 	if err == nil || run.completed {
 		t.Fatalf("the action completed against an endpoint with a wrong path prefix (err %v)", err)
 	}
-	var failed bool
-	for _, d := range run.diagnostics {
-		text := d.Summary + ": " + d.Detail
-		switch {
-		case d.Severity == "error" && strings.Contains(text, wrongEndpointSummary+": "):
-			failed = true
-			mustContain(t, d.Detail, "DELETE "+c.url+"/api/api/admin/api-keys/"+leaked.ID, "the endpoint or its path prefix is wrong")
-		case strings.Contains(text, "Already Gone"):
-			t.Errorf("the action says the key is gone: %s", text)
-		}
-	}
-	if !failed {
-		t.Errorf("no %q error among %+v", wrongEndpointSummary, run.diagnostics)
-	}
+	expectActionRefused(t, run, wrongEndpointSummary, "DELETE "+c.url+"/api/api/admin/api-keys/"+leaked.ID, "the endpoint or its path prefix is wrong")
 	if _, ok := c.srv.Key(leaked.ID); !ok {
 		t.Error("the key is no longer on the mock")
 	}
@@ -178,5 +165,26 @@ func TestAccAPIKey_wrongEndpointPrefixOnCreate(t *testing.T) {
 	}
 	if n := len(c.srv.Keys()); n != 0 {
 		t.Errorf("the mock holds %d keys", n)
+	}
+}
+
+// expectActionRefused checks the diagnostics of a revoke action that must
+// not count the key as gone: an error with summary whose detail contains
+// each of wants, and no "Already Gone" anywhere.
+func expectActionRefused(t *testing.T, run actionRun, summary string, wants ...string) {
+	t.Helper()
+	var failed bool
+	for _, d := range run.diagnostics {
+		text := d.Summary + ": " + d.Detail
+		switch {
+		case d.Severity == "error" && strings.Contains(text, summary+": "):
+			failed = true
+			mustContain(t, d.Detail, wants...)
+		case strings.Contains(text, "Already Gone"):
+			t.Errorf("the action says the key is gone: %s", text)
+		}
+	}
+	if !failed {
+		t.Errorf("no %q error among %+v", summary, run.diagnostics)
 	}
 }
