@@ -169,12 +169,12 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// Imported: the import leaves it null.
 		state.RevokeOnDestroy = types.BoolValue(true)
 	}
-	// Judged at the time recorded as the refresh time, which the next plan
-	// decides by: the status and the plan's replacement always agree.
+	// Judged now; the time recorded for the next plan decides alike (it is
+	// written again whenever it would not), so the status and the plan's
+	// replacement always agree.
 	now := r.data.now()
 	state.RotationStatus = rotationStatus(now, state.ExpiresAt, state.RotateBefore)
 	resp.Diagnostics.Append(state.writeTo(ctx, &resp.State.Raw, req.State.Raw.Type())...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
 	if refreshTimeChangesDecision(ctx, req.Private, state, now) {
 		resp.Diagnostics.Append(setRefreshedAt(ctx, resp.Private, now)...)
 	}
@@ -201,21 +201,11 @@ func refreshTimeChangesDecision(ctx context.Context, private privateState, state
 	if !ok {
 		return true
 	}
-	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
-		return false // never expires: every time decides alike
-	}
-	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	terms, expires, err := readExpiryTerms(state.ExpiresAt, state.ExpiresIn, state.RotateBefore)
 	if err != nil {
 		return true
 	}
-	var lifetime, rotateBefore time.Duration
-	if s, ok := wholeSeconds(state.ExpiresIn); ok {
-		lifetime = time.Duration(s) * time.Second
-	}
-	if !state.RotateBefore.IsNull() && !state.RotateBefore.IsUnknown() {
-		rotateBefore, _ = time.ParseDuration(state.RotateBefore.ValueString())
-	}
-	return decideRotation(recorded, expiresAt, lifetime, rotateBefore) != decideRotation(now, expiresAt, lifetime, rotateBefore)
+	return expires && terms.decide(recorded) != terms.decide(now)
 }
 
 // privateState is the part of the framework's private state that

@@ -125,37 +125,22 @@ func configReplaces(plan, state planAttributes) bool {
 // has expired or is within rotate_before of expiring. replacedByConfig is
 // configReplaces(plan, state): the configuration replaces the key anyway.
 func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, plan, state planAttributes, replacedByConfig bool, resp *resource.ModifyPlanResponse) {
-	if state.ExpiresAt.IsNull() || state.ExpiresAt.IsUnknown() {
-		return // never expires
-	}
-	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	terms, expires, err := readExpiryTerms(state.ExpiresAt, state.ExpiresIn, plan.RotateBefore)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry Time in State",
 			fmt.Sprintf("The API key %s has expires_at %q in state, which is not an RFC 3339 timestamp. %s",
 				state.ID.ValueString(), state.ExpiresAt.ValueString(), bugReport))
 		return
 	}
-	if replacedByConfig {
-		return // replaced anyway, for the change of configuration
+	if !expires || replacedByConfig {
+		return // never expires, or replaced anyway for the change of configuration
 	}
-	now := r.planTime(ctx, private)
-	// An invalid or unknown rotate_before is left to its validator, or to
-	// the plan made while applying.
-	var rotateBefore time.Duration
-	if !plan.RotateBefore.IsNull() && !plan.RotateBefore.IsUnknown() {
-		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
-	}
-	// The key's lifetime: expires_in in state is derived from it on every
-	// refresh.
-	var lifetime time.Duration
-	if s, ok := wholeSeconds(state.ExpiresIn); ok {
-		lifetime = time.Duration(s) * time.Second
-	}
+	now, expiresAt := r.planTime(ctx, private), terms.expiresAt
 
 	// The messages say how long until (or since) the expiry by the clock:
 	// the recorded time may be older than this plan, though it decides alike.
 	id, when, clockNow := state.ID.ValueString(), formatTime(expiresAt), r.data.now()
-	switch decideRotation(now, expiresAt, lifetime, rotateBefore) {
+	switch terms.decide(now) {
 	case rotationExpired:
 		resp.Diagnostics.AddWarning("API Key Expired",
 			fmt.Sprintf("The API key %s expired at %s (%s ago) and no longer authenticates. "+
@@ -174,7 +159,7 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 		}
 		return
 	default:
-		r.warnDueAfterUpdate(plan, state, expiresAt, lifetime, rotateBefore, clockNow, resp)
+		warnDueAfterUpdate(plan, state, terms, clockNow, resp)
 		return
 	}
 	// The change of expires_at is what forces the replacement (Terraform
@@ -188,19 +173,17 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, private privateState, p
 // only updates rotate_before, and the next one replaces the key. A plan
 // cannot decide by the clock here, since the plan Terraform makes again
 // while applying it later might decide otherwise.
-func (r *apiKeyResource) warnDueAfterUpdate(plan, state planAttributes, expiresAt time.Time, lifetime, rotateBefore time.Duration,
-	clockNow time.Time, resp *resource.ModifyPlanResponse,
-) {
+func warnDueAfterUpdate(plan, state planAttributes, terms expiryTerms, clockNow time.Time, resp *resource.ModifyPlanResponse) {
 	if plan.RotateBefore.Equal(state.RotateBefore) {
 		return
 	}
-	if d := decideRotation(clockNow, expiresAt, lifetime, rotateBefore); d != rotationDue && d != rotationExpired {
+	if d := terms.decide(clockNow); d != rotationDue && d != rotationExpired {
 		return
 	}
 	resp.Diagnostics.AddWarning("API Key Due for Rotation at the Next Plan",
 		fmt.Sprintf("With rotate_before = %s, the API key %s, which expires at %s, is due for rotation now. "+
 			"This plan updates rotate_before; the next plan, after this one is applied, replaces the key.",
-			plan.RotateBefore.ValueString(), state.ID.ValueString(), formatTime(expiresAt)))
+			plan.RotateBefore.ValueString(), state.ID.ValueString(), formatTime(terms.expiresAt)))
 }
 
 // planReplacement plans a new key in place of the one in state: its
@@ -293,6 +276,39 @@ const (
 	rotationDue              // within rotate_before of expires_at: replace
 	rotationExpired          // past expires_at: replace
 )
+
+// expiryTerms are what the expiry rule takes from a key: when it expires,
+// how long it lives (0 when not known) and rotate_before (0: none).
+type expiryTerms struct {
+	expiresAt              time.Time
+	lifetime, rotateBefore time.Duration
+}
+
+// readExpiryTerms reads the expiry terms from a key's expires_at,
+// expires_in and rotate_before (a null, unknown or invalid one counts as
+// none: its validator, or the plan made while applying, reports it).
+// expires is false for a key that never expires; err says that expires_at
+// is not an RFC 3339 timestamp.
+func readExpiryTerms(expiresAt types.String, expiresIn types.Number, rotateBefore types.String) (terms expiryTerms, expires bool, err error) {
+	if expiresAt.IsNull() || expiresAt.IsUnknown() {
+		return terms, false, nil
+	}
+	if terms.expiresAt, err = time.Parse(time.RFC3339, expiresAt.ValueString()); err != nil {
+		return terms, false, err
+	}
+	if s, ok := wholeSeconds(expiresIn); ok {
+		terms.lifetime = time.Duration(s) * time.Second
+	}
+	if !rotateBefore.IsNull() && !rotateBefore.IsUnknown() {
+		terms.rotateBefore, _ = time.ParseDuration(rotateBefore.ValueString())
+	}
+	return terms, true, nil
+}
+
+// decide is decideRotation at now for these terms.
+func (e expiryTerms) decide(now time.Time) rotation {
+	return decideRotation(now, e.expiresAt, e.lifetime, e.rotateBefore)
+}
 
 // decideRotation is the expiry rule of a plan, as a pure function, for a
 // key that lives lifetime (0 when not known). rotateBefore 0 means none is

@@ -28,18 +28,11 @@ const (
 // duration: none). A key is due exactly when a plan made at now replaces
 // it for its expiry.
 func rotationStatus(now time.Time, expiresAt, rotateBefore types.String) types.String {
-	if expiresAt.IsNull() || expiresAt.IsUnknown() {
-		return types.StringNull()
+	terms, expires, err := readExpiryTerms(expiresAt, types.NumberNull(), rotateBefore)
+	if err != nil || !expires {
+		return types.StringNull() // the plan reports an unreadable expires_at
 	}
-	exp, err := time.Parse(time.RFC3339, expiresAt.ValueString())
-	if err != nil {
-		return types.StringNull() // the plan reports it
-	}
-	var before time.Duration
-	if !rotateBefore.IsNull() && !rotateBefore.IsUnknown() {
-		before, _ = time.ParseDuration(rotateBefore.ValueString())
-	}
-	switch decideRotation(now, exp, 0, before) {
+	switch terms.decide(now) {
 	case rotationExpired:
 		return types.StringValue(rotationStatusExpired)
 	case rotationDue:

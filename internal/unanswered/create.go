@@ -82,7 +82,9 @@ func (c Create) ServerWindow() (from, until time.Time) {
 	case c.Clock == HellgatesClock:
 		return c.From, c.Until
 	case c.Clock == ThisRun && c.OffsetKnown:
-		return c.From.Add(c.Offset.Min - clockMargin), c.Until.Add(c.Offset.Max + clockMargin)
+		from, _ = c.Offset.ToServer(c.From)
+		_, until = c.Offset.ToServer(c.Until)
+		return from.Add(-clockMargin), until.Add(clockMargin)
 	default:
 		return c.From.Add(-ClockSkew), c.Until.Add(ClockSkew)
 	}
